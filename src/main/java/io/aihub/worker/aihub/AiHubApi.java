@@ -1,0 +1,73 @@
+package io.aihub.worker.aihub;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The AI Hub runs API (v2), relative to the API root. Package-private: callers go through {@link AiHubClient},
+ * which owns credentials, timeouts and error classification. {@code Authorization} is added by a filter so the
+ * token never travels through method arguments.
+ */
+@Path("/v2/apps")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@org.eclipse.microprofile.rest.client.inject.RegisterRestClient(configKey = "aihub")
+interface AiHubApi {
+
+    String CONTEXT = "IB-Context";
+
+    @POST
+    @Path("/runs")
+    Uni<Run> runApp(@HeaderParam(CONTEXT) String context, JsonNode body);
+
+    @POST
+    @Path("/deployments/{deploymentId}/runs")
+    Uni<Run> runDeployment(@HeaderParam(CONTEXT) String context, @PathParam("deploymentId") String deploymentId,
+            JsonNode body);
+
+    @GET
+    @Path("/runs/{runId}")
+    Uni<Run> getRun(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId);
+
+    @GET
+    @Path("/runs/{runId}/results")
+    Uni<ResultsPage> getResults(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId,
+            @QueryParam("include_review_results") boolean includeReviewResults,
+            @QueryParam("include_confidence_scores") boolean includeConfidenceScores,
+            @QueryParam("include_validation_results") boolean includeValidationResults,
+            @QueryParam("include_source_info") boolean includeSourceInfo,
+            @QueryParam("file_offset") int fileOffset);
+
+    @GET
+    @Path("/runs")
+    Uni<RunList> listRuns(@HeaderParam(CONTEXT) String context,
+            @QueryParam("app_id") String appId,
+            @QueryParam("app_name") String appName,
+            @QueryParam("deployment_id") String deploymentId,
+            @QueryParam("run_id") String runId,
+            @QueryParam("status") List<String> statuses,
+            @QueryParam("from_timestamp") long fromTimestamp,
+            @QueryParam("to_timestamp") long toTimestamp,
+            @QueryParam("limit") int limit,
+            @QueryParam("offset") int offset,
+            @QueryParam("sort_by") String sortBy,
+            @QueryParam("order") String order);
+
+    @DELETE
+    @Path("/runs/{runId}")
+    Uni<JsonNode> deleteRun(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId);
+}

@@ -1,0 +1,111 @@
+package io.aihub.worker.aihub;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.worker.config.AiHubConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The worker's way to AI Hub: every operation of the runs API, with the bearer token, the caller's
+ * {@code IB-Context}, timeouts and typed errors ({@link AiHubHttpException}; transport failures pass through as
+ * they are, for {@link FailureClassifier}). Paged operations are followed to their end.
+ */
+@ApplicationScoped
+public class AiHubClient {
+
+    /** Upper bound on pages followed in one paged call, so a service that always says "more" cannot loop us. */
+    static final int MAX_PAGES = 10_000;
+
+    private final AiHubApi api;
+
+    @Inject
+    public AiHubClient(AiHubConfig config, ObjectMapper mapper) {
+        String token = config.apiToken().orElseThrow(() -> new IllegalStateException(
+                "aihub.api-token (AIHUB_API_TOKEN) is not set: the worker cannot call AI Hub without it"));
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(config.apiRoot())
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .register(new BearerTokenFilter(token))
+                .register(new ErrorResponseMapper(mapper, Clock.systemUTC()))
+                .build(AiHubApi.class);
+    }
+
+    /** Run app: {@code POST /v2/apps/runs}. */
+    public Uni<Run> runApp(String context, JsonNode body) {
+        return api.runApp(context, body).onItem().ifNull().failWith(AiHubClient::emptyBody);
+    }
+
+    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
+    public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
+        return api.runDeployment(context, deploymentId, body).onItem().ifNull().failWith(AiHubClient::emptyBody);
+    }
+
+    /** Get run status. */
+    public Uni<Run> getRun(String context, String runId) {
+        return api.getRun(context, runId).onItem().ifNull().failWith(AiHubClient::emptyBody);
+    }
+
+    /** Delete a run. */
+    public Uni<JsonNode> deleteRun(String context, String runId) {
+        return api.deleteRun(context, runId);
+    }
+
+    /** One page of results at {@code fileOffset}. */
+    public Uni<ResultsPage> resultsPage(String context, String runId, ResultsOptions options, int fileOffset) {
+        return api.getResults(context, runId, options.includeReviewResults(), options.includeConfidenceScores(),
+                options.includeValidationResults(), options.includeSourceInfo(), fileOffset)
+                .onItem().ifNull().failWith(AiHubClient::emptyBody);
+    }
+
+    /** Every page of results, in order, following {@code has_more} with a growing {@code file_offset}. */
+    public Multi<ResultsPage> results(String context, String runId, ResultsOptions options) {
+        AtomicInteger offset = new AtomicInteger();
+        AtomicInteger pages = new AtomicInteger();
+        return Multi.createBy().repeating()
+                .uni(() -> resultsPage(context, runId, options, offset.get()).invoke(page -> {
+                    if (page.hasMore() && page.filesOrEmpty().isEmpty() || pages.incrementAndGet() > MAX_PAGES) {
+                        throw new AiHubProtocolException("results paging does not advance");
+                    }
+                    offset.addAndGet(page.filesOrEmpty().size());
+                }))
+                .whilst(ResultsPage::hasMore);
+    }
+
+    /** One page of List runs, sorted by start time ascending. */
+    public Uni<List<Run>> listRunsPage(String context, ListRunsQuery query, int offset) {
+        return api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
+                query.deploymentId().orElse(null), query.runId().orElse(null),
+                query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
+                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
+                .map(list -> list == null ? List.<Run>of() : list.runsOrEmpty());
+    }
+
+    /** Every run that matches, page by page, until a page comes back shorter than the limit. */
+    public Multi<Run> listRuns(String context, ListRunsQuery query) {
+        AtomicInteger offset = new AtomicInteger();
+        return Multi.createBy().repeating()
+                .uni(() -> listRunsPage(context, query, offset.get()).invoke(page -> {
+                    if (offset.addAndGet(page.size()) > MAX_PAGES * query.limit()) {
+                        throw new AiHubProtocolException("list paging does not end");
+                    }
+                }))
+                .whilst(page -> page.size() >= query.limit())
+                .onItem().transformToIterable(page -> page);
+    }
+
+    private static AiHubProtocolException emptyBody() {
+        return new AiHubProtocolException("AI Hub answered with an empty body");
+    }
+}

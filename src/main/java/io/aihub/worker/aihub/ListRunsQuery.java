@@ -1,0 +1,37 @@
+package io.aihub.worker.aihub;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Filters of List runs. The window is in Unix seconds and always given both ways, because the API's default is
+ * only the last 24 hours; sorting is ascending by start so offset paging stays stable under a fixed upper bound.
+ */
+public record ListRunsQuery(Optional<String> appId, Optional<String> appName, Optional<String> deploymentId,
+        Optional<String> runId, List<String> statuses, long fromTimestampSeconds, long toTimestampSeconds,
+        int limit) {
+
+    /** Runs of any app and deployment that started within the window. */
+    public static ListRunsQuery window(long fromSeconds, long toSeconds, int limit) {
+        return new ListRunsQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                fromSeconds, toSeconds, limit);
+    }
+
+    /** The same query restricted to one app name. */
+    public ListRunsQuery withAppName(String name) {
+        return new ListRunsQuery(appId, Optional.of(name), deploymentId, runId, statuses, fromTimestampSeconds,
+                toTimestampSeconds, limit);
+    }
+
+    /** The same query restricted to one app ID. */
+    public ListRunsQuery withAppId(String id) {
+        return new ListRunsQuery(Optional.of(id), appName, deploymentId, runId, statuses, fromTimestampSeconds,
+                toTimestampSeconds, limit);
+    }
+
+    /** The same query restricted to one deployment. */
+    public ListRunsQuery withDeploymentId(String id) {
+        return new ListRunsQuery(appId, appName, Optional.of(id), runId, statuses, fromTimestampSeconds,
+                toTimestampSeconds, limit);
+    }
+}

@@ -1,0 +1,19 @@
+package io.aihub.worker.command;
+
+import java.util.Optional;
+
+/** The outcome of reading one record of the commands topic: a runnable command, or the reason it is not one. */
+public sealed interface ParseResult {
+
+    /** A valid command. */
+    record Parsed(RunCommand command) implements ParseResult {
+    }
+
+    /**
+     * An invalid record. {@code reason} names fields and rules only, never input values (they may be secrets).
+     * {@code commandId} is present when a well-formed command ID could be read, so a {@code rejected} event can
+     * be published for it.
+     */
+    record Invalid(ErrorCode code, String reason, Optional<String> commandId) implements ParseResult {
+    }
+}

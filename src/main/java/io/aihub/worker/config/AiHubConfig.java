@@ -1,0 +1,41 @@
+package io.aihub.worker.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * How the worker reaches AI Hub: API root, credentials, the default {@code IB-Context} and timeouts.
+ * Environment variables follow MicroProfile's mapping, e.g. {@code AIHUB_API_ROOT}, {@code AIHUB_API_TOKEN}.
+ */
+@ConfigMapping(prefix = "aihub")
+public interface AiHubConfig {
+
+    /** API root including {@code /api}. Default: {@code https://aihub.instabase.com/api}. */
+    @WithDefault("https://aihub.instabase.com/api")
+    URI apiRoot();
+
+    /** API token sent as {@code Authorization: Bearer}. No default; a secret, never logged. */
+    Optional<String> apiToken();
+
+    /** {@code IB-Context} used when a command names none. No default. */
+    Optional<String> ibContext();
+
+    /**
+     * Contexts a command may name in {@code ib_context}. Empty (the default): only {@link #ibContext()}.
+     * {@code *} allows any.
+     */
+    Optional<List<String>> allowedContexts();
+
+    /** TCP connect timeout. Default 5 s. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Time allowed for one request, from send to the whole response. Default 30 s. */
+    @WithDefault("30s")
+    Duration requestTimeout();
+}

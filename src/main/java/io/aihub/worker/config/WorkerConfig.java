@@ -1,0 +1,105 @@
+package io.aihub.worker.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The worker's own settings: topics, event source, limits and the polling schedule. */
+@ConfigMapping(prefix = "worker")
+public interface WorkerConfig {
+
+    /** Topic names. */
+    Topics topic();
+
+    /** CloudEvents {@code source} of every event. Default {@code urn:aihub-run-worker}. */
+    @WithDefault("urn:aihub-run-worker")
+    URI eventSource();
+
+    /** Kafka consumer group of the commands channel. Default {@code aihub-run-worker}. */
+    @WithDefault("aihub-run-worker")
+    String groupId();
+
+    /** CloudEvents mode of the events topic: {@code binary} or {@code structured}. Default {@code binary}. */
+    @WithDefault("binary")
+    String eventMode();
+
+    /**
+     * A command record left unacknowledged longer than this marks the consumer unhealthy (SmallRye's throttled
+     * commit strategy). Must exceed the longest submission. Default 15 minutes.
+     */
+    @WithDefault("900000")
+    long unprocessedRecordMaxAgeMs();
+
+    /** Command submissions in flight at once in this replica; a full window pauses fetching. Default 256. */
+    @WithDefault("256")
+    int maxInFlight();
+
+    /** Limits applied to incoming commands. */
+    Limits limits();
+
+    /** How runs are followed. */
+    Tracking tracking();
+
+    /** Topic names; each can be set by its own environment variable, e.g. {@code WORKER_TOPIC_COMMANDS}. */
+    interface Topics {
+        /** Incoming run commands. Default {@code aihub.run.commands}. */
+        @WithDefault("aihub.run.commands")
+        String commands();
+
+        /** Outgoing status events. Default {@code aihub.run.events}. */
+        @WithDefault("aihub.run.events")
+        String events();
+
+        /** Dead letters. Default {@code aihub.run.commands.dlq}. */
+        @WithDefault("aihub.run.commands.dlq")
+        String deadLetters();
+    }
+
+    /** Limits on what a command may hold. */
+    interface Limits {
+        /** Largest accepted record value in bytes. Default 1 MiB. */
+        @WithDefault("1048576")
+        int maxCommandBytes();
+
+        /** Deepest accepted JSON nesting. Default 32. */
+        @WithDefault("32")
+        int maxJsonDepth();
+
+        /** Most entries in {@code metadata}. Default 32. */
+        @WithDefault("32")
+        int maxMetadataEntries();
+
+        /** Longest {@code metadata} key or value. Default 1024 characters. */
+        @WithDefault("1024")
+        int maxMetadataValueLength();
+    }
+
+    /** Adaptive polling of a run's status. */
+    interface Tracking {
+        /** First poll after submission, and after each status change. Default 2 s. */
+        @WithDefault("2s")
+        Duration pollInitial();
+
+        /** Growth of the interval while the status stays the same. Default 1.5. */
+        @WithDefault("1.5")
+        double pollMultiplier();
+
+        /** Longest interval between two polls of a running run. Default 60 s. */
+        @WithDefault("60s")
+        Duration pollMax();
+
+        /** Interval while a run waits at a checkpoint for human review. Default 5 min. */
+        @WithDefault("5m")
+        Duration checkpointPollInterval();
+
+        /** Share of random jitter added to each interval, 0–1. Default 0.1. */
+        @WithDefault("0.1")
+        double jitter();
+
+        /** After this long without a terminal status the command ends as TRACKING_FAILED. Default 30 days. */
+        @WithDefault("P30D")
+        Duration maxTrackingTime();
+    }
+}

@@ -1,0 +1,81 @@
+package io.aihub.worker.event;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.aihub.worker.command.CommandRecord;
+import io.aihub.worker.command.ErrorCode;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Writes a command that cannot be run to the dead-letter topic: the original key, value bytes and headers, plus the
+ * {@code dead-letter-*} headers SmallRye's own strategy uses and ours ({@code aihub-*}). Written by hand rather than
+ * through SmallRye's {@code dead-letter-queue} strategy because that one derives the reason from an exception
+ * message, and ours must come from our error codes and field names only (design.md, guarantee 7).
+ */
+@ApplicationScoped
+public class DeadLetterPublisher {
+
+    /** The outgoing channel of dead letters. */
+    public static final String CHANNEL = "dead-letters";
+
+    private final MutinyEmitter<byte[]> emitter;
+
+    @Inject
+    public DeadLetterPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+    MutinyEmitter<byte[]> emitter) {
+        this.emitter = emitter;
+    }
+
+    /** Why a command was dead-lettered. {@code reason} must hold no input values. */
+    public record Cause(ErrorCode code, String reason, Optional<Integer> httpStatus, int attempts,
+            Optional<Instant> firstFailureAt) {
+
+        /** A rejection of invalid input: no HTTP call was made. */
+        public static Cause rejection(ErrorCode code, String reason) {
+            return new Cause(code, reason, Optional.empty(), 0, Optional.empty());
+        }
+    }
+
+    /** Sends the dead letter and completes when the broker has acknowledged it. */
+    public Uni<Void> send(CommandRecord record, Cause cause) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            headers.add(header.key(), header.value());
+        }
+        put(headers, "dead-letter-reason", cause.code().name() + ": " + cause.reason());
+        put(headers, "dead-letter-cause", cause.code().name());
+        put(headers, "dead-letter-topic", record.topic());
+        put(headers, "dead-letter-partition", Integer.toString(record.partition()));
+        put(headers, "dead-letter-offset", Long.toString(record.offset()));
+        put(headers, "aihub-error-code", cause.code().name());
+        cause.httpStatus().ifPresent(status -> put(headers, "aihub-http-status", Integer.toString(status)));
+        put(headers, "aihub-attempts", Integer.toString(cause.attempts()));
+        cause.firstFailureAt().ifPresent(at -> put(headers, "aihub-first-failure-at", at.toString()));
+        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]> builder()
+                .withKey(record.key())
+                .withHeaders(headers)
+                .build();
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        return emitter.sendMessage(Message.of(value, Metadata.of(metadata)));
+    }
+
+    /** Replaces a header so that the newest value is the only one under its name. */
+    private static void put(RecordHeaders headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

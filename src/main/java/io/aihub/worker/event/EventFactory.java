@@ -1,0 +1,65 @@
+package io.aihub.worker.event;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import io.aihub.worker.aihub.Run;
+import io.aihub.worker.command.ErrorCode;
+import io.aihub.worker.command.Input;
+import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.Target;
+
+/** Maps the worker's view of a command and its run onto the event schema. */
+public final class EventFactory {
+
+    private EventFactory() {
+    }
+
+    /** An event about a run: submitted, or a status change seen by polling. */
+    public static StatusEvent forRun(RunCommand command, long sequence, EventType type, Run run,
+            Optional<String> previousStatus, int attempts, Instant time) {
+        EventData data = data(command, run.id(), run.status(), previousStatus.orElse(null), run.msg(),
+                run.startTimestamp(), run.finishedAt().orElse(null), attempts, null);
+        return new StatusEvent(command.commandId(), sequence, type, time, data);
+    }
+
+    /** An event about a command that ended without a run status: submission or tracking failed. */
+    public static StatusEvent forFailure(RunCommand command, long sequence, EventType type, Optional<String> runId,
+            Optional<String> previousStatus, int attempts, EventData.Error error, Instant time) {
+        EventData data = data(command, runId.orElse(null), type.name(), previousStatus.orElse(null), null, null, null,
+                attempts, error);
+        return new StatusEvent(command.commandId(), sequence, type, time, data);
+    }
+
+    /** A {@code rejected} event for a record that named a readable command ID but was not a valid command. */
+    public static StatusEvent rejected(String commandId, ErrorCode code, String reason, Instant time) {
+        EventData data = new EventData(commandId, null, EventType.REJECTED.name(), null, null, null, null, null, null,
+                null, null, null, null, null, 0, new EventData.Error(code.name(), null, reason), Map.of());
+        return new StatusEvent(commandId, 1, EventType.REJECTED, time, data);
+    }
+
+    private static EventData data(RunCommand command, String runId, String status, String previousStatus, String msg,
+            Long start, Long finish, int attempts, EventData.Error error) {
+        String appName = null;
+        String appId = null;
+        String owner = null;
+        String deploymentId = null;
+        Target target = command.target();
+        if (target instanceof Target.AppByName app) {
+            appName = app.appName();
+            owner = app.owner().orElse(null);
+        } else if (target instanceof Target.AppById app) {
+            appId = app.appId();
+            owner = app.owner().orElse(null);
+        } else if (target instanceof Target.Deployment deployment) {
+            deploymentId = deployment.deploymentId();
+        }
+        Long batchId = command.input() instanceof Input.Batch b ? b.batchId() : null;
+        String inputDir = command.input() instanceof Input.Folder f ? f.inputDir() : null;
+        Boolean upstream = command.input() instanceof Input.Upstream ? Boolean.TRUE : null;
+        return new EventData(command.commandId(), runId, status, previousStatus,
+                SecretScrubber.scrub(msg, command.secrets()), appName, appId, owner, deploymentId, batchId, inputDir,
+                upstream, start, finish, attempts, error, command.metadata());
+    }
+}

@@ -1,0 +1,67 @@
+package io.aihub.worker.event;
+
+import java.net.URI;
+import java.time.ZoneOffset;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Publishes status events to the {@value #CHANNEL} channel as CloudEvents 1.0 (binary mode by default, via
+ * SmallRye's CloudEvents support), keyed by command ID so that one command's events stay in order on one
+ * partition. The returned {@link Uni} completes when the broker has acknowledged the record.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    /** The outgoing channel of status events. */
+    public static final String CHANNEL = "events";
+
+    private final MutinyEmitter<byte[]> emitter;
+    private final ObjectMapper mapper;
+    private final URI source;
+
+    @Inject
+    public EventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<byte[]> emitter, ObjectMapper mapper, WorkerConfig config) {
+        this.emitter = emitter;
+        this.mapper = mapper;
+        this.source = config.eventSource();
+    }
+
+    /** Sends one event and completes when it is durably written. */
+    public Uni<Void> publish(StatusEvent event) {
+        byte[] payload;
+        try {
+            payload = mapper.writeValueAsBytes(event.data());
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException("event data could not be written", e));
+        }
+        OutgoingCloudEventMetadata<byte[]> ce = OutgoingCloudEventMetadata.<byte[]> builder()
+                .withId(event.id())
+                .withType(event.type().ceType())
+                .withSource(source)
+                .withSubject(event.commandId())
+                .withTimestamp(event.time().atZone(ZoneOffset.UTC))
+                .withDataContentType("application/json")
+                .build();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
+                .withKey(event.commandId())
+                .build();
+        return emitter.sendMessage(Message.of(payload, Metadata.of(ce, kafka)));
+    }
+}

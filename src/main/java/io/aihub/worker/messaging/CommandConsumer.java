@@ -1,0 +1,80 @@
+package io.aihub.worker.messaging;
+
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.aihub.worker.command.CommandParser;
+import io.aihub.worker.command.CommandRecord;
+import io.aihub.worker.command.ParseResult;
+import io.aihub.worker.config.WorkerConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+
+/**
+ * Reads the {@value #CHANNEL} channel as raw bytes, parses each record and hands it on. Valid commands run
+ * concurrently up to {@code worker.max-in-flight}: the method returns as soon as a slot is taken, and acknowledges
+ * the record later, when its outcome is durable; SmallRye's throttled commit strategy never commits past a record
+ * that is not acknowledged yet.
+ */
+@ApplicationScoped
+public class CommandConsumer {
+
+    /** The incoming channel of run commands. */
+    public static final String CHANNEL = "commands";
+
+    private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
+
+    private final CommandParser parser;
+    private final CommandHandler handler;
+    private final InFlightWindow window;
+
+    @Inject
+    public CommandConsumer(CommandParser parser, CommandHandler handler, WorkerConfig config) {
+        this.parser = parser;
+        this.handler = handler;
+        this.window = new InFlightWindow(config.maxInFlight());
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(Message<byte[]> message) {
+        CommandRecord record = toRecord(message);
+        ParseResult result = parser.parse(record.value(), record.headers());
+        if (result instanceof ParseResult.Invalid invalid) {
+            return handler.reject(record, invalid).chain(() -> Uni.createFrom().completionStage(message.ack()));
+        }
+        ParseResult.Parsed parsed = (ParseResult.Parsed) result;
+        return window.admit().invoke(() -> handler.run(record, parsed.command())
+                .eventually(window::release)
+                .subscribe().with(
+                        done -> message.ack(),
+                        failure -> {
+                            // Only the broker failing to take our outcome gets here; the record is not committed.
+                            LOG.errorf("command %s: outcome could not be written (%s)", parsed.command().commandId(),
+                                    failure.getClass().getSimpleName());
+                            nack(message, failure);
+                        }));
+    }
+
+    private static CompletionStage<Void> nack(Message<byte[]> message, Throwable failure) {
+        return message.nack(failure);
+    }
+
+    /** Commands being submitted now. */
+    int inFlight() {
+        return window.inFlight();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CommandRecord toRecord(Message<byte[]> message) {
+        IncomingKafkaRecordMetadata<byte[], byte[]> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow(() -> new IllegalStateException("the commands channel must be a Kafka channel"));
+        return new CommandRecord(metadata.getTopic(), metadata.getPartition(), metadata.getOffset(), metadata.getKey(),
+                message.getPayload(), metadata.getHeaders());
+    }
+}

@@ -1,0 +1,64 @@
+package io.aihub.worker.messaging;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+/**
+ * A bounded number of commands in flight. {@link #admit()} completes when a slot is free, and the consumer method
+ * returns that {@link Uni}, so SmallRye asks Kafka for the next record only then: a full window pauses fetching
+ * instead of growing a queue. Written by hand because Mutiny has no asynchronous semaphore; the waiters queue holds
+ * at most one entry, since SmallRye delivers one record at a time.
+ */
+final class InFlightWindow {
+
+    private final int limit;
+    private final Queue<UniEmitter<? super Void>> waiters = new ArrayDeque<>();
+    private int inFlight;
+
+    InFlightWindow(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("worker.max-in-flight must be at least 1");
+        }
+        this.limit = limit;
+    }
+
+    /** Takes a slot, now or when one is released. */
+    Uni<Void> admit() {
+        return Uni.createFrom().emitter(emitter -> {
+            boolean admitted;
+            synchronized (this) {
+                admitted = inFlight < limit;
+                if (admitted) {
+                    inFlight++;
+                } else {
+                    waiters.add(emitter);
+                }
+            }
+            if (admitted) {
+                emitter.complete(null);
+            }
+        });
+    }
+
+    /** Gives a slot back, to the next waiter if there is one. */
+    void release() {
+        UniEmitter<? super Void> next;
+        synchronized (this) {
+            next = waiters.poll();
+            if (next == null) {
+                inFlight--;
+            }
+        }
+        if (next != null) {
+            next.complete(null);
+        }
+    }
+
+    /** Commands in flight now. */
+    synchronized int inFlight() {
+        return inFlight;
+    }
+}

@@ -1,0 +1,128 @@
+package io.aihub.worker.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+/** The command format's rules, checked on the parser alone. */
+class CommandParserTest {
+
+    private final CommandParser parser = new CommandParser(1024 * 1024, 32,
+            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), 4, 64));
+
+    private ParseResult parse(String json) {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
+    }
+
+    private RunCommand valid(String json) {
+        ParseResult result = parse(json);
+        assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+        return ((ParseResult.Parsed) result).command();
+    }
+
+    private ParseResult.Invalid invalid(String json) {
+        ParseResult result = parse(json);
+        assertThat(result).isInstanceOf(ParseResult.Invalid.class);
+        return (ParseResult.Invalid) result;
+    }
+
+    @Test
+    void an_app_by_name_with_a_batch_reads_every_field() {
+        RunCommand command = valid("""
+                {"command_id": "c-1", "app_name": "invoices", "owner": "instabase", "version": "3",
+                 "batch_id": 12, "output_workspace": "ws", "metadata": {"k": "v"}, "unknown_field": 1,
+                 "results": {"publish": true, "include_source_info": true}}""");
+
+        assertThat(command.commandId()).isEqualTo("c-1");
+        assertThat(command.target()).isEqualTo(new Target.AppByName("invoices", Optional.of("instabase")));
+        assertThat(command.input()).isEqualTo(new Input.Batch(12));
+        assertThat(command.version()).contains("3");
+        assertThat(command.outputWorkspace()).contains("ws");
+        assertThat(command.ibContext()).isEqualTo("org-1");
+        assertThat(command.metadata()).containsExactly(java.util.Map.entry("k", "v"));
+        assertThat(command.results()).isEqualTo(new ResultsRequest(true, false, false, false, true));
+    }
+
+    @Test
+    void a_deployment_with_its_upstream_integration_and_window_is_valid() {
+        RunCommand command = valid("""
+                {"command_id": "c-2", "deployment_id": "d-1", "manual_upstream_integration": true,
+                 "from_timestamp": 1000, "to_timestamp": 2000, "ib_context": "org-2"}""");
+
+        assertThat(command.target()).isEqualTo(new Target.Deployment("d-1"));
+        assertThat(command.input()).isEqualTo(new Input.Upstream(java.util.OptionalLong.of(1000),
+                java.util.OptionalLong.of(2000)));
+        assertThat(command.ibContext()).isEqualTo("org-2");
+    }
+
+    @Test
+    void secret_key_names_and_pdf_passwords_are_collected_as_secrets() {
+        RunCommand command = valid("""
+                {"command_id": "c-3", "app_id": "a", "input_dir": "/org-1/x/",
+                 "settings": {"keys": {"secret": {"api": "vault-name-1"}},
+                              "runtime_config": {"instabase.pdf.passwords": {"f.pdf": "pw-1"},
+                                                 "instabase": {"pdf": {"passwords": {"g.pdf": "pw-2"}}}}}}""");
+
+        assertThat(command.secrets()).containsExactlyInAnyOrder("vault-name-1", "pw-1", "pw-2");
+    }
+
+    @Test
+    void a_binary_cloudevent_carries_the_command_as_its_data() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        ParseResult result = parser.parse("{\"command_id\": \"ce-1\", \"app_name\": \"a\", \"batch_id\": 1}"
+                .getBytes(StandardCharsets.UTF_8), headers);
+
+        assertThat(result).isInstanceOfSatisfying(ParseResult.Parsed.class,
+                p -> assertThat(p.command().commandId()).isEqualTo("ce-1"));
+    }
+
+    @Test
+    void a_structured_cloudevent_carries_the_command_in_data() {
+        RunCommand command = valid("""
+                {"specversion": "1.0", "id": "x", "source": "/p", "type": "t",
+                 "data": {"command_id": "ce-2", "app_name": "a", "batch_id": 1}}""");
+
+        assertThat(command.commandId()).isEqualTo("ce-2");
+    }
+
+    @Test
+    void broken_rules_give_their_codes_and_name_fields_not_values() {
+        assertThat(invalid("nope").code()).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(invalid("[1]").code()).isEqualTo(ErrorCode.NOT_AN_OBJECT);
+        assertThat(invalid("{\"command_id\": \"x\", \"app_name\": \"a\"}").code()).isEqualTo(ErrorCode.MISSING_FIELD);
+        ParseResult.Invalid both = invalid("{\"command_id\": \"x\", \"app_name\": \"a\", \"app_id\": \"b\", \"batch_id\": 1}");
+        assertThat(both.code()).isEqualTo(ErrorCode.CONFLICTING_FIELDS);
+        assertThat(both.commandId()).contains("x");
+        ParseResult.Invalid badType = invalid("{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": \"secret-ish\"}");
+        assertThat(badType.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(badType.reason()).isEqualTo("batch_id: must be an integer").doesNotContain("secret-ish");
+        assertThat(invalid("{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": 1, \"ib_context\": \"other\"}")
+                .code()).isEqualTo(ErrorCode.CONTEXT_NOT_ALLOWED);
+    }
+
+    @Test
+    void invalid_utf8_is_rejected_not_replaced() {
+        byte[] value = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+
+        ParseResult result = parser.parse(value, new RecordHeaders());
+
+        assertThat(result).isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_ENCODING, "the value is not valid UTF-8",
+                Optional.empty()));
+    }
+
+    @Test
+    void tags_longer_than_the_api_allows_with_the_worker_tag_are_rejected() {
+        String tag = "t".repeat(483);
+        ParseResult.Invalid result = invalid("{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": 1,"
+                + " \"settings\": {\"tags\": [\"" + tag + "\"]}}");
+
+        assertThat(result.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(result.reason()).startsWith("settings.tags:");
+    }
+}

@@ -1,0 +1,130 @@
+package io.aihub.worker.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/**
+ * The tests' view of the worker's topics on the real broker: produce raw command records, and read everything the
+ * worker wrote to the events and dead-letter topics. Records are matched by command ID or key, never by position,
+ * because the broker is shared by all tests of one application start.
+ */
+public final class KafkaTopics implements AutoCloseable {
+
+    public static final String COMMANDS = "aihub.run.commands";
+    public static final String EVENTS = "aihub.run.events";
+    public static final String DEAD_LETTERS = "aihub.run.commands.dlq";
+
+    private final KafkaCompanion companion;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ConsumerTask<byte[], byte[]> events;
+    private final ConsumerTask<byte[], byte[]> deadLetters;
+
+    public KafkaTopics(String bootstrapServers) {
+        companion = new KafkaCompanion(bootstrapServers);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        events = consumeAll(EVENTS);
+        deadLetters = consumeAll(DEAD_LETTERS);
+    }
+
+    private ConsumerTask<byte[], byte[]> consumeAll(String topic) {
+        return companion.<byte[], byte[]> consumeWithDeserializers(new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .withProp(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .withProp(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + topic + "-" + System.nanoTime())
+                .fromTopics(topic);
+    }
+
+    /** Sends a command record and waits for the broker to take it. */
+    public void send(String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(COMMANDS,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send the command record", e);
+        }
+    }
+
+    /** Sends a JSON command keyed by {@code key}. */
+    public void send(String key, String json) {
+        send(key, json.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** The events published so far for a command, in the order they were read. */
+    public List<CloudEventRecord> eventsFor(String commandId) {
+        List<CloudEventRecord> result = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : events.getRecords()) {
+            if (record.key() != null && commandId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                result.add(CloudEventRecord.of(record));
+            }
+        }
+        return result;
+    }
+
+    /** Waits until the command's events include a terminal one, and returns them all. */
+    public List<CloudEventRecord> awaitTerminalEvent(String commandId, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .until(() -> eventsFor(commandId).stream().anyMatch(CloudEventRecord::isTerminal));
+        return eventsFor(commandId);
+    }
+
+    /** Dead letters whose key equals {@code key}. */
+    public List<ConsumerRecord<byte[], byte[]>> deadLettersWithKey(String key) {
+        byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
+        return deadLetters.getRecords().stream()
+                .filter(r -> r.key() != null && java.util.Arrays.equals(wanted, r.key()))
+                .toList();
+    }
+
+    /** Waits for exactly one dead letter with the key, and returns it. */
+    public ConsumerRecord<byte[], byte[]> awaitDeadLetter(String key, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> !deadLettersWithKey(key).isEmpty());
+        return deadLettersWithKey(key).get(0);
+    }
+
+    /** All dead letters read so far. */
+    public List<ConsumerRecord<byte[], byte[]>> allDeadLetters() {
+        return deadLetters.getRecords();
+    }
+
+    /** All events read so far. */
+    public List<ConsumerRecord<byte[], byte[]>> allEvents() {
+        return events.getRecords();
+    }
+
+    /** A header's value as text, or null. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        deadLetters.close();
+        producer.close(Duration.ofSeconds(5));
+        companion.close();
+    }
+}
