@@ -1,0 +1,63 @@
+package io.aihub.worker.simulator;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Keeps the most recent requests (bounded; the oldest are dropped) and exact per-route counters that are never
+ * dropped, so long benchmarks stay within memory and still report true totals.
+ */
+final class RequestRecorder {
+    private final int capacity;
+    private final ArrayDeque<RecordedRequest> recent = new ArrayDeque<>();
+    private final Map<String, LongAdder> byRoute = new ConcurrentHashMap<>();
+    private final LongAdder total = new LongAdder();
+
+    RequestRecorder(int capacity) {
+        this.capacity = capacity;
+    }
+
+    void record(RecordedRequest request) {
+        total.increment();
+        byRoute.computeIfAbsent(request.route(), r -> new LongAdder()).increment();
+        if (capacity == 0) {
+            return;
+        }
+        synchronized (recent) {
+            if (recent.size() == capacity) {
+                recent.removeFirst();
+            }
+            recent.addLast(request);
+        }
+    }
+
+    /** The kept requests, oldest first. */
+    List<RecordedRequest> recent() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    long total() {
+        return total.sum();
+    }
+
+    /** Exact counts by route template ({@code METHOD /path/{param}}), sorted by route. */
+    Map<String, Long> countsByRoute() {
+        Map<String, Long> counts = new TreeMap<>();
+        byRoute.forEach((route, count) -> counts.put(route, count.sum()));
+        return counts;
+    }
+
+    void clear() {
+        synchronized (recent) {
+            recent.clear();
+        }
+        byRoute.clear();
+        total.reset();
+    }
+}
