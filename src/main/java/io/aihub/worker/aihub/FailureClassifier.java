@@ -56,12 +56,16 @@ public final class FailureClassifier {
         return unwrap(failure) instanceof AiHubHttpException http ? http.status() : 0;
     }
 
-    static Throwable unwrap(Throwable failure) {
+    /**
+     * The failure that says what happened: an {@link AiHubHttpException} anywhere in the cause chain, else the
+     * deepest cause (wrappers such as {@code ProcessingException} carry the transport error as their cause).
+     */
+    public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        for (int i = 0; i < 10 && t.getCause() != null && !(t instanceof AiHubHttpException)
-                && (t instanceof jakarta.ws.rs.ProcessingException || t instanceof java.util.concurrent.CompletionException
-                        || t.getClass().getName().startsWith("io.smallrye.mutiny") || t instanceof RuntimeException
-                                && t.getClass() == RuntimeException.class); i++) {
+        for (int depth = 0; depth < 16; depth++) {
+            if (t instanceof AiHubHttpException || t.getCause() == null || t.getCause() == t) {
+                return t;
+            }
             t = t.getCause();
         }
         return t;

@@ -42,6 +42,48 @@ public interface WorkerConfig {
     /** How runs are followed. */
     Tracking tracking();
 
+    /** How failed submissions are retried. */
+    Retry retry();
+
+    /**
+     * Retries of a submission: exponential backoff with full jitter, {@code Retry-After} honoured up to a ceiling,
+     * bounded by a count and an elapsed time. After an unknown outcome, "no run exists" is decided only once the
+     * last POST's request timeout plus {@link #settleTime()} has passed.
+     */
+    interface Retry {
+        /** Most POSTs for one command, the first included. Default 6. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Base delay before the second attempt. Default 500 ms. */
+        @WithDefault("500ms")
+        Duration initialDelay();
+
+        /** Growth of the base delay per attempt. Default 2. */
+        @WithDefault("2")
+        double multiplier();
+
+        /** Largest base delay. Default 30 s. */
+        @WithDefault("30s")
+        Duration maxDelay();
+
+        /** No new attempt starts later than this after the first. Default 5 min. */
+        @WithDefault("5m")
+        Duration maxElapsed();
+
+        /** Largest {@code Retry-After} honoured; a longer one is cut to this. Default 60 s. */
+        @WithDefault("60s")
+        Duration retryAfterCeiling();
+
+        /** Extra time a run created by a lost POST may take to appear in List runs. Default 10 s. */
+        @WithDefault("10s")
+        Duration settleTime();
+
+        /** Margin added to both ends of the List runs window when looking for a run by its tag. Default 5 min. */
+        @WithDefault("5m")
+        Duration reconcileWindowMargin();
+    }
+
     /** Topic names; each can be set by its own environment variable, e.g. {@code WORKER_TOPIC_COMMANDS}. */
     interface Topics {
         /** Incoming run commands. Default {@code aihub.run.commands}. */

@@ -1,10 +1,13 @@
 package io.aihub.worker.submit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,63 +19,167 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.AiHubHttpException;
 import io.aihub.worker.aihub.FailureClassifier;
+import io.aihub.worker.aihub.ListRunsQuery;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.Target;
 import io.aihub.worker.config.AiHubConfig;
+import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.SecretScrubber;
 import io.smallrye.mutiny.Uni;
 
-/** Submits a command's run to AI Hub and reports the outcome; never fails the returned {@link Uni}. */
+/**
+ * Submits a command's run to AI Hub and reports the outcome; the returned {@link Uni} never fails. Transient
+ * failures are retried with backoff (timers, not sleeping threads). After an unknown outcome — a run may have been
+ * created — no new POST is sent before List runs has been searched for the command's tag, and "no run exists" is
+ * decided only once the last POST's request timeout plus the settle time has passed (design.md, guarantee 2c).
+ */
 @ApplicationScoped
 public class Submitter {
 
     private static final Logger LOG = Logger.getLogger(Submitter.class);
+    private static final int LIST_PAGE = 100;
 
     private final AiHubClient client;
+    private final RetryPolicy policy;
     private final List<String> globalSecrets;
-    private final Clock clock;
+    private final Duration requestTimeout;
+    private final Duration settleTime;
+    private final Duration windowMargin;
+    private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public Submitter(AiHubClient client, AiHubConfig config) {
+    public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker) {
         this.client = client;
-        this.globalSecrets = config.apiToken().map(List::of).orElse(List.of());
-        this.clock = Clock.systemUTC();
+        this.policy = new RetryPolicy(worker.retry(), () -> ThreadLocalRandom.current().nextDouble());
+        this.globalSecrets = aihub.apiToken().map(List::of).orElse(List.of());
+        this.requestTimeout = aihub.requestTimeout();
+        this.settleTime = worker.retry().settleTime();
+        this.windowMargin = worker.retry().reconcileWindowMargin();
     }
 
-    /** Sends the POST for {@code command}. */
+    /** The attempts made for one command so far. */
+    private static final class Attempts {
+        int posts;
+        int failedSearches;
+        Instant firstPostStart;
+        Instant lastPostStart;
+        Instant firstFailureAt;
+        boolean outcomeUnknown;
+    }
+
+    /** Submits {@code command}, retrying and reconciling as needed. */
     public Uni<SubmissionOutcome> submit(RunCommand command) {
-        ObjectNode body = RunRequestFactory.body(command);
-        Instant startedAt = clock.instant();
-        return post(command, body)
-                .<SubmissionOutcome> map(run -> new SubmissionOutcome.Submitted(run, 1))
-                .onFailure().recoverWithItem(failure -> failed(command, failure, 1, startedAt));
+        return post(command, RunRequestFactory.body(command), new Attempts());
     }
 
-    private Uni<Run> post(RunCommand command, ObjectNode body) {
-        if (command.target() instanceof Target.Deployment deployment) {
-            return client.runDeployment(command.ibContext(), deployment.deploymentId(), body);
+    private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
+        attempts.posts++;
+        attempts.lastPostStart = clock.instant();
+        if (attempts.firstPostStart == null) {
+            attempts.firstPostStart = attempts.lastPostStart;
         }
-        return client.runApp(command.ibContext(), body);
+        Uni<Run> call = command.target() instanceof Target.Deployment deployment
+                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body)
+                : client.runApp(command.ibContext(), body);
+        return call.<SubmissionOutcome> map(run -> new SubmissionOutcome.Submitted(run, attempts.posts))
+                .onFailure().recoverWithUni(failure -> afterFailure(command, body, attempts, failure));
     }
 
-    private SubmissionOutcome.Failed failed(RunCommand command, Throwable failure, int attempts, Instant firstFailure) {
+    private Uni<SubmissionOutcome> afterFailure(RunCommand command, ObjectNode body, Attempts attempts,
+            Throwable failure) {
+        if (attempts.firstFailureAt == null) {
+            attempts.firstFailureAt = clock.instant();
+        }
         FailureClassifier.Kind kind = FailureClassifier.classify(failure);
         int status = FailureClassifier.httpStatus(failure);
-        ErrorCode code = kind == FailureClassifier.Kind.PERMANENT ? ErrorCode.AIHUB_REJECTED : ErrorCode.RETRIES_EXHAUSTED;
-        String message = describe(command, failure);
-        LOG.infof("command %s: submission failed (%s, HTTP %d, %d attempts)", command.commandId(), code, status, attempts);
-        return new SubmissionOutcome.Failed(code, status == 0 ? Optional.empty() : Optional.of(status), message,
-                attempts, firstFailure);
+        if (kind == FailureClassifier.Kind.PERMANENT) {
+            return Uni.createFrom().item(failed(command, ErrorCode.AIHUB_REJECTED, failure, attempts));
+        }
+        attempts.outcomeUnknown |= kind == FailureClassifier.Kind.UNKNOWN_OUTCOME;
+        Duration elapsed = Duration.between(attempts.firstPostStart, clock.instant());
+        if (!policy.mayRetry(attempts.posts, elapsed)) {
+            Supplier<Uni<SubmissionOutcome>> giveUp = () -> Uni.createFrom()
+                    .item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
+            // Out of retries, a run may still exist from an attempt whose answer was lost: look before giving up.
+            return attempts.outcomeUnknown ? reconcile(command, attempts, giveUp) : giveUp.get();
+        }
+        Optional<Duration> retryAfter = FailureClassifier.unwrap(failure) instanceof AiHubHttpException http
+                ? http.retryAfter()
+                : Optional.empty();
+        Duration delay = policy.delay(attempts.posts, retryAfter);
+        LOG.infof("command %s: attempt %d failed (%s, HTTP %d); next in %d ms", command.commandId(), attempts.posts,
+                kind, status, delay.toMillis());
+        Uni<Void> wait = sleep(delay);
+        if (!attempts.outcomeUnknown) {
+            return wait.chain(() -> post(command, body, attempts));
+        }
+        return wait.chain(() -> reconcile(command, attempts, () -> post(command, body, attempts)));
+    }
+
+    /**
+     * Looks for a run carrying the command's tag. Found: the command is submitted. Not found before the last POST
+     * has settled: looks again then. Not found after: {@code orElse}.
+     */
+    private Uni<SubmissionOutcome> reconcile(RunCommand command, Attempts attempts,
+            Supplier<Uni<SubmissionOutcome>> orElse) {
+        Instant settled = attempts.lastPostStart.plus(requestTimeout).plus(settleTime);
+        return findRun(command, attempts).chain(found -> {
+            if (found.isPresent()) {
+                LOG.infof("command %s: run %s found by its tag after an unknown outcome", command.commandId(),
+                        found.get().id());
+                return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.get(), attempts.posts));
+            }
+            Duration untilSettled = Duration.between(clock.instant(), settled);
+            if (!untilSettled.isNegative() && !untilSettled.isZero()) {
+                return sleep(untilSettled).chain(() -> reconcile(command, attempts, orElse));
+            }
+            return orElse.get();
+        }).onFailure().recoverWithUni(failure -> {
+            attempts.failedSearches++;
+            if (attempts.failedSearches >= policy.maxAttempts()) {
+                return Uni.createFrom().item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
+            }
+            return sleep(policy.delay(attempts.failedSearches, Optional.empty()))
+                    .chain(() -> reconcile(command, attempts, orElse));
+        });
+    }
+
+    private Uni<Optional<Run>> findRun(RunCommand command, Attempts attempts) {
+        long from = attempts.firstPostStart.minus(windowMargin).getEpochSecond();
+        long to = clock.instant().plus(windowMargin).getEpochSecond();
+        ListRunsQuery query = ListRunsQuery.window(from, to, LIST_PAGE);
+        Target target = command.target();
+        if (target instanceof Target.AppByName app) {
+            query = query.withAppName(app.appName());
+        } else if (target instanceof Target.AppById app) {
+            query = query.withAppId(app.appId());
+        } else if (target instanceof Target.Deployment deployment) {
+            query = query.withDeploymentId(deployment.deploymentId());
+        }
+        String tag = command.runTag();
+        return client.listRuns(command.ibContext(), query).select().first(run -> run.hasTag(tag))
+                .toUni().map(Optional::ofNullable);
+    }
+
+    private static Uni<Void> sleep(Duration delay) {
+        return delay.isZero() || delay.isNegative() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+    }
+
+    private SubmissionOutcome.Failed failed(RunCommand command, ErrorCode code, Throwable failure, Attempts attempts) {
+        int status = FailureClassifier.httpStatus(failure);
+        LOG.infof("command %s: submission failed (%s, HTTP %d, %d attempts)", command.commandId(), code, status,
+                attempts.posts);
+        return new SubmissionOutcome.Failed(code, status == 0 ? Optional.empty() : Optional.of(status),
+                describe(command, failure), attempts.posts,
+                attempts.firstFailureAt == null ? clock.instant() : attempts.firstFailureAt);
     }
 
     /** A description of the failure that quotes no secret: AI Hub's message is scrubbed, transport errors named. */
     private String describe(RunCommand command, Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && !(cause instanceof AiHubHttpException)) {
-            cause = cause.getCause();
-        }
+        Throwable cause = FailureClassifier.unwrap(failure);
         if (cause instanceof AiHubHttpException http) {
             List<String> secrets = new ArrayList<>(command.secrets());
             secrets.addAll(globalSecrets);

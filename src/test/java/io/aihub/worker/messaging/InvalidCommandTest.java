@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,8 @@ class InvalidCommandTest {
     private static KafkaTopics topics;
 
     @BeforeAll
-    static void connect(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        topics = new KafkaTopics(bootstrap);
+    static void connect() {
+        topics = KafkaTopics.forRunningApplication();
     }
 
     @AfterAll

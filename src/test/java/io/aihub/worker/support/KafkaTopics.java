@@ -48,6 +48,12 @@ public final class KafkaTopics implements AutoCloseable {
         deadLetters = consumeAll(DEAD_LETTERS);
     }
 
+    /** Connects to the broker the application under test uses. */
+    public static KafkaTopics forRunningApplication() {
+        return new KafkaTopics(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("kafka.bootstrap.servers", String.class));
+    }
+
     private ConsumerTask<byte[], byte[]> consumeAll(String topic) {
         return companion.<byte[], byte[]> consumeWithDeserializers(new ByteArrayDeserializer(), new ByteArrayDeserializer())
                 .withProp(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")

@@ -1,0 +1,160 @@
+package io.aihub.worker.aihub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.aihub.worker.simulator.AiHubSimulator;
+import io.aihub.worker.simulator.RecordedRequest;
+import io.aihub.worker.support.KafkaBrokerResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The REST client against the simulator: every operation, its headers, bodies, errors and paging. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class AiHubClientTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String CONTEXT = "sim-org";
+
+    @Inject
+    AiHubClient client;
+
+    @Inject
+    AiHubSimulator simulator;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private ObjectNode body(String json) throws Exception {
+        return (ObjectNode) mapper.readTree(json);
+    }
+
+    @Test
+    void run_app_returns_a_running_run_with_nanosecond_start_and_no_finish() throws Exception {
+        long before = Instant.now().toEpochMilli() * 1_000_000L;
+
+        Run run = client.runApp(CONTEXT, body("""
+                {"app_name": "client-app", "batch_id": 7, "settings": {"tags": ["aihub-run-worker:client-1"]}}"""))
+                .await().atMost(WAIT);
+
+        assertThat(run.id()).isNotBlank();
+        assertThat(run.knownStatus()).isEqualTo(RunStatus.RUNNING);
+        assertThat(run.startTimestamp()).isBetween(before - 1_000_000_000L, before + 60_000_000_000L);
+        assertThat(run.finishedAt()).isEmpty();
+        assertThat(run.batchId()).isEqualTo(7L);
+        assertThat(run.tags()).containsExactly("aihub-run-worker:client-1");
+        assertThat(simulator.server().runsCreatedWithTag("aihub-run-worker:client-1")).isEqualTo(1);
+    }
+
+    @Test
+    void run_deployment_is_accepted_and_names_the_deployment() throws Exception {
+        Run run = client.runDeployment(CONTEXT, "client-dep", body("{\"input_dir\": \"/sim-org/ws/fs/d/in/\"}"))
+                .await().atMost(WAIT);
+
+        assertThat(run.deploymentId()).isEqualTo("client-dep");
+        assertThat(run.inputDir()).isEqualTo("/sim-org/ws/fs/d/in/");
+    }
+
+    @Test
+    void a_request_the_api_rejects_fails_with_its_status_and_message() throws Exception {
+        Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
+                body("{\"app_name\": \"a\", \"app_id\": \"b\", \"batch_id\": 1}")).await().atMost(WAIT));
+
+        assertThat(FailureClassifier.unwrap(failure)).isInstanceOfSatisfying(AiHubHttpException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.serviceMessage()).isNotBlank();
+            assertThat(e.getMessage()).isEqualTo("AI Hub answered HTTP 400");
+        });
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClassifier.Kind.PERMANENT);
+    }
+
+    @Test
+    void an_input_outside_the_context_is_forbidden() throws Exception {
+        Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
+                body("{\"app_name\": \"a\", \"input_dir\": \"/other-org/ws/fs/d/\"}")).await().atMost(WAIT));
+
+        assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(403);
+    }
+
+    @Test
+    void the_status_of_an_unknown_run_is_a_404() {
+        Throwable failure = catchThrowable(() -> client.getRun(CONTEXT, "no-such-run").await().atMost(WAIT));
+
+        assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(404);
+    }
+
+    @Test
+    void a_status_the_client_does_not_know_is_kept_as_sent_and_is_not_terminal() throws Exception {
+        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-unknown-status\", \"batch_id\": 1}"))
+                .await().atMost(WAIT);
+
+        Run later = await().atMost(WAIT).until(() -> client.getRun(CONTEXT, run.id()).await().atMost(WAIT),
+                r -> !"RUNNING".equals(r.status()));
+
+        assertThat(later.status()).isEqualTo("WEIRD_NEW_STATUS");
+        assertThat(later.knownStatus()).isEqualTo(RunStatus.UNKNOWN);
+        assertThat(later.knownStatus().terminal()).isFalse();
+    }
+
+    @Test
+    void a_zero_finish_timestamp_reads_as_not_finished() throws Exception {
+        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-zero-finish\", \"batch_id\": 1}"))
+                .await().atMost(WAIT);
+
+        Run polled = client.getRun(CONTEXT, run.id()).await().atMost(WAIT);
+
+        assertThat(polled.finishTimestamp()).isEqualTo(0L);
+        assertThat(polled.finishedAt()).isEmpty();
+    }
+
+    @Test
+    void results_are_read_page_by_page_until_has_more_is_false() throws Exception {
+        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-results\", \"batch_id\": 1}"))
+                .await().atMost(WAIT);
+        await().atMost(WAIT).until(() -> client.getRun(CONTEXT, run.id()).await().atMost(WAIT).knownStatus(),
+                RunStatus.COMPLETE::equals);
+        long before = simulator.server().countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results");
+
+        List<ResultsPage> pages = client.results(CONTEXT, run.id(), ResultsOptions.DEFAULT)
+                .collect().asList().await().atMost(WAIT);
+
+        assertThat(pages).hasSize(3);
+        assertThat(pages).extracting(ResultsPage::hasMore).containsExactly(true, true, false);
+        assertThat(pages.stream().flatMap(p -> p.filesOrEmpty().stream()).map(ResultsPage.ResultFile::originalFileName))
+                .hasSize(5).doesNotHaveDuplicates();
+        assertThat(simulator.server().countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results") - before)
+                .isEqualTo(3);
+    }
+
+    @Test
+    void list_runs_finds_a_run_by_app_name_within_a_window_and_its_tag_matches() throws Exception {
+        Run run = client.runApp(CONTEXT, body("""
+                {"app_name": "client-list", "batch_id": 1, "settings": {"tags": ["aihub-run-worker:list-1"]}}"""))
+                .await().atMost(WAIT);
+        long now = Instant.now().getEpochSecond();
+
+        List<Run> runs = client.listRuns(CONTEXT, ListRunsQuery.window(now - 60, now + 60, 2).withAppName("client-list"))
+                .collect().asList().await().atMost(WAIT);
+
+        assertThat(runs).filteredOn(r -> r.hasTag("aihub-run-worker:list-1")).extracting(Run::id)
+                .containsExactly(run.id());
+        RecordedRequest listed = simulator.server().requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().equals("/api/v2/apps/runs")).reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(listed.query()).contains("from_timestamp=" + (now - 60), "to_timestamp=" + (now + 60),
+                "sort_by=start_timestamp", "order=ASCENDING", "app_name=client-list", "limit=2");
+    }
+}
