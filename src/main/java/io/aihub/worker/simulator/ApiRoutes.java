@@ -56,7 +56,9 @@ final class ApiRoutes {
     private void endpoint(Router router, HttpMethod method, String path, String template,
             FaultOperation operation, Consumer<ApiExchange> handler) {
         String route = method.name() + " " + BASE + template;
-        Route chain = router.route(method, path).handler(ctx -> begin(ctx, operation, route));
+        // Vert.x wants body handlers first within a route, so credentials get a route of their own before it.
+        router.route(method, path).handler(ctx -> begin(ctx, operation, route));
+        Route chain = router.route(method, path);
         if (method == HttpMethod.POST) {
             chain.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         }

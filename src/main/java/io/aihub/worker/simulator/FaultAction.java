@@ -15,9 +15,6 @@ import java.util.Optional;
  * new records here and handled in {@code FaultStage} or {@code ApiExchange}.
  */
 public sealed interface FaultAction {
-    /** IMF-fixdate; {@code RFC_1123_DATE_TIME} would print one-digit days, which the fixed form forbids. */
-    DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     /** When an action takes effect. */
     enum Stage {
@@ -122,6 +119,8 @@ public sealed interface FaultAction {
 
     /** Formats an instant as an HTTP-date, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
     static String httpDate(Instant when) {
-        return HTTP_DATE.format(when);
+        // Not RFC_1123_DATE_TIME: it prints one-digit days, which the fixed form forbids.
+        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+                .withZone(ZoneOffset.UTC).format(when);
     }
 }

@@ -62,7 +62,7 @@ final class RequestFacts {
             case STATUS:
             case RESULTS:
             case DELETE:
-                return store.find(ctx.pathParam("runId")).map(run -> run.scenarioName);
+                return store.find(ctx.pathParam("runId")).map(SimulatedRun::scenarioName);
             case LIST:
                 String names = List.of("app_name", "app_id", "deployment_id").stream()
                         .flatMap(param -> ctx.queryParam(param).stream())

@@ -7,7 +7,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -15,11 +14,12 @@ import java.util.stream.Stream;
  * test threads read. Deleting a run removes it but never lowers a counter.
  */
 final class RunStore {
+    private static final int MAX_SHARED = 10_000;
     private final SimulatorSettings settings;
     private final Map<UUID, SimulatedRun> runs = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> createdByTag = new ConcurrentHashMap<>();
-    /** Contexts are few; sharing one String per context keeps 100k runs from holding 100k copies. */
-    private final Map<String, String> contexts = new ConcurrentHashMap<>();
+    private final Map<String, Long> createdByTag = new ConcurrentHashMap<>();
+    /** Contexts, app names and workspaces repeat; one shared String each keeps 100k runs from holding copies. */
+    private final Map<String, String> shared = new ConcurrentHashMap<>();
     private final AtomicLong created = new AtomicLong();
 
     RunStore(SimulatorSettings settings) {
@@ -27,14 +27,11 @@ final class RunStore {
     }
 
     SimulatedRun create(String context, SubmitRequest request) {
-        String sharedContext = contexts.computeIfAbsent(context, c -> c);
-        SimulatedRun run = new SimulatedRun(UUID.randomUUID(), nowNanos(),
-                sharedContext, request);
+        SimulatedRun run = new SimulatedRun(UUID.randomUUID(), nowNanos(), context, request, this::share);
         runs.put(run.id, run);
         created.incrementAndGet();
         if (request.tags() != null) {
-            request.tags().stream().distinct()
-                    .forEach(tag -> createdByTag.computeIfAbsent(tag, t -> new LongAdder()).increment());
+            request.tags().stream().distinct().forEach(tag -> createdByTag.merge(tag, 1L, Long::sum));
         }
         return run;
     }
@@ -71,25 +68,40 @@ final class RunStore {
     }
 
     long createdWithTag(String tag) {
-        LongAdder count = createdByTag.get(tag);
-        return count == null ? 0 : count.sum();
+        return createdByTag.getOrDefault(tag, 0L);
     }
 
     /** Tags starting with {@code prefix} that more than one created run carried, with their counts, sorted. */
     Map<String, Long> duplicatedTags(String prefix) {
         Map<String, Long> duplicates = new TreeMap<>();
         createdByTag.forEach((tag, count) -> {
-            if (tag.startsWith(prefix) && count.sum() > 1) {
-                duplicates.put(tag, count.sum());
+            if (tag.startsWith(prefix) && count > 1) {
+                duplicates.put(tag, count);
             }
         });
         return duplicates;
     }
 
+    /**
+     * One shared instance per repeated value. Command tags are unique per run, so they are not shared; the cap
+     * keeps a client that sends unique names from growing this map without bound.
+     */
+    private String share(String value) {
+        if (value == null || value.startsWith(RecordedRequest.COMMAND_TAG_PREFIX)) {
+            return value;
+        }
+        String known = shared.get(value);
+        if (known != null || shared.size() >= MAX_SHARED) {
+            return known != null ? known : value;
+        }
+        known = shared.putIfAbsent(value, value);
+        return known != null ? known : value;
+    }
+
     void clear() {
         runs.clear();
         createdByTag.clear();
-        contexts.clear();
+        shared.clear();
         created.set(0);
     }
 }

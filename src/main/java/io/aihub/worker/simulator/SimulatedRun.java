@@ -5,20 +5,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
- * The compact stored form of one run: what was submitted and when, nothing derived. Status and finish time are
- * computed from the scenario and elapsed time on read, so 100,000 runs cost only these fields (a few hundred
- * bytes each). Nullable fields stay inside the package; {@link #view} turns them into Optionals.
+ * The compact stored form of one run: what was submitted and when, nothing derived. Status, finish time and a
+ * derived app ID are computed on read, and repeated names arrive already shared, so 100,000 runs cost only these
+ * fields (about 400 bytes each). Nullable fields stay inside the package; {@link #view} turns them into Optionals.
  */
 final class SimulatedRun {
     final UUID id;
     final long startNanos;
     final String context;
     final Scenario scenario;
-    /** The name the scenario and behaviour flags were read from (app name, app ID or deployment ID). */
-    final String scenarioName;
     final String appName;
+    /** The app ID as given; null for runs by app name (derived on read) and deployment runs. */
     final String appId;
     final String deploymentId;
     final Long batchId;
@@ -28,19 +28,32 @@ final class SimulatedRun {
     /** Tags as given; null when the request carried no {@code settings.tags}. */
     final String[] tags;
 
-    SimulatedRun(UUID id, long startNanos, String context, SubmitRequest request) {
+    /** Keeps the request's values; {@code share} returns one shared instance for repeated strings. */
+    SimulatedRun(UUID id, long startNanos, String context, SubmitRequest request, UnaryOperator<String> share) {
         this.id = id;
         this.startNanos = startNanos;
-        this.context = context;
-        this.scenarioName = request.scenarioName();
-        this.scenario = Scenario.forName(scenarioName);
-        this.appName = request.appName();
-        this.appId = request.appId();
-        this.deploymentId = request.deploymentId();
+        this.context = share.apply(context);
+        this.scenario = Scenario.forName(request.scenarioName());
+        this.appName = share.apply(request.appName());
+        this.appId = share.apply(request.appId());
+        this.deploymentId = share.apply(request.deploymentId());
         this.batchId = request.batchId();
         this.inputDir = request.inputDir();
-        this.workspace = request.workspace();
-        this.tags = request.tags() == null ? null : request.tags().toArray(String[]::new);
+        this.workspace = share.apply(request.workspace());
+        this.tags = request.tags() == null ? null : request.tags().stream().map(share).toArray(String[]::new);
+    }
+
+    /** The name the scenario and behaviour flags were read from: app name, else app ID, else deployment ID. */
+    String scenarioName() {
+        if (appName != null) {
+            return appName;
+        }
+        return appId != null ? appId : deploymentId;
+    }
+
+    /** The app ID the API reports: the given one, or one derived from the app name; null for deployments. */
+    String reportedAppId() {
+        return appId == null && appName != null ? SubmitRequest.derivedAppId(appName) : appId;
     }
 
     /** True when the scenario name asks for {@code 0} instead of null as the finish time of a running run. */
@@ -64,12 +77,12 @@ final class SimulatedRun {
                 .filter(offset -> nowNanos - startNanos >= offset)
                 .map(offset -> startNanos + offset);
         return new SimulatedRunView(id.toString(), status, startNanos, finish, scenario.messageFor(status),
-                Optional.ofNullable(batchId), Optional.ofNullable(inputDir), Optional.ofNullable(appId),
+                Optional.ofNullable(batchId), Optional.ofNullable(inputDir), Optional.ofNullable(reportedAppId()),
                 Optional.ofNullable(appName), Optional.ofNullable(deploymentId),
                 Optional.ofNullable(tags).map(t -> List.copyOf(Arrays.asList(t))), context, scenario, zeroFinish(), errorFields());
     }
 
     private boolean nameHas(String keyword) {
-        return scenarioName.toLowerCase(Locale.ROOT).contains(keyword);
+        return scenarioName().toLowerCase(Locale.ROOT).contains(keyword);
     }
 }

@@ -104,7 +104,10 @@ public final class SimulatorServer {
         return recorder.countsByRoute();
     }
 
-    /** Counts recorded requests with this method whose path starts with {@code pathPrefix}. */
+    /**
+     * Counts the kept recorded requests with this method whose path starts with {@code pathPrefix}; exact while
+     * fewer than {@code maxRecordedRequests} requests were made (see {@link #requestCountsByRoute()} beyond).
+     */
     public long countRequests(String method, String pathPrefix) {
         return recorder.recent().stream()
                 .filter(request -> request.method().equalsIgnoreCase(method) && request.path().startsWith(pathPrefix))

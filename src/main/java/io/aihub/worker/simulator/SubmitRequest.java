@@ -35,11 +35,8 @@ record SubmitRequest(
         return appId != null ? appId : deploymentId;
     }
 
-    /** The app ID the run reports: the given one, or a stable ID derived from the app name; null for deployments. */
-    String resolvedAppId() {
-        if (appId != null || appName == null) {
-            return appId;
-        }
+    /** The stable app ID a run by app name reports (the simulator knows no real IDs). */
+    static String derivedAppId(String appName) {
         return UUID.nameUUIDFromBytes(("app:" + appName).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
