@@ -16,6 +16,7 @@ import io.aihub.worker.event.EventData;
 import io.aihub.worker.event.EventFactory;
 import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
+import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.submit.SubmissionOutcome;
 import io.aihub.worker.submit.Submitter;
 import io.aihub.worker.track.RunTracker;
@@ -35,11 +36,13 @@ public class CommandHandler {
     private final RunTracker tracker;
     private final EventPublisher events;
     private final DeadLetterPublisher deadLetters;
+    private final WorkerMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
     public CommandHandler(Submitter submitter, RunTracker tracker, EventPublisher events,
-            DeadLetterPublisher deadLetters) {
+            DeadLetterPublisher deadLetters, WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.submitter = submitter;
         this.tracker = tracker;
         this.events = events;
@@ -53,14 +56,19 @@ public class CommandHandler {
                 .map(id -> events.publish(EventFactory.rejected(id, invalid.code(), invalid.reason(), clock.instant())))
                 .orElseGet(() -> Uni.createFrom().voidItem());
         return event.chain(() -> deadLetters.send(record,
-                DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason())));
+                DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason())))
+                .invoke(() -> {
+                    metrics.commandOutcome("rejected");
+                    metrics.deadLetter(invalid.code());
+                });
     }
 
     /** Submits a valid command and hands its run to the tracker. */
     public Uni<Void> run(CommandRecord record, RunCommand command) {
         return submitter.submit(command).chain(outcome -> {
             if (outcome instanceof SubmissionOutcome.Submitted submitted) {
-                return tracker.start(command, submitted.run(), submitted.attempts());
+                return tracker.start(command, submitted.run(), submitted.attempts())
+                        .invoke(() -> metrics.commandOutcome("submitted"));
             }
             return submissionFailed(record, command, (SubmissionOutcome.Failed) outcome);
         });
@@ -73,6 +81,9 @@ public class CommandHandler {
                 Optional.empty(), failed.attempts(), error, clock.instant());
         var cause = new DeadLetterPublisher.Cause(failed.code(), "submission failed", failed.httpStatus(),
                 failed.attempts(), Optional.of(failed.firstFailureAt()));
-        return events.publish(event).chain(() -> deadLetters.send(record, cause));
+        return events.publish(event).chain(() -> deadLetters.send(record, cause)).invoke(() -> {
+            metrics.commandOutcome("submission_failed");
+            metrics.deadLetter(failed.code());
+        });
     }
 }

@@ -96,6 +96,17 @@ final class ApiExchange {
         Buffer payload = fault.isPresent() && fault.get() instanceof FaultAction.MalformedBody
                 ? MALFORMED
                 : SimJson.buffer(body);
+        if (fault.isPresent() && fault.get() instanceof FaultAction.SlowResponse slow) {
+            ctx.vertx().setTimer(Math.max(1, slow.delay().toMillis()), id -> {
+                if (ctx.response().closed()) {
+                    record(RecordedRequest.NO_RESPONSE);
+                } else {
+                    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end(payload);
+                }
+            });
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(payload);
     }
 

@@ -74,6 +74,23 @@ public sealed interface FaultAction {
         }
     }
 
+    /**
+     * Does the work (a submit creates the run), then waits before answering: how a client timeout after the run
+     * was created is simulated.
+     */
+    record SlowResponse(Duration delay) implements FaultAction {
+        public SlowResponse {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative");
+            }
+        }
+
+        @Override
+        public Stage stage() {
+            return Stage.AFTER_SUCCESS;
+        }
+    }
+
     /** Does the work, then answers with the success status and a body that is not valid JSON. */
     record MalformedBody() implements FaultAction {
         @Override
@@ -107,6 +124,10 @@ public sealed interface FaultAction {
 
     static FaultAction connectionReset() {
         return new ConnectionReset();
+    }
+
+    static FaultAction slowResponse(Duration delay) {
+        return new SlowResponse(delay);
     }
 
     static FaultAction dropResponse() {

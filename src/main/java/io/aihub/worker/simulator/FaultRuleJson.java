@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * "message": "slow down", "retry_after_seconds": 5}}. Actions: {@code latency} ({@code latency_ms}),
  * {@code error} ({@code status}, {@code message}, optional {@code retry_after_seconds} or
  * {@code retry_after_date} as an ISO-8601 instant, sent as an HTTP-date), {@code not_found}, {@code reset},
- * {@code drop_response}, {@code malformed_body}. Without {@code times} a rule is unlimited.
+ * {@code slow_response} ({@code latency_ms}, after the work is done), {@code drop_response}, {@code malformed_body}. Without {@code times} a rule is unlimited.
  */
 final class FaultRuleJson {
     private static final Set<String> FIELDS = Set.of("operation", "name_contains", "times", "action", "latency_ms",
@@ -82,6 +82,12 @@ final class FaultRuleJson {
                     throw Rejection.badRequest("latency needs a non-negative latency_ms");
                 }
                 return FaultAction.latency(Duration.ofMillis(millis));
+            case "slow_response":
+                Long slowMillis = BodyFields.optLong(json, "latency_ms", "");
+                if (slowMillis == null || slowMillis < 0) {
+                    throw Rejection.badRequest("slow_response needs a non-negative latency_ms");
+                }
+                return FaultAction.slowResponse(Duration.ofMillis(slowMillis));
             case "error":
                 return error(json);
             case "not_found":
@@ -94,7 +100,7 @@ final class FaultRuleJson {
                 return FaultAction.malformedBody();
             default:
                 throw Rejection.badRequest(
-                        "action must be latency, error, not_found, reset, drop_response or malformed_body");
+                        "action must be latency, slow_response, error, not_found, reset, drop_response or malformed_body");
         }
     }
 

@@ -27,6 +27,7 @@ import io.aihub.worker.command.Target;
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.SecretScrubber;
+import io.aihub.worker.metrics.WorkerMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,11 +48,13 @@ public class Submitter {
     private final Duration requestTimeout;
     private final Duration settleTime;
     private final Duration windowMargin;
+    private final WorkerMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker) {
+    public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker, WorkerMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.policy = new RetryPolicy(worker.retry(), () -> ThreadLocalRandom.current().nextDouble());
         this.globalSecrets = aihub.apiToken().map(List::of).orElse(List.of());
         this.requestTimeout = aihub.requestTimeout();
@@ -83,8 +86,13 @@ public class Submitter {
         Uni<Run> call = command.target() instanceof Target.Deployment deployment
                 ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body)
                 : client.runApp(command.ibContext(), body);
-        return call.<SubmissionOutcome> map(run -> new SubmissionOutcome.Submitted(run, attempts.posts))
-                .onFailure().recoverWithUni(failure -> afterFailure(command, body, attempts, failure));
+        return call.<SubmissionOutcome> map(run -> {
+            metrics.submissionAttempt(command.target() instanceof Target.Deployment ? 202 : 200);
+            return new SubmissionOutcome.Submitted(run, attempts.posts);
+        }).onFailure().recoverWithUni(failure -> {
+            metrics.submissionAttempt(FailureClassifier.httpStatus(failure));
+            return afterFailure(command, body, attempts, failure);
+        });
     }
 
     private Uni<SubmissionOutcome> afterFailure(RunCommand command, ObjectNode body, Attempts attempts,
@@ -109,6 +117,8 @@ public class Submitter {
                 ? http.retryAfter()
                 : Optional.empty();
         Duration delay = policy.delay(attempts.posts, retryAfter);
+        metrics.retry(kind.name());
+        retryAfter.ifPresent(asked -> metrics.retryAfterWaited(delay));
         LOG.infof("command %s: attempt %d failed (%s, HTTP %d); next in %d ms", command.commandId(), attempts.posts,
                 kind, status, delay.toMillis());
         Uni<Void> wait = sleep(delay);

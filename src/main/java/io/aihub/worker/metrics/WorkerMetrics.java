@@ -1,0 +1,67 @@
+package io.aihub.worker.metrics;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.aihub.worker.command.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The worker's own meters (Micrometer, scraped at {@code /q/metrics}). Tags hold only our codes, HTTP statuses
+ * and fixed words, never command content, so nothing secret or unbounded can reach a label.
+ */
+@ApplicationScoped
+public class WorkerMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer retryAfterWait;
+
+    @Inject
+    public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.retryAfterWait = Timer.builder("aihub.submission.retry.after.wait")
+                .description("Time submissions waited because AI Hub sent Retry-After")
+                .register(registry);
+    }
+
+    /** One POST to AI Hub ended with {@code httpStatus} (0 when there was no HTTP answer). */
+    public void submissionAttempt(int httpStatus) {
+        Counter.builder("aihub.submission.attempts")
+                .description("POSTs sent to AI Hub, by the HTTP status of the answer (none: no answer)")
+                .tag("http_status", httpStatus == 0 ? "none" : Integer.toString(httpStatus))
+                .register(registry).increment();
+    }
+
+    /** A submission is retried; {@code reason} is the failure kind. */
+    public void retry(String reason) {
+        Counter.builder("aihub.submission.retries")
+                .description("Submission retries, by the kind of failure that caused them")
+                .tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    /** A submission waited for a {@code Retry-After}. */
+    public void retryAfterWaited(Duration wait) {
+        retryAfterWait.record(wait);
+    }
+
+    /** A command went to the dead-letter topic. */
+    public void deadLetter(ErrorCode code) {
+        Counter.builder("aihub.dead.letters")
+                .description("Commands written to the dead-letter topic, by error code")
+                .tag("code", code.name())
+                .register(registry).increment();
+    }
+
+    /** A command reached its first outcome: {@code submitted}, {@code rejected} or {@code submission_failed}. */
+    public void commandOutcome(String outcome) {
+        Counter.builder("aihub.commands")
+                .description("Commands taken from the commands topic, by outcome")
+                .tag("outcome", outcome)
+                .register(registry).increment();
+    }
+}
