@@ -69,8 +69,8 @@ public class DeadLetterPublisher {
                 .withKey(record.key())
                 .withHeaders(headers)
                 .build();
-        byte[] value = record.value() == null ? new byte[0] : record.value();
-        return emitter.sendMessage(Message.of(value, Metadata.of(metadata)));
+        // A tombstone stays a tombstone: the value is passed on unchanged, null included.
+        return emitter.sendMessage(Message.of(record.value(), Metadata.of(metadata)));
     }
 
     /** Replaces a header so that the newest value is the only one under its name. */
