@@ -1,6 +1,7 @@
 package io.aihub.worker.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
@@ -31,6 +33,9 @@ class RunLifecycleTest {
 
     @Inject
     AiHubSimulator simulator;
+
+    @Inject
+    AiHubClient client;
 
     @BeforeAll
     static void connect() {
@@ -117,6 +122,32 @@ class RunLifecycleTest {
         assertThat(events).extracting(e -> e.data().get("status").asText())
                 .containsExactly("RUNNING", "STOPPED_AT_CHECKPOINT", "RUNNING", "COMPLETE");
         assertThat(events.get(2).data().get("previous_status").asText()).isEqualTo("STOPPED_AT_CHECKPOINT");
+    }
+
+    @Test
+    void a_run_deleted_after_it_was_seen_ends_as_tracking_failed() {
+        topics.send("cmd-vanishing", """
+                {"command_id": "cmd-vanishing", "app_name": "vanishing-forever", "batch_id": 4}""");
+        String runId = awaitEvent("cmd-vanishing", "aihub.run.submitted").data().get("run_id").asText();
+        await().atMost(DEADLINE).until(() -> simulator.server().requests().stream()
+                .anyMatch(r -> r.method().equals("GET") && r.path().endsWith("/runs/" + runId) && r.status() == 200));
+
+        client.deleteRun("sim-org", runId).await().atMost(DEADLINE);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("cmd-vanishing", DEADLINE);
+
+        assertThat(events).extracting(CloudEventRecord::type)
+                .containsExactly("aihub.run.submitted", "aihub.run.tracking_failed");
+        CloudEventRecord failed = events.get(1);
+        assertThat(failed.data().get("status").asText()).isEqualTo("TRACKING_FAILED");
+        assertThat(failed.data().get("previous_status").asText()).isEqualTo("RUNNING");
+        assertThat(failed.data().get("run_id").asText()).isEqualTo(runId);
+        assertThat(failed.data().get("error").get("code").asText()).isEqualTo("RUN_NOT_FOUND");
+        assertThat(failed.data().get("error").get("http_status").asInt()).isEqualTo(404);
+    }
+
+    private CloudEventRecord awaitEvent(String commandId, String type) {
+        return await().atMost(DEADLINE).until(() -> topics.eventsFor(commandId).stream()
+                .filter(e -> e.type().equals(type)).findFirst(), java.util.Optional::isPresent).orElseThrow();
     }
 
     @Test
