@@ -102,7 +102,7 @@ class AdminRoutesTest {
                 .ofString("[{\"action\": \"reset\"}, {\"action\": \"explode\"}]")));
 
         assertEquals(400, reply.status());
-        assertEquals("action must be latency, error, not_found, reset, drop_response or malformed_body",
+        assertEquals("action must be latency, slow_response, error, not_found, reset, drop_response or malformed_body",
                 reply.message());
         assertEquals(List.of(), sim.server.faults().rules());
     }

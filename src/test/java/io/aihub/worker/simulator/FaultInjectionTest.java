@@ -121,6 +121,19 @@ class FaultInjectionTest {
     }
 
     @Test
+    void slowResponseCreatesTheRunFirstThenAnswersLate() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
+                .then(FaultAction.slowResponse(java.time.Duration.ofMillis(400))));
+        long start = System.nanoTime();
+
+        var response = sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG));
+
+        assertEquals(200, response.status());
+        assertTrue(System.nanoTime() - start >= 400_000_000L, "answered after the delay");
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+    }
+
+    @Test
     void afterSuccessFaultIsNotUsedUpByARefusedRequest() throws Exception {
         FaultRule drop = sim.server.faults().add(
                 FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
