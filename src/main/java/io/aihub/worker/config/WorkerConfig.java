@@ -45,6 +45,31 @@ public interface WorkerConfig {
     /** How failed submissions are retried. */
     Retry retry();
 
+    /** The ledger: durable state of every command. */
+    LedgerSettings ledger();
+
+    /** Ledger topic management, dedupe window and restore limits. */
+    interface LedgerSettings {
+        /** Create the ledger topic at start-up when it is missing. Default true. */
+        @WithDefault("true")
+        boolean createTopic();
+
+        /** Replication factor of a ledger topic the worker creates; absent: the broker's default. */
+        java.util.Optional<Short> replicationFactor();
+
+        /** How long an ended command is remembered to drop duplicates. Default 7 days. */
+        @WithDefault("P7D")
+        Duration dedupeWindow();
+
+        /** How often ended commands older than the window are removed with tombstones. Default 1 hour. */
+        @WithDefault("1h")
+        Duration cleanupInterval();
+
+        /** Longest time to read one ledger partition on assignment. Default 2 minutes. */
+        @WithDefault("2m")
+        Duration restoreTimeout();
+    }
+
     /**
      * Retries of a submission: exponential backoff with full jitter, {@code Retry-After} honoured up to a ceiling,
      * bounded by a count and an elapsed time. After an unknown outcome, "no run exists" is decided only once the
@@ -97,6 +122,10 @@ public interface WorkerConfig {
         /** Dead letters. Default {@code aihub.run.commands.dlq}. */
         @WithDefault("aihub.run.commands.dlq")
         String deadLetters();
+
+        /** The worker's compacted ledger, one partition per commands partition. Default {@code aihub.run.ledger}. */
+        @WithDefault("aihub.run.ledger")
+        String ledger();
     }
 
     /** Limits on what a command may hold. */

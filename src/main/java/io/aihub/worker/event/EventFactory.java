@@ -33,10 +33,10 @@ public final class EventFactory {
     }
 
     /** A {@code rejected} event for a record that named a readable command ID but was not a valid command. */
-    public static StatusEvent rejected(String commandId, ErrorCode code, String reason, Instant time) {
+    public static StatusEvent rejected(String commandId, long sequence, ErrorCode code, String reason, Instant time) {
         EventData data = new EventData(commandId, null, EventType.REJECTED.name(), null, null, null, null, null, null,
                 null, null, null, null, null, 0, new EventData.Error(code.name(), null, reason), Map.of());
-        return new StatusEvent(commandId, 1, EventType.REJECTED, time, data);
+        return new StatusEvent(commandId, sequence, EventType.REJECTED, time, data);
     }
 
     private static EventData data(RunCommand command, String runId, String status, String previousStatus, String msg,

@@ -13,6 +13,7 @@ import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.track.Ledger;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -33,17 +34,30 @@ public class CommandConsumer {
     private final CommandParser parser;
     private final CommandHandler handler;
     private final InFlightWindow window;
+    private final Ledger ledger;
 
     @Inject
-    public CommandConsumer(CommandParser parser, CommandHandler handler, WorkerConfig config) {
+    public CommandConsumer(CommandParser parser, CommandHandler handler, Ledger ledger, WorkerConfig config) {
         this.parser = parser;
         this.handler = handler;
+        this.ledger = ledger;
         this.window = new InFlightWindow(config.maxInFlight());
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(Message<byte[]> message) {
         CommandRecord record = toRecord(message);
+        // Records of a partition wait until its ledger is restored (bounded by the restore timeout).
+        return ledger.awaitRestored(record.partition()).chain(() -> {
+            if (!ledger.owns(record.partition())) {
+                // Fetched before a revocation: its new owner reads it again; nothing here may act on it.
+                return Uni.createFrom().voidItem();
+            }
+            return process(message, record);
+        });
+    }
+
+    private Uni<Void> process(Message<byte[]> message, CommandRecord record) {
         ParseResult result = parser.parse(record.value(), record.headers());
         if (result instanceof ParseResult.Invalid invalid) {
             return handler.reject(record, invalid).chain(() -> Uni.createFrom().completionStage(message.ack()));

@@ -1,6 +1,7 @@
 package io.aihub.worker.messaging;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,16 +17,23 @@ import io.aihub.worker.event.EventData;
 import io.aihub.worker.event.EventFactory;
 import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
+import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.submit.SubmissionOutcome;
 import io.aihub.worker.submit.Submitter;
+import io.aihub.worker.track.Ledger;
+import io.aihub.worker.track.LedgerRecord;
+import io.aihub.worker.track.LedgerRecords;
+import io.aihub.worker.track.LedgerWriter;
 import io.aihub.worker.track.RunTracker;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Takes one command from intake to its first durable outcome: a {@code submitted} event (the run is then followed
- * by the tracker), or a {@code rejected}/{@code submission_failed} event and a dead letter. The returned {@link Uni}
- * completes when that outcome is acknowledged by the broker, which is when the record's offset may be committed.
+ * Takes one command from intake to its first durable outcome. Under the command ID's claim it consults the ledger:
+ * a known command is a duplicate (no event), one left {@code submitting} is reconciled before any POST, a new one
+ * gets its intent recorded before the POST. The outcome is a {@code submitted} ledger record and event (the tracker
+ * then follows the run), or a {@code rejected}/{@code submission_failed} event, a dead letter and a ledger record.
+ * The returned {@link Uni} completes when that outcome is acknowledged, which is when the offset may be committed.
  */
 @ApplicationScoped
 public class CommandHandler {
@@ -36,54 +44,122 @@ public class CommandHandler {
     private final RunTracker tracker;
     private final EventPublisher events;
     private final DeadLetterPublisher deadLetters;
+    private final Ledger ledger;
+    private final LedgerWriter ledgerWriter;
     private final WorkerMetrics metrics;
+    private final CommandClaims claims = new CommandClaims();
     private final Clock clock = Clock.systemUTC();
 
     @Inject
     public CommandHandler(Submitter submitter, RunTracker tracker, EventPublisher events,
-            DeadLetterPublisher deadLetters, WorkerMetrics metrics) {
-        this.metrics = metrics;
+            DeadLetterPublisher deadLetters, Ledger ledger, LedgerWriter ledgerWriter, WorkerMetrics metrics) {
         this.submitter = submitter;
         this.tracker = tracker;
         this.events = events;
         this.deadLetters = deadLetters;
+        this.ledger = ledger;
+        this.ledgerWriter = ledgerWriter;
+        this.metrics = metrics;
     }
 
-    /** Rejects an invalid record: a {@code rejected} event when a command ID could be read, then a dead letter. */
+    /**
+     * Rejects an invalid record: a dead letter always; a {@code rejected} event and ledger record when a command ID
+     * could be read and that command has not already run (a malformed copy of a known command adds no event).
+     */
     public Uni<Void> reject(CommandRecord record, ParseResult.Invalid invalid) {
         LOG.infof("record %s rejected: %s (command %s)", record, invalid.code(), invalid.commandId().orElse("unknown"));
-        Uni<Void> event = invalid.commandId()
-                .map(id -> events.publish(EventFactory.rejected(id, invalid.code(), invalid.reason(), clock.instant())))
-                .orElseGet(() -> Uni.createFrom().voidItem());
-        return event.chain(() -> deadLetters.send(record,
-                DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason())))
-                .invoke(() -> {
-                    metrics.commandOutcome("rejected");
-                    metrics.deadLetter(invalid.code());
-                });
-    }
-
-    /** Submits a valid command and hands its run to the tracker. */
-    public Uni<Void> run(CommandRecord record, RunCommand command) {
-        return submitter.submit(command).chain(outcome -> {
-            if (outcome instanceof SubmissionOutcome.Submitted submitted) {
-                return tracker.start(command, submitted.run(), submitted.attempts())
-                        .invoke(() -> metrics.commandOutcome("submitted"));
-            }
-            return submissionFailed(record, command, (SubmissionOutcome.Failed) outcome);
+        DeadLetterPublisher.Cause cause = DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason());
+        Uni<Void> outcome = invalid.commandId()
+                .map(id -> claims.withClaim(id, () -> rejectKnownId(record, id, invalid, cause)))
+                .orElseGet(() -> deadLetters.send(record, cause));
+        return outcome.invoke(() -> {
+            metrics.commandOutcome("rejected");
+            metrics.deadLetter(invalid.code());
         });
     }
 
-    private Uni<Void> submissionFailed(CommandRecord record, RunCommand command, SubmissionOutcome.Failed failed) {
+    private Uni<Void> rejectKnownId(CommandRecord record, String commandId, ParseResult.Invalid invalid,
+            DeadLetterPublisher.Cause cause) {
+        Optional<LedgerRecord> known = ledger.get(commandId);
+        if (known.isPresent() && known.get().state().blocksResubmission()) {
+            return deadLetters.send(record, cause);
+        }
+        long sequence = known.map(LedgerRecord::sequence).orElse(0L) + 1;
+        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(), clock.instant());
+        LedgerRecord rejected = new LedgerRecord(LedgerRecord.VERSION, commandId, LedgerRecord.State.REJECTED,
+                EventType.REJECTED.name(), null, sequence, null, null, null, 0, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, LedgerRecords.hash(record.value()),
+                clock.millis());
+        return events.publish(event).chain(() -> deadLetters.send(record, cause))
+                .chain(() -> ledgerWriter.write(record.partition(), rejected));
+    }
+
+    /** Submits a valid command and hands its run to the tracker, unless the ledger says it has run already. */
+    public Uni<Void> run(CommandRecord record, RunCommand command) {
+        return claims.withClaim(command.commandId(), () -> runClaimed(record, command));
+    }
+
+    private Uni<Void> runClaimed(CommandRecord record, RunCommand command) {
+        int partition = record.partition();
+        String hash = LedgerRecords.hash(record.value());
+        Optional<LedgerRecord> known = ledger.get(command.commandId());
+        if (known.isPresent() && known.get().state() == LedgerRecord.State.SUBMITTING) {
+            LedgerRecord intent = known.get();
+            Instant firstAttempt = Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt()
+                    : intent.firstAttemptAt());
+            LOG.infof("command %s: found submitting in the ledger; reconciling before any POST", command.commandId());
+            return submitter.resume(command, firstAttempt, () -> ledger.owns(partition))
+                    .chain(outcome -> afterSubmission(record, command, hash, intent.sequence(), firstAttempt, outcome));
+        }
+        if (known.isPresent() && known.get().state().blocksResubmission()) {
+            LOG.infof("command %s: duplicate of a command in state %s; nothing submitted", command.commandId(),
+                    known.get().state());
+            metrics.commandOutcome("duplicate");
+            return Uni.createFrom().voidItem();
+        }
+        long sequence = known.map(LedgerRecord::sequence).orElse(0L);
+        Instant now = clock.instant();
+        LedgerRecord intent = LedgerRecords.of(command, hash, new LedgerRecords.Change(LedgerRecord.State.SUBMITTING,
+                null, null, sequence, Optional.empty(), 0, now.toEpochMilli(), now.toEpochMilli(), null),
+                now.toEpochMilli());
+        return ledgerWriter.write(partition, intent)
+                .chain(() -> submitter.submit(command, () -> ledger.owns(partition)))
+                .chain(outcome -> afterSubmission(record, command, hash, sequence, now, outcome));
+    }
+
+    private Uni<Void> afterSubmission(CommandRecord record, RunCommand command, String hash, long sequence,
+            Instant firstAttempt, SubmissionOutcome outcome) {
+        if (outcome instanceof SubmissionOutcome.Submitted submitted) {
+            if (!ledger.owns(record.partition())) {
+                // The new owner finds the run by its tag and follows it.
+                return Uni.createFrom().voidItem();
+            }
+            return tracker.start(record.partition(), command, hash, submitted.run(), submitted.attempts(), sequence + 1,
+                    firstAttempt.toEpochMilli()).invoke(() -> metrics.commandOutcome("submitted"));
+        }
+        if (outcome instanceof SubmissionOutcome.Abandoned) {
+            return Uni.createFrom().voidItem();
+        }
+        return submissionFailed(record, command, hash, sequence + 1, firstAttempt, (SubmissionOutcome.Failed) outcome);
+    }
+
+    private Uni<Void> submissionFailed(CommandRecord record, RunCommand command, String hash, long sequence,
+            Instant firstAttempt, SubmissionOutcome.Failed failed) {
         EventData.Error error = new EventData.Error(failed.code().name(), failed.httpStatus().orElse(null),
                 failed.message());
-        var event = EventFactory.forFailure(command, 1, EventType.SUBMISSION_FAILED, Optional.empty(),
+        StatusEvent event = EventFactory.forFailure(command, sequence, EventType.SUBMISSION_FAILED, Optional.empty(),
                 Optional.empty(), failed.attempts(), error, clock.instant());
         var cause = new DeadLetterPublisher.Cause(failed.code(), "submission failed", failed.httpStatus(),
                 failed.attempts(), Optional.of(failed.firstFailureAt()));
-        return events.publish(event).chain(() -> deadLetters.send(record, cause)).invoke(() -> {
-            metrics.commandOutcome("submission_failed");
-            metrics.deadLetter(failed.code());
-        });
+        LedgerRecord ended = LedgerRecords.of(command, hash, new LedgerRecords.Change(LedgerRecord.State.ENDED,
+                EventType.SUBMISSION_FAILED.name(), null, sequence, Optional.of(event), failed.attempts(),
+                firstAttempt.toEpochMilli(), null, null), clock.millis());
+        return events.publish(event)
+                .chain(() -> deadLetters.send(record, cause))
+                .chain(() -> ledgerWriter.write(record.partition(), ended))
+                .invoke(() -> {
+                    metrics.commandOutcome("submission_failed");
+                    metrics.deadLetter(failed.code());
+                });
     }
 }

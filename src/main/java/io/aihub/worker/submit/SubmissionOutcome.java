@@ -13,6 +13,10 @@ public sealed interface SubmissionOutcome {
     record Submitted(Run run, int attempts) implements SubmissionOutcome {
     }
 
+    /** This replica lost the command's partition before the next POST; the new owner takes over (rule 2d). */
+    record Abandoned(int attempts) implements SubmissionOutcome {
+    }
+
     /**
      * The command failed for good. {@code message} is already scrubbed of the command's secrets; {@code httpStatus}
      * is the last HTTP status AI Hub sent, if any.

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,20 +65,46 @@ public class Submitter {
 
     /** The attempts made for one command so far. */
     private static final class Attempts {
+        final BooleanSupplier owned;
         int posts;
         int failedSearches;
         Instant firstPostStart;
         Instant lastPostStart;
         Instant firstFailureAt;
         boolean outcomeUnknown;
+
+        /** Start of the retry budget: the first POST, or the resumption of a command found in the ledger. */
+        final Instant budgetStart = Instant.now();
+
+        Attempts(BooleanSupplier owned) {
+            this.owned = owned;
+        }
     }
 
-    /** Submits {@code command}, retrying and reconciling as needed. */
-    public Uni<SubmissionOutcome> submit(RunCommand command) {
-        return post(command, RunRequestFactory.body(command), new Attempts());
+    /** Submits {@code command}, retrying and reconciling as needed, while this replica owns its partition. */
+    public Uni<SubmissionOutcome> submit(RunCommand command, BooleanSupplier owned) {
+        return post(command, RunRequestFactory.body(command), new Attempts(owned));
+    }
+
+    /**
+     * Resumes a command whose intent to POST was recorded but whose outcome is unknown (found in the ledger as
+     * {@code submitting}): List runs is searched first, and a POST is sent only once the last one, which may have
+     * been sent just before a crash, has settled.
+     */
+    public Uni<SubmissionOutcome> resume(RunCommand command, Instant firstAttemptAt, BooleanSupplier owned) {
+        Attempts attempts = new Attempts(owned);
+        attempts.firstPostStart = firstAttemptAt;
+        attempts.lastPostStart = clock.instant();
+        attempts.outcomeUnknown = true;
+        ObjectNode body = RunRequestFactory.body(command);
+        return reconcile(command, attempts, () -> post(command, body, attempts));
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
+        if (!attempts.owned.getAsBoolean()) {
+            LOG.infof("command %s: partition revoked; no POST is sent", command.commandId());
+            return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
+        }
         attempts.posts++;
         attempts.lastPostStart = clock.instant();
         if (attempts.firstPostStart == null) {
@@ -106,7 +133,7 @@ public class Submitter {
             return Uni.createFrom().item(failed(command, ErrorCode.AIHUB_REJECTED, failure, attempts));
         }
         attempts.outcomeUnknown |= kind == FailureClassifier.Kind.UNKNOWN_OUTCOME;
-        Duration elapsed = Duration.between(attempts.firstPostStart, clock.instant());
+        Duration elapsed = Duration.between(attempts.budgetStart, clock.instant());
         if (!policy.mayRetry(attempts.posts, elapsed)) {
             Supplier<Uni<SubmissionOutcome>> giveUp = () -> Uni.createFrom()
                     .item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
@@ -139,7 +166,7 @@ public class Submitter {
             if (found.isPresent()) {
                 LOG.infof("command %s: run %s found by its tag after an unknown outcome", command.commandId(),
                         found.get().id());
-                return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.get(), attempts.posts));
+                return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.get(), Math.max(1, attempts.posts)));
             }
             Duration untilSettled = Duration.between(clock.instant(), settled);
             if (!untilSettled.isNegative() && !untilSettled.isZero()) {

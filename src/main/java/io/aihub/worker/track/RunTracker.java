@@ -2,6 +2,9 @@ package io.aihub.worker.track;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,9 +32,10 @@ import io.vertx.core.Vertx;
 
 /**
  * Follows submitted runs until they end: one Vert.x timer per run (no thread), adaptive intervals, an event on
- * every change of status. A status is taken as known only once its event is acknowledged, so a failed publish is
- * simply seen again at the next poll. Polling never ends a run on 401, 403, 5xx or a timeout; only a 404 for a run
- * seen before, or the maximum tracking time, ends it as {@code TRACKING_FAILED}.
+ * every change of status. The ledger owns the event sequence: a non-terminal event is published only after its
+ * ledger record is acknowledged, and a terminal event before its ledger record, so a crash in between leads the
+ * next owner to derive the same event again. Polling never ends a run on 401, 403, 5xx or a timeout; only a 404 for
+ * a run seen before, or the maximum tracking time, ends it as {@code TRACKING_FAILED}.
  */
 @ApplicationScoped
 public class RunTracker {
@@ -42,38 +46,75 @@ public class RunTracker {
     private final Vertx vertx;
     private final AiHubClient client;
     private final EventPublisher events;
+    private final LedgerWriter ledger;
     private final PollSchedule schedule;
     private final Duration maxTrackingTime;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, WorkerConfig config) {
+    public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger,
+            WorkerConfig config) {
         this.vertx = vertx;
         this.client = client;
         this.events = events;
+        this.ledger = ledger;
         this.schedule = new PollSchedule(config.tracking());
         this.maxTrackingTime = config.tracking().maxTrackingTime();
     }
 
     /**
-     * Publishes the {@code submitted} event of a new run and starts following it. Completes when the event is
-     * acknowledged, which is when the command's offset may be committed.
+     * Records a new run in the ledger, publishes its {@code submitted} event and starts following it. Completes
+     * when both are acknowledged, which is when the command's offset may be committed.
      */
-    public Uni<Void> start(RunCommand command, Run run, int attempts) {
-        TrackedRun tracked = new TrackedRun(command, run.id(), run.status(), 1, attempts, clock.instant(),
-                schedule.initialMs());
-        StatusEvent submitted = EventFactory.forRun(command, 1, EventType.SUBMITTED, run, Optional.empty(), attempts,
-                clock.instant());
-        return events.publish(submitted).invoke(() -> {
-            LOG.infof("command %s: run %s submitted (%s)", command.commandId(), run.id(), run.status());
-            if (run.knownStatus().terminal()) {
-                // Ended already in the POST response: its terminal event follows at once.
-                tracked.status = null;
-                onRun(tracked, run);
-            } else {
-                runs.put(command.commandId(), tracked);
-                scheduleNext(tracked, tracked.intervalMs);
+    public Uni<Void> start(int partition, RunCommand command, String commandHash, Run run, int attempts,
+            long sequence, Long firstAttemptAt) {
+        long now = clock.millis();
+        TrackedRun tracked = new TrackedRun(partition, command, commandHash, run.id(), run.status(), sequence,
+                attempts, firstAttemptAt, now, schedule.initialMs());
+        StatusEvent submitted = EventFactory.forRun(command, sequence, EventType.SUBMITTED, run, Optional.empty(),
+                attempts, Instant.ofEpochMilli(now));
+        return ledger.write(partition, snapshot(tracked, LedgerRecord.State.TRACKING, run.status(), submitted))
+                .chain(() -> events.publish(submitted))
+                .invoke(() -> {
+                    LOG.infof("command %s: run %s submitted (%s)", command.commandId(), run.id(), run.status());
+                    runs.put(command.commandId(), tracked);
+                    if (run.knownStatus().terminal()) {
+                        // Ended already in the POST response: its terminal event follows at once.
+                        tracked.status = null;
+                        onRun(tracked, run);
+                    } else {
+                        scheduleNext(tracked, tracked.intervalMs);
+                    }
+                });
+    }
+
+    /**
+     * Resumes a run found in the ledger on restore: its latest event is published again with the same id, time
+     * and data, and polling goes on.
+     */
+    public void resume(int partition, LedgerRecord record) {
+        RunCommand command = LedgerRecords.command(record);
+        long trackingSince = record.trackingSince() == null ? clock.millis() : record.trackingSince();
+        TrackedRun tracked = new TrackedRun(partition, command, record.commandHash(), record.runId(), record.status(),
+                record.sequence(), record.attempts(), record.firstAttemptAt(), trackingSince, schedule.initialMs());
+        runs.put(command.commandId(), tracked);
+        Uni<Void> republish = record.event() == null || record.eventType() == null ? Uni.createFrom().voidItem()
+                : events.publish(new StatusEvent(record.commandId(), record.sequence(), typeOf(record.eventType()),
+                        Instant.ofEpochMilli(record.eventTime()), record.event()));
+        republish.subscribe().with(
+                ok -> scheduleNext(tracked, 0),
+                failure -> scheduleNext(tracked, tracked.intervalMs));
+    }
+
+    /** Stops following the runs of revoked partitions; their next owner resumes them from the ledger. */
+    public void stopPartitions(Collection<Integer> partitions) {
+        runs.values().removeIf(tracked -> {
+            if (partitions.contains(tracked.partition)) {
+                tracked.stopped = true;
+                vertx.cancelTimer(tracked.timerId);
+                return true;
             }
+            return false;
         });
     }
 
@@ -82,16 +123,25 @@ public class RunTracker {
         return runs.size();
     }
 
+    /** True when the command's run is being followed by this replica. */
+    public boolean isTracking(String commandId) {
+        return runs.containsKey(commandId);
+    }
+
     private void scheduleNext(TrackedRun tracked, long baseMs) {
-        tracked.intervalMs = baseMs;
-        tracked.timerId = vertx.setTimer(schedule.withJitter(baseMs), id -> poll(tracked));
+        if (tracked.stopped) {
+            return;
+        }
+        tracked.intervalMs = Math.max(baseMs, schedule.initialMs());
+        long delay = baseMs == 0 ? 1 : schedule.withJitter(baseMs);
+        tracked.timerId = vertx.setTimer(delay, id -> poll(tracked));
     }
 
     private void poll(TrackedRun tracked) {
-        if (runs.get(tracked.command.commandId()) != tracked) {
+        if (tracked.stopped || runs.get(tracked.command.commandId()) != tracked) {
             return;
         }
-        if (clock.instant().isAfter(tracked.trackingSince.plus(maxTrackingTime))) {
+        if (clock.millis() > tracked.trackingSince + maxTrackingTime.toMillis()) {
             endTrackingFailed(tracked, "TRACKING_TIMEOUT", 0, "the run passed the maximum tracking time");
             return;
         }
@@ -111,21 +161,33 @@ public class RunTracker {
         EventType type = EventType.forStatus(status);
         StatusEvent event = EventFactory.forRun(tracked.command, sequence, type, run, Optional.ofNullable(tracked.status),
                 tracked.attempts, clock.instant());
-        events.publish(event).subscribe().with(ok -> {
+        record(tracked, event, run.status(), status == RunStatus.STOPPED_AT_CHECKPOINT);
+    }
+
+    /** Ledger and event for one change, in the order the ledger's ownership of the sequence demands. */
+    private void record(TrackedRun tracked, StatusEvent event, String status, boolean checkpoint) {
+        boolean terminal = event.type().terminal();
+        LedgerRecord snapshot = snapshot(tracked, terminal ? LedgerRecord.State.ENDED : LedgerRecord.State.TRACKING,
+                status, event);
+        Uni<Void> steps = terminal
+                ? events.publish(event).chain(() -> ledger.write(tracked.partition, snapshot))
+                : ledger.write(tracked.partition, snapshot).chain(() -> events.publish(event));
+        steps.subscribe().with(ok -> {
             String previous = tracked.status;
-            tracked.sequence = sequence;
-            tracked.status = run.status();
-            LOG.infof("command %s: run %s %s -> %s", tracked.command.commandId(), tracked.runId, previous, run.status());
-            if (type.terminal()) {
+            tracked.sequence = event.sequence();
+            tracked.status = status;
+            LOG.infof("command %s: run %s %s -> %s", tracked.command.commandId(), tracked.runId, previous, status);
+            if (terminal) {
                 runs.remove(tracked.command.commandId(), tracked);
             } else {
-                scheduleNext(tracked, schedule.nextBaseMs(tracked.intervalMs, true, status));
+                scheduleNext(tracked, checkpoint ? schedule.nextBaseMs(0, true, RunStatus.STOPPED_AT_CHECKPOINT)
+                        : schedule.initialMs());
             }
         }, failure -> {
-            LOG.warnf("command %s: event %s could not be published (%s); the next poll tries again",
+            // Nothing is taken as known; the next poll sees the change again and derives the same event id.
+            LOG.warnf("command %s: event %s could not be recorded (%s); the next poll tries again",
                     tracked.command.commandId(), event.id(), failure.getClass().getSimpleName());
-            runs.putIfAbsent(tracked.command.commandId(), tracked);
-            scheduleNext(tracked, schedule.nextBaseMs(tracked.intervalMs, false, status));
+            scheduleNext(tracked, tracked.intervalMs);
         });
     }
 
@@ -141,20 +203,30 @@ public class RunTracker {
     }
 
     private void endTrackingFailed(TrackedRun tracked, String code, int httpStatus, String message) {
-        long sequence = tracked.sequence + 1;
-        StatusEvent event = EventFactory.forFailure(tracked.command, sequence, EventType.TRACKING_FAILED,
+        StatusEvent event = EventFactory.forFailure(tracked.command, tracked.sequence + 1, EventType.TRACKING_FAILED,
                 Optional.of(tracked.runId), Optional.ofNullable(tracked.status), tracked.attempts,
                 new EventData.Error(code, httpStatus == 0 ? null : httpStatus, message), clock.instant());
-        events.publish(event).subscribe().with(ok -> {
-            tracked.sequence = sequence;
-            runs.remove(tracked.command.commandId(), tracked);
-            LOG.infof("command %s: run %s tracking failed (%s)", tracked.command.commandId(), tracked.runId, code);
-        }, failure -> scheduleNext(tracked, tracked.intervalMs));
+        record(tracked, event, EventType.TRACKING_FAILED.name(), false);
+    }
+
+    private LedgerRecord snapshot(TrackedRun tracked, LedgerRecord.State state, String status, StatusEvent event) {
+        return LedgerRecords.of(tracked.command, tracked.commandHash,
+                new LedgerRecords.Change(state, status, tracked.runId, event.sequence(), Optional.of(event),
+                        tracked.attempts, tracked.firstAttemptAt, null, tracked.trackingSince),
+                clock.millis());
+    }
+
+    private static EventType typeOf(String ceType) {
+        return Arrays.stream(EventType.values()).filter(t -> t.ceType().equals(ceType)).findFirst()
+                .orElse(EventType.RUNNING);
     }
 
     @PreDestroy
     void stopTimers() {
-        runs.values().forEach(tracked -> vertx.cancelTimer(tracked.timerId));
+        runs.values().forEach(tracked -> {
+            tracked.stopped = true;
+            vertx.cancelTimer(tracked.timerId);
+        });
         runs.clear();
     }
 }

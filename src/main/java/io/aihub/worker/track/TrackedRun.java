@@ -1,35 +1,40 @@
 package io.aihub.worker.track;
 
-import java.time.Instant;
-
 import io.aihub.worker.command.RunCommand;
 
 /**
- * The worker's in-memory view of one run it follows. Mutated only by {@link RunTracker}, one poll at a time per
+ * The worker's in-memory view of one run it follows. Mutated only by {@link RunTracker}, one step at a time per
  * run (the next poll is scheduled only after the previous one has finished).
  */
 final class TrackedRun {
 
+    final int partition;
     final RunCommand command;
+    final String commandHash;
     final String runId;
-    final Instant trackingSince;
+    final long trackingSince;
     final int attempts;
-    /** The last status published in an event. */
+    final Long firstAttemptAt;
+    /** The last status recorded in the ledger and published. */
     volatile String status;
-    /** Sequence number of the last event published for this command. */
+    /** Sequence number of the last event recorded for this command. */
     volatile long sequence;
     /** True once a status poll has answered, so a later 404 means the run was deleted. */
     volatile boolean seen;
     volatile long intervalMs;
     volatile long timerId = -1;
+    volatile boolean stopped;
 
-    TrackedRun(RunCommand command, String runId, String status, long sequence, int attempts, Instant trackingSince,
-            long intervalMs) {
+    TrackedRun(int partition, RunCommand command, String commandHash, String runId, String status, long sequence,
+            int attempts, Long firstAttemptAt, long trackingSince, long intervalMs) {
+        this.partition = partition;
         this.command = command;
+        this.commandHash = commandHash;
         this.runId = runId;
         this.status = status;
         this.sequence = sequence;
         this.attempts = attempts;
+        this.firstAttemptAt = firstAttemptAt;
         this.trackingSince = trackingSince;
         this.intervalMs = intervalMs;
     }

@@ -7,9 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.jboss.logging.Logger;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -26,6 +33,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     private static final Logger LOG = Logger.getLogger(KafkaBrokerResource.class);
 
+    /** Partitions of the commands topic in tests. */
+    public static final int PARTITIONS = 4;
+
     private EmbeddedKafkaBroker embedded;
     private KafkaContainer container;
     private Path logDir;
@@ -33,6 +43,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         String bootstrap = bootstrapServers();
+        createTopics(bootstrap);
         int simulatorPort = freePort();
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", bootstrap);
@@ -73,6 +84,20 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         String bootstrap = listeners.substring(listeners.indexOf("://") + 3);
         LOG.infof("tests use an embedded KRaft broker at %s", bootstrap);
         return bootstrap;
+    }
+
+    /** The topics an operator would create; the worker itself creates only its ledger. */
+    static void createTopics(String bootstrap) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = Stream.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.DEAD_LETTERS)
+                    .filter(name -> !existing.contains(name))
+                    .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty()))
+                    .toList();
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create the test topics", e);
+        }
     }
 
     private static boolean dockerAvailable() {

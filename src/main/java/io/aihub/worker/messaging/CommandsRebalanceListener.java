@@ -1,0 +1,53 @@
+package io.aihub.worker.messaging;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+import io.aihub.worker.track.PartitionRecovery;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+
+/**
+ * Tells {@link PartitionRecovery} which commands partitions this replica gains and loses. Runs on the consumer's
+ * polling thread, so it only marks partitions and starts work in the background: blocking here longer than
+ * {@code max.poll.interval.ms} would throw the consumer out of the group.
+ */
+@ApplicationScoped
+@Identifier(CommandsRebalanceListener.NAME)
+public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener {
+
+    /** The name the commands channel refers to in {@code consumer-rebalance-listener.name}. */
+    public static final String NAME = "commands-rebalance";
+
+    private final PartitionRecovery recovery;
+
+    @Inject
+    public CommandsRebalanceListener(PartitionRecovery recovery) {
+        this.recovery = recovery;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        recovery.assigned(numbers(partitions));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        recovery.revoked(numbers(partitions));
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        recovery.revoked(numbers(partitions));
+    }
+
+    private static List<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).toList();
+    }
+}

@@ -1,0 +1,117 @@
+package io.aihub.worker.track;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * This replica's view of the ledger: the latest acknowledged snapshot of every command on the partitions it owns,
+ * which partitions it owns, and which of them are still being restored. In-flight commands are kept in full; ended
+ * and rejected ones only as compact dedupe entries.
+ */
+@ApplicationScoped
+public class Ledger {
+
+    /** A snapshot and the partition it lives on. */
+    public record Entry(int partition, LedgerRecord record) {
+    }
+
+    private final Map<String, Entry> byCommand = new ConcurrentHashMap<>();
+    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, CompletableFuture<Void>> restoring = new ConcurrentHashMap<>();
+
+    /** The latest snapshot of a command, if this replica knows it. */
+    public Optional<LedgerRecord> get(String commandId) {
+        Entry entry = byCommand.get(commandId);
+        return entry == null ? Optional.empty() : Optional.of(entry.record());
+    }
+
+    void remember(int partition, LedgerRecord record) {
+        boolean done = record.state() == LedgerRecord.State.ENDED || record.state() == LedgerRecord.State.REJECTED;
+        byCommand.put(record.commandId(), new Entry(partition, done ? record.compact() : record));
+    }
+
+    void forget(int partition, String commandId) {
+        byCommand.computeIfPresent(commandId, (id, entry) -> entry.partition() == partition ? null : entry);
+    }
+
+    /** True when this replica is assigned the commands partition (and so the ledger partition) {@code partition}. */
+    public boolean owns(int partition) {
+        return owned.contains(partition);
+    }
+
+    /** The partitions this replica owns. */
+    public Set<Integer> ownedPartitions() {
+        return Set.copyOf(owned);
+    }
+
+    /** Partitions were assigned: they are owned, and restoring until {@link #restored} is called for each. */
+    public void assigned(Collection<Integer> partitions) {
+        for (int partition : partitions) {
+            owned.add(partition);
+            restoring.computeIfAbsent(partition, p -> new CompletableFuture<>());
+        }
+    }
+
+    /** A partition's ledger has been read to its end: install its snapshots and let its commands through. */
+    public void restored(int partition, Map<String, LedgerRecord> records) {
+        if (!owned.contains(partition)) {
+            return;
+        }
+        records.values().forEach(record -> remember(partition, record));
+        CompletableFuture<Void> done = restoring.remove(partition);
+        if (done != null) {
+            done.complete(null);
+        }
+    }
+
+    /** Partitions were revoked or lost: forget them and release anything waiting for their restore. */
+    public void revoked(Collection<Integer> partitions) {
+        for (int partition : partitions) {
+            owned.remove(partition);
+            CompletableFuture<Void> pending = restoring.remove(partition);
+            if (pending != null) {
+                pending.complete(null);
+            }
+        }
+        byCommand.values().removeIf(entry -> partitions.contains(entry.partition()));
+    }
+
+    /** Completes when the partition may be processed: restored, or not being restored. */
+    public Uni<Void> awaitRestored(int partition) {
+        CompletableFuture<Void> pending = restoring.get(partition);
+        return pending == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(pending);
+    }
+
+    /** True while any owned partition is being restored. */
+    public boolean isRestoring() {
+        return !restoring.isEmpty();
+    }
+
+    /** The partitions being restored now. */
+    public Set<Integer> restoringPartitions() {
+        return Set.copyOf(restoring.keySet());
+    }
+
+    /** Ended or rejected commands last changed before {@code cutoffMillis}: candidates for a tombstone. */
+    public List<Entry> finishedBefore(long cutoffMillis) {
+        return byCommand.values().stream()
+                .filter(e -> !e.record().state().equals(LedgerRecord.State.SUBMITTING)
+                        && !e.record().state().equals(LedgerRecord.State.TRACKING)
+                        && e.record().updatedAt() < cutoffMillis)
+                .toList();
+    }
+
+    /** How many commands the view holds. */
+    public int size() {
+        return byCommand.size();
+    }
+}

@@ -1,0 +1,118 @@
+package io.aihub.worker.track;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * Restores the ledger of every commands partition this replica is assigned, in the background, then resumes
+ * polling the runs in it; stops tracking the runs of partitions it loses. Also removes ended commands older than
+ * the dedupe window with tombstones, so the ledger and the view stay small.
+ */
+@ApplicationScoped
+public class PartitionRecovery {
+
+    private static final Logger LOG = Logger.getLogger(PartitionRecovery.class);
+    private static final long RETRY_MS = 2_000;
+
+    private final Vertx vertx;
+    private final Ledger ledger;
+    private final LedgerRestorer restorer;
+    private final LedgerWriter writer;
+    private final RunTracker tracker;
+    private final Duration restoreTimeout;
+    private final Duration dedupeWindow;
+    private final Duration cleanupInterval;
+    private final Timer restoreTime;
+    private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    public PartitionRecovery(Vertx vertx, Ledger ledger, LedgerRestorer restorer, LedgerWriter writer,
+            RunTracker tracker, WorkerConfig config, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.ledger = ledger;
+        this.restorer = restorer;
+        this.writer = writer;
+        this.tracker = tracker;
+        this.restoreTimeout = config.ledger().restoreTimeout();
+        this.dedupeWindow = config.ledger().dedupeWindow();
+        this.cleanupInterval = config.ledger().cleanupInterval();
+        this.restoreTime = Timer.builder("aihub.ledger.restore")
+                .description("Time to read one ledger partition on assignment").register(registry);
+    }
+
+    void startCleanup(@Observes StartupEvent event) {
+        vertx.setPeriodic(cleanupInterval.toMillis(), id -> removeExpired());
+    }
+
+    /** Partitions were assigned: hold their records and restore them in the background. */
+    public void assigned(Collection<Integer> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        LOG.infof("partitions %s assigned; restoring their ledger", partitions);
+        ledger.assigned(partitions);
+        partitions.forEach(this::restore);
+    }
+
+    /** Partitions were revoked or lost: stop their runs' timers and forget them. */
+    public void revoked(Collection<Integer> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        LOG.infof("partitions %s revoked; their runs are handed to the next owner", partitions);
+        tracker.stopPartitions(partitions);
+        ledger.revoked(partitions);
+    }
+
+    private void restore(int partition) {
+        long start = System.nanoTime();
+        vertx.<Map<String, LedgerRecord>> executeBlocking(() -> restorer.read(partition, restoreTimeout), false)
+                .onSuccess(records -> {
+                    if (!ledger.owns(partition)) {
+                        return;
+                    }
+                    ledger.restored(partition, records);
+                    long resumed = records.values().stream()
+                            .filter(r -> r.state() == LedgerRecord.State.TRACKING)
+                            .peek(r -> tracker.resume(partition, r))
+                            .count();
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    restoreTime.record(took);
+                    LOG.infof("partition %d restored in %d ms: %d commands, %d runs resumed", partition,
+                            took.toMillis(), records.size(), resumed);
+                })
+                .onFailure(failure -> {
+                    LOG.errorf("partition %d: ledger restore failed (%s); retrying", partition,
+                            failure.getClass().getSimpleName());
+                    vertx.setTimer(RETRY_MS, id -> {
+                        if (ledger.owns(partition)) {
+                            restore(partition);
+                        }
+                    });
+                });
+    }
+
+    private void removeExpired() {
+        long cutoff = clock.millis() - dedupeWindow.toMillis();
+        for (Ledger.Entry entry : ledger.finishedBefore(cutoff)) {
+            if (ledger.owns(entry.partition())) {
+                writer.tombstone(entry.partition(), entry.record().commandId()).subscribe().with(ok -> {
+                }, failure -> LOG.debugf("tombstone for %s failed; next round", entry.record().commandId()));
+            }
+        }
+    }
+}
