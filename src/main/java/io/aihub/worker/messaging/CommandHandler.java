@@ -48,7 +48,8 @@ public class CommandHandler {
     private final LedgerWriter ledgerWriter;
     private final WorkerMetrics metrics;
     private final CommandClaims claims = new CommandClaims();
-    private final Clock clock = Clock.systemUTC();
+    // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
+    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
     @Inject
     public CommandHandler(Submitter submitter, RunTracker tracker, EventPublisher events,

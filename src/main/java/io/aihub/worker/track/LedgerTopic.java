@@ -54,7 +54,8 @@ public class LedgerTopic {
 
     void check(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 50) StartupEvent event) {
         try (Admin admin = Admin.create(new HashMap<>(kafka))) {
-            verify(admin);
+            verify(admin, config.topic().commands(), config.topic().ledger(), config.ledger().createTopic(),
+                    config.ledger().replicationFactor());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the ledger topic", e);
@@ -64,18 +65,18 @@ public class LedgerTopic {
         }
     }
 
-    void verify(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
-        String commands = config.topic().commands();
-        String ledgerTopic = config.topic().ledger();
+    /** Checks (and when allowed creates) {@code ledgerTopic} against {@code commands}; throws what to fix. */
+    static void verify(Admin admin, String commands, String ledgerTopic, boolean createAllowed,
+            Optional<Short> replicationFactor) throws InterruptedException, ExecutionException, TimeoutException {
         int commandPartitions = partitions(admin, commands).orElseThrow(() -> new IllegalStateException(
                 "the commands topic '" + commands + "' does not exist; create it before starting the worker"));
         Optional<Integer> ledgerPartitions = partitions(admin, ledgerTopic);
         if (ledgerPartitions.isEmpty()) {
-            if (!config.ledger().createTopic()) {
+            if (!createAllowed) {
                 throw new IllegalStateException("the ledger topic '" + ledgerTopic + "' does not exist; create it"
                         + " compacted with " + commandPartitions + " partitions, or set worker.ledger.create-topic=true");
             }
-            NewTopic topic = new NewTopic(ledgerTopic, Optional.of(commandPartitions), config.ledger().replicationFactor())
+            NewTopic topic = new NewTopic(ledgerTopic, Optional.of(commandPartitions), replicationFactor)
                     .configs(TOPIC_CONFIG);
             try {
                 admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

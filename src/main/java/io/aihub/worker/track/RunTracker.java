@@ -49,7 +49,8 @@ public class RunTracker {
     private final LedgerWriter ledger;
     private final PollSchedule schedule;
     private final Duration maxTrackingTime;
-    private final Clock clock = Clock.systemUTC();
+    // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
+    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger,

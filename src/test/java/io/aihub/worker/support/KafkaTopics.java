@@ -32,6 +32,7 @@ public final class KafkaTopics implements AutoCloseable {
     public static final String COMMANDS = "aihub.run.commands";
     public static final String EVENTS = "aihub.run.events";
     public static final String DEAD_LETTERS = "aihub.run.commands.dlq";
+    public static final String LEDGER = "aihub.run.ledger";
 
     private final KafkaCompanion companion;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -71,6 +72,51 @@ public final class KafkaTopics implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not send the command record", e);
         }
+    }
+
+    /** Sends a JSON command to one partition. */
+    public void send(int partition, String key, String json) {
+        sendTo(COMMANDS, partition, key, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a record to the ledger topic, as another worker would. */
+    public void writeLedger(int partition, String commandId, String json) {
+        sendTo(LEDGER, partition, commandId, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void sendTo(String topic, int partition, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send the record", e);
+        }
+    }
+
+    /** The ledger records written so far for a command, oldest first (read on demand from the beginning). */
+    public List<com.fasterxml.jackson.databind.JsonNode> ledgerFor(String commandId) {
+        List<com.fasterxml.jackson.databind.JsonNode> result = new ArrayList<>();
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, companion.getBootstrapServers());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(LEDGER).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(LEDGER, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null && commandId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                        result.add(mapper.readTree(record.value()));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return result;
     }
 
     /** Sends a JSON command keyed by {@code key}. */

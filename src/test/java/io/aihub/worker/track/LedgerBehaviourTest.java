@@ -1,0 +1,195 @@
+package io.aihub.worker.track;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.Run;
+import io.aihub.worker.simulator.AiHubSimulator;
+import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaTopics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The ledger against the real broker: the records a command leaves, duplicates that start nothing, a restore that
+ * resumes a run waiting at a checkpoint, and a command left {@code submitting} by a crashed worker that is
+ * reconciled through List runs before any POST.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class LedgerBehaviourTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static KafkaTopics topics;
+
+    @Inject
+    AiHubSimulator simulator;
+
+    @Inject
+    AiHubClient client;
+
+    @Inject
+    PartitionRecovery recovery;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    RunTracker tracker;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @BeforeAll
+    static void connect() {
+        topics = KafkaTopics.forRunningApplication();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        topics.close();
+    }
+
+    private static String command(String id, String app) {
+        return "{\"command_id\": \"" + id + "\", \"app_name\": \"" + app + "\", \"batch_id\": 1}";
+    }
+
+    private long runs(String id) {
+        return simulator.server().runsCreatedWithTag("aihub-run-worker:" + id);
+    }
+
+    private long posts(String id) {
+        return simulator.server().requests().stream()
+                .filter(r -> r.method().equals("POST") && r.commandTag().equals(Optional.of("aihub-run-worker:" + id)))
+                .count();
+    }
+
+    private static double duplicates() {
+        return given().get("/q/metrics").then().extract().asString().lines()
+                .filter(l -> l.startsWith("aihub_commands_total{outcome=\"duplicate\"} "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
+    /** Hands a partition back and forth as a rebalance would: revoked, then assigned and restored. */
+    private void reassign(int partition) {
+        recovery.revoked(List.of(partition));
+        recovery.assigned(List.of(partition));
+        await().atMost(DEADLINE).until(() -> !ledger.restoringPartitions().contains(partition));
+    }
+
+    @Test
+    void a_command_leaves_submitting_then_tracking_then_ended_records_with_the_event_sequence() {
+        topics.send("ledger-trail", command("ledger-trail", "trail-app"));
+        topics.awaitTerminalEvent("ledger-trail", DEADLINE);
+
+        List<JsonNode> records = await().atMost(DEADLINE).until(() -> topics.ledgerFor("ledger-trail"),
+                r -> r.size() >= 3);
+
+        assertThat(records).extracting(r -> r.get("state").asText()).containsExactly("SUBMITTING", "TRACKING", "ENDED");
+        assertThat(records).extracting(r -> r.get("sequence").asLong()).containsExactly(0L, 1L, 2L);
+        assertThat(records.get(1).get("event_type").asText()).isEqualTo("aihub.run.submitted");
+        assertThat(records.get(2).get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(records.get(2).get("run_id").asText()).isEqualTo(records.get(1).get("run_id").asText());
+        assertThat(records).allSatisfy(r -> assertThat(r.has("settings")).isFalse());
+    }
+
+    @Test
+    void a_duplicate_command_with_the_same_key_starts_no_second_run_and_publishes_nothing() {
+        double before = duplicates();
+
+        topics.send("dup-key", command("dup-1", "dup-app"));
+        topics.send("dup-key", command("dup-1", "dup-app"));
+        topics.awaitTerminalEvent("dup-1", DEADLINE);
+        await().atMost(DEADLINE).until(() -> duplicates() - before >= 1);
+        topics.send("dup-key", command("dup-1", "dup-app"));
+        await().atMost(DEADLINE).until(() -> duplicates() - before >= 2);
+
+        assertThat(runs("dup-1")).isEqualTo(1);
+        assertThat(posts("dup-1")).isEqualTo(1);
+        assertThat(topics.eventsFor("dup-1")).extracting(CloudEventRecord::id).containsExactly("dup-1:1", "dup-1:2");
+    }
+
+    @Test
+    void a_restore_resumes_polling_of_a_run_waiting_at_a_checkpoint_and_republishes_its_last_event() {
+        topics.send(2, "restore-ckpt", command("restore-ckpt", "restore-checkpoint-app"));
+        await().atMost(DEADLINE).until(() -> topics.eventsFor("restore-ckpt").stream()
+                .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
+
+        recovery.revoked(List.of(2));
+        assertThat(tracker.isTracking("restore-ckpt")).isFalse();
+        recovery.assigned(List.of(2));
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("restore-ckpt", DEADLINE);
+
+        assertThat(events.stream().map(CloudEventRecord::id).distinct())
+                .containsExactly("restore-ckpt:1", "restore-ckpt:2", "restore-ckpt:3", "restore-ckpt:4");
+        assertThat(events).filteredOn(e -> e.id().equals("restore-ckpt:2")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.type()).isEqualTo("aihub.run.checkpoint"))
+                .extracting(CloudEventRecord::time).containsOnly(events.stream()
+                        .filter(e -> e.id().equals("restore-ckpt:2")).findFirst().orElseThrow().time());
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("aihub.run.completed");
+        assertThat(runs("restore-ckpt")).isEqualTo(1);
+    }
+
+    @Test
+    void a_command_left_submitting_by_a_crashed_worker_resumes_the_run_it_created_without_a_new_post()
+            throws Exception {
+        String id = "crashed-submitting";
+        // What a worker that crashed right after its POST left behind: the run, and the intent it recorded.
+        Run run = client.runApp("sim-org", mapper.readTree("{\"app_name\": \"crash-app\", \"batch_id\": 1,"
+                + " \"settings\": {\"tags\": [\"aihub-run-worker:" + id + "\"]}}")).await().atMost(DEADLINE);
+        long now = Instant.now().toEpochMilli();
+        topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
+                + " \"sequence\": 0, \"attempts\": 0, \"first_attempt_at\": " + (now - 1000) + ", \"ib_context\":"
+                + " \"sim-org\", \"app_name\": \"crash-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+        reassign(1);
+        assertThat(ledger.get(id)).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(LedgerRecord.State.SUBMITTING));
+
+        topics.send(1, id, command(id, "crash-app"));
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(posts(id)).isEqualTo(1);
+        assertThat(runs(id)).isEqualTo(1);
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
+        assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(run.id()));
+    }
+
+    @Test
+    void a_command_left_submitting_without_a_run_is_posted_once_after_the_settle_time() {
+        String id = "crashed-before-post";
+        long now = Instant.now().toEpochMilli();
+        topics.writeLedger(3, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
+                + " \"sequence\": 0, \"attempts\": 0, \"first_attempt_at\": " + now + ", \"ib_context\": \"sim-org\","
+                + " \"app_name\": \"lost-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+        reassign(3);
+        Instant resumedAt = Instant.now();
+
+        topics.send(3, id, command(id, "lost-app"));
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(runs(id)).isEqualTo(1);
+        var post = simulator.server().requests().stream()
+                .filter(r -> r.method().equals("POST") && r.commandTag().equals(Optional.of("aihub-run-worker:" + id)))
+                .toList();
+        assertThat(post).hasSize(1);
+        // request timeout (1 s) + settle time (300 ms) in the test profile
+        assertThat(post.get(0).time()).isAfterOrEqualTo(resumedAt.plusMillis(1300));
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
+    }
+}
