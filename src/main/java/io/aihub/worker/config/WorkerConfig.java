@@ -45,6 +45,16 @@ public interface WorkerConfig {
     /** How failed submissions are retried. */
     Retry retry();
 
+    /** Graceful shutdown. */
+    Shutdown shutdown();
+
+    /** Graceful shutdown. */
+    interface Shutdown {
+        /** Longest wait on SIGTERM for submissions in flight to reach their outcome. Default 20 s. */
+        @WithDefault("20s")
+        Duration drainTimeout();
+    }
+
     /** The ledger: durable state of every command. */
     LedgerSettings ledger();
 

@@ -35,6 +35,7 @@ public class CommandConsumer {
     private final CommandHandler handler;
     private final InFlightWindow window;
     private final Ledger ledger;
+    private volatile boolean draining;
 
     @Inject
     public CommandConsumer(CommandParser parser, CommandHandler handler, Ledger ledger, WorkerConfig config) {
@@ -47,6 +48,10 @@ public class CommandConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> consume(Message<byte[]> message) {
         CommandRecord record = toRecord(message);
+        if (draining) {
+            // Shutting down: the record stays unacknowledged, so its offset is not committed and it is redelivered.
+            return Uni.createFrom().voidItem();
+        }
         // Records of a partition wait until its ledger is restored (bounded by the restore timeout).
         return ledger.awaitRestored(record.partition()).chain(() -> {
             if (!ledger.owns(record.partition())) {
@@ -82,6 +87,22 @@ public class CommandConsumer {
     /** Commands being submitted now. */
     int inFlight() {
         return window.inFlight();
+    }
+
+    /**
+     * Stops taking commands and waits, at most {@code timeout}, for those in flight to reach their outcome, so that
+     * their offsets can be committed when the consumer closes. Blocking: called from the shutdown thread.
+     */
+    boolean drain(java.time.Duration timeout) throws InterruptedException {
+        draining = true;
+        try {
+            window.whenIdle().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -17,6 +17,7 @@ final class InFlightWindow {
     private final int limit;
     private final Queue<UniEmitter<? super Void>> waiters = new ArrayDeque<>();
     private int inFlight;
+    private java.util.concurrent.CompletableFuture<Void> idle;
 
     InFlightWindow(int limit) {
         if (limit < 1) {
@@ -46,15 +47,34 @@ final class InFlightWindow {
     /** Gives a slot back, to the next waiter if there is one. */
     void release() {
         UniEmitter<? super Void> next;
+        java.util.concurrent.CompletableFuture<Void> becameIdle = null;
         synchronized (this) {
             next = waiters.poll();
             if (next == null) {
                 inFlight--;
+                if (inFlight == 0 && idle != null) {
+                    becameIdle = idle;
+                    idle = null;
+                }
             }
         }
         if (next != null) {
             next.complete(null);
         }
+        if (becameIdle != null) {
+            becameIdle.complete(null);
+        }
+    }
+
+    /** Completes when no command is in flight (at once if none is). */
+    synchronized java.util.concurrent.CompletableFuture<Void> whenIdle() {
+        if (inFlight == 0) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        if (idle == null) {
+            idle = new java.util.concurrent.CompletableFuture<>();
+        }
+        return idle;
     }
 
     /** Commands in flight now. */
