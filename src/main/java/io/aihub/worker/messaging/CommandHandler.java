@@ -3,6 +3,7 @@ package io.aihub.worker.messaging;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -102,6 +103,10 @@ public class CommandHandler {
 
     private Uni<Void> runClaimed(CommandRecord record, RunCommand command) {
         int partition = record.partition();
+        BooleanSupplier owned = ledger.ownership(partition);
+        if (!owned.getAsBoolean()) {
+            return Uni.createFrom().voidItem();
+        }
         String hash = LedgerRecords.hash(record.value());
         Optional<LedgerRecord> known = ledger.get(command.commandId());
         if (known.isPresent() && known.get().state() == LedgerRecord.State.SUBMITTING) {
@@ -109,8 +114,8 @@ public class CommandHandler {
             Instant firstAttempt = Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt()
                     : intent.firstAttemptAt());
             LOG.infof("command %s: found submitting in the ledger; reconciling before any POST", command.commandId());
-            return submitter.resume(command, firstAttempt, () -> ledger.owns(partition))
-                    .chain(outcome -> afterSubmission(record, command, hash, intent.sequence(), firstAttempt, outcome));
+            return submitter.resume(command, firstAttempt, owned).chain(outcome -> afterSubmission(record, command,
+                    hash, intent.sequence(), firstAttempt, owned, outcome));
         }
         if (known.isPresent() && known.get().state().blocksResubmission()) {
             LOG.infof("command %s: duplicate of a command in state %s; nothing submitted", command.commandId(),
@@ -124,14 +129,14 @@ public class CommandHandler {
                 null, null, sequence, Optional.empty(), 0, now.toEpochMilli(), now.toEpochMilli(), null),
                 now.toEpochMilli());
         return ledgerWriter.write(partition, intent)
-                .chain(() -> submitter.submit(command, () -> ledger.owns(partition)))
-                .chain(outcome -> afterSubmission(record, command, hash, sequence, now, outcome));
+                .chain(() -> submitter.submit(command, owned))
+                .chain(outcome -> afterSubmission(record, command, hash, sequence, now, owned, outcome));
     }
 
     private Uni<Void> afterSubmission(CommandRecord record, RunCommand command, String hash, long sequence,
-            Instant firstAttempt, SubmissionOutcome outcome) {
+            Instant firstAttempt, BooleanSupplier owned, SubmissionOutcome outcome) {
         if (outcome instanceof SubmissionOutcome.Submitted submitted) {
-            if (!ledger.owns(record.partition())) {
+            if (!owned.getAsBoolean()) {
                 // The new owner finds the run by its tag and follows it.
                 return Uni.createFrom().voidItem();
             }

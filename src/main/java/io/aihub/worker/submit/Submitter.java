@@ -196,7 +196,8 @@ public class Submitter {
             query = query.withDeploymentId(deployment.deploymentId());
         }
         String tag = command.runTag();
-        return client.listRuns(command.ibContext(), query).select().first(run -> run.hasTag(tag))
+        // where(): the first run with the tag anywhere in the listing (first(predicate) would stop at the first miss).
+        return client.listRuns(command.ibContext(), query).select().where(run -> run.hasTag(tag))
                 .toUni().map(Optional::ofNullable);
     }
 

@@ -25,7 +25,9 @@ public class Ledger {
     }
 
     private final Map<String, Entry> byCommand = new ConcurrentHashMap<>();
-    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    /** Owned partitions, each with the epoch of its current assignment; a revoke and reassign is a new epoch. */
+    private final Map<Integer, Long> owned = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
     private final Map<Integer, CompletableFuture<Void>> restoring = new ConcurrentHashMap<>();
 
     /** The latest snapshot of a command, if this replica knows it. */
@@ -35,6 +37,9 @@ public class Ledger {
     }
 
     void remember(int partition, LedgerRecord record) {
+        if (!owned.containsKey(partition)) {
+            return; // a late write of work begun under an earlier assignment; the next restore reads it
+        }
         boolean done = record.state() == LedgerRecord.State.ENDED || record.state() == LedgerRecord.State.REJECTED;
         byCommand.put(record.commandId(), new Entry(partition, done ? record.compact() : record));
     }
@@ -45,25 +50,34 @@ public class Ledger {
 
     /** True when this replica is assigned the commands partition (and so the ledger partition) {@code partition}. */
     public boolean owns(int partition) {
-        return owned.contains(partition);
+        return owned.containsKey(partition);
+    }
+
+    /**
+     * A test of continued ownership taken now: true while the partition stays assigned without interruption. Work
+     * begun under one assignment must not act under a later one, when another replica may have acted in between.
+     */
+    public java.util.function.BooleanSupplier ownership(int partition) {
+        Long epoch = owned.get(partition);
+        return () -> epoch != null && epoch.equals(owned.get(partition));
     }
 
     /** The partitions this replica owns. */
     public Set<Integer> ownedPartitions() {
-        return Set.copyOf(owned);
+        return Set.copyOf(owned.keySet());
     }
 
     /** Partitions were assigned: they are owned, and restoring until {@link #restored} is called for each. */
     public void assigned(Collection<Integer> partitions) {
         for (int partition : partitions) {
-            owned.add(partition);
+            owned.put(partition, epochs.incrementAndGet());
             restoring.computeIfAbsent(partition, p -> new CompletableFuture<>());
         }
     }
 
     /** A partition's ledger has been read to its end: install its snapshots and let its commands through. */
     public void restored(int partition, Map<String, LedgerRecord> records) {
-        if (!owned.contains(partition)) {
+        if (!owned.containsKey(partition)) {
             return;
         }
         records.values().forEach(record -> remember(partition, record));

@@ -55,7 +55,7 @@ public class PartitionRecovery {
     }
 
     void startCleanup(@Observes StartupEvent event) {
-        vertx.setPeriodic(cleanupInterval.toMillis(), id -> removeExpired());
+        vertx.setPeriodic(cleanupInterval.toMillis(), id -> removeEndedBefore(clock.millis() - dedupeWindow.toMillis()));
     }
 
     /** Partitions were assigned: hold their records and restore them in the background. */
@@ -106,8 +106,8 @@ public class PartitionRecovery {
                 });
     }
 
-    private void removeExpired() {
-        long cutoff = clock.millis() - dedupeWindow.toMillis();
+    /** Writes tombstones for ended and rejected commands of owned partitions last changed before the cutoff. */
+    void removeEndedBefore(long cutoff) {
         for (Ledger.Entry entry : ledger.finishedBefore(cutoff)) {
             if (ledger.owns(entry.partition())) {
                 writer.tombstone(entry.partition(), entry.record().commandId()).subscribe().with(ok -> {

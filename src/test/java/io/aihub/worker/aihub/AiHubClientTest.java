@@ -140,6 +140,24 @@ class AiHubClientTest {
     }
 
     @Test
+    void list_runs_pages_through_every_run_of_a_busy_app_to_find_a_tag() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            ids.add(client.runApp(CONTEXT, body("{\"app_name\": \"busy-app\", \"batch_id\": 1, \"settings\":"
+                    + " {\"tags\": [\"aihub-run-worker:busy-" + i + "\"]}}")).await().atMost(WAIT).id());
+        }
+        long now = Instant.now().getEpochSecond();
+        ListRunsQuery query = ListRunsQuery.window(now - 300, now + 300, 100).withAppName("busy-app");
+
+        for (int i : new int[] { 0, 99, 100, 150, 229 }) {
+            String tag = "aihub-run-worker:busy-" + i;
+            Run found = client.listRuns(CONTEXT, query).select().where(r -> r.hasTag(tag)).toUni().await().atMost(WAIT);
+            assertThat(found).as(tag).isNotNull();
+            assertThat(found.id()).isEqualTo(ids.get(i));
+        }
+    }
+
+    @Test
     void list_runs_finds_a_run_by_app_name_within_a_window_and_its_tag_matches() throws Exception {
         Run run = client.runApp(CONTEXT, body("""
                 {"app_name": "client-list", "batch_id": 1, "settings": {"tags": ["aihub-run-worker:list-1"]}}"""))

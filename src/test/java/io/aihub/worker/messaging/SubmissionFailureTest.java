@@ -49,6 +49,12 @@ class SubmissionFailureTest {
     @Inject
     AiHubSimulator simulator;
 
+    @Inject
+    io.aihub.worker.aihub.AiHubClient client;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
     @BeforeAll
     static void connect() {
         topics = KafkaTopics.forRunningApplication();
@@ -170,6 +176,24 @@ class SubmissionFailureTest {
         String runId = simulator.server().runsWithTag("aihub-run-worker:unknown-dropped").get(0).id();
         assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
         assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(runId));
+    }
+
+    @Test
+    void a_dropped_response_is_reconciled_to_its_run_among_many_runs_of_the_same_app() throws Exception {
+        // 150 other runs of the app fill the List runs window: the search must page past the first miss.
+        for (int i = 0; i < 150; i++) {
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"crowded-app\", \"batch_id\": " + i + "}"))
+                    .await().atMost(DEADLINE);
+        }
+        fault("crowded-app", 1, dropResponse());
+
+        sendApp("unknown-crowded", "crowded-app");
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("unknown-crowded", DEADLINE);
+
+        assertThat(runs("unknown-crowded")).isEqualTo(1);
+        assertThat(posts("unknown-crowded")).hasSize(1);
+        String runId = simulator.server().runsWithTag("aihub-run-worker:unknown-crowded").get(0).id();
+        assertThat(events).extracting(e -> e.data().get("run_id").asText()).containsOnly(runId);
     }
 
     @Test

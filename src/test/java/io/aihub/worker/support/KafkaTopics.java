@@ -95,9 +95,32 @@ public final class KafkaTopics implements AutoCloseable {
 
     /** The ledger records written so far for a command, oldest first (read on demand from the beginning). */
     public List<com.fasterxml.jackson.databind.JsonNode> ledgerFor(String commandId) {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> result = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : readLedger()) {
+            if (record.value() != null && commandId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                try {
+                    result.add(mapper.readTree(record.value()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The ledger partition a command's records went to (the partition of its command record). */
+    public int ledgerPartitionOf(String commandId) {
+        return readLedger().stream().filter(r -> commandId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no ledger record for " + commandId))
+                .partition();
+    }
+
+    /** Every record of the ledger topic up to its current end. */
+    private List<ConsumerRecord<byte[], byte[]>> readLedger() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, companion.getBootstrapServers());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(LEDGER).stream()
@@ -105,18 +128,11 @@ public final class KafkaTopics implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null && commandId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                        result.add(mapper.readTree(record.value()));
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
-        return result;
+        return records;
     }
 
     /** Sends a JSON command keyed by {@code key}. */

@@ -127,6 +127,26 @@ class LedgerBehaviourTest {
     }
 
     @Test
+    void ended_commands_older_than_the_dedupe_window_are_tombstoned_and_may_run_again() {
+        topics.send("expiring", command("expiring", "expiry-app"));
+        topics.awaitTerminalEvent("expiring", DEADLINE);
+        await().atMost(DEADLINE).until(() -> ledger.get("expiring").map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
+
+        recovery.removeEndedBefore(Instant.now().toEpochMilli() + 1);
+        await().atMost(DEADLINE).until(() -> ledger.get("expiring").isEmpty());
+        reassign(partitionOf("expiring"));
+
+        assertThat(ledger.get("expiring")).isEmpty();
+        topics.send("expiring", command("expiring", "expiry-app"));
+        await().atMost(DEADLINE).until(() -> runs("expiring") == 2);
+    }
+
+    private int partitionOf(String commandId) {
+        return topics.ledgerPartitionOf(commandId);
+    }
+
+    @Test
     void a_restore_resumes_polling_of_a_run_waiting_at_a_checkpoint_and_republishes_its_last_event() {
         topics.send(2, "restore-ckpt", command("restore-ckpt", "restore-checkpoint-app"));
         await().atMost(DEADLINE).until(() -> topics.eventsFor("restore-ckpt").stream()

@@ -1,0 +1,277 @@
+package io.aihub.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.aihub.worker.simulator.RecordedRequest;
+import io.aihub.worker.simulator.SimulatedRunView;
+import io.aihub.worker.simulator.SimulatorServer;
+import io.aihub.worker.simulator.SimulatorSettings;
+import io.aihub.worker.support.KafkaTopics;
+import io.vertx.core.Vertx;
+
+/**
+ * Crash recovery across processes: a real broker as its own process, the AI Hub simulator, and workers from the
+ * packaged jar. 2,000 commands over 4 partitions; one worker is killed with {@code kill -9} three times at random
+ * moments and restarted; then a third worker joins and one leaves with SIGTERM. Every command must end with a
+ * terminal event, the simulator must have created exactly one run per command ID, and none may be missing.
+ */
+class CrashRecoveryIT {
+
+    private static final int COMMANDS = 2_000;
+    private static final int PARTITIONS = 4;
+    private static final String TOKEN = "it-token";
+    private static final Duration PHASE = Duration.ofSeconds(3);
+
+    private static Path logs;
+    private static KafkaProcess kafka;
+    private static Vertx vertx;
+    private static SimulatorServer simulator;
+    private static final List<WorkerProcess> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void startBrokerAndSimulator() throws Exception {
+        logs = Files.createDirectories(Path.of("target/it-logs").toAbsolutePath());
+        kafka = KafkaProcess.start(PARTITIONS);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+            admin.createTopics(Stream.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.DEAD_LETTERS)
+                    .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        vertx = Vertx.vertx();
+        simulator = new SimulatorServer(vertx, SimulatorSettings.builder().token(TOKEN).phaseDuration(PHASE)
+                .maxRecordedRequests(1_000_000).build());
+        simulator.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (WorkerProcess worker : workers) {
+            worker.close();
+        }
+        if (simulator != null) {
+            simulator.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static Map<String, String> workerProperties() {
+        Map<String, String> p = new HashMap<>();
+        p.put("kafka.bootstrap.servers", kafka.bootstrap());
+        p.put("aihub.api-root", "http://127.0.0.1:" + simulator.port() + "/api");
+        p.put("aihub.api-token", TOKEN);
+        p.put("aihub.ib-context", "sim-org");
+        // Four JVMs share two cores here: a POST can wait seconds in a queue before AI Hub (the simulator) sees it,
+        // so "no run exists" needs a settle time that covers that, as it would in production.
+        p.put("aihub.request-timeout", "5s");
+        p.put("worker.retry.settle-time", "5s");
+        p.put("worker.tracking.poll-initial", "500ms");
+        p.put("worker.tracking.poll-max", "1s");
+        p.put("worker.shutdown.drain-timeout", "10s");
+        // A killed member's partitions move after the session timeout; the broker's minimum keeps the test short.
+        p.put("mp.messaging.incoming.commands.session.timeout.ms", "6000");
+        p.put("mp.messaging.incoming.commands.heartbeat.interval.ms", "1000");
+        return p;
+    }
+
+    private static WorkerProcess worker(String name) throws Exception {
+        WorkerProcess worker = new WorkerProcess(name, workerProperties(), logs).start();
+        workers.add(worker);
+        return worker;
+    }
+
+    @Test
+    void a_ledger_whose_partition_count_differs_from_the_commands_topic_stops_the_worker_at_start() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("it.bad.ledger", Optional.of(2), Optional.empty())))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, String> properties = workerProperties();
+        properties.put("worker.topic.ledger", "it.bad.ledger");
+
+        WorkerProcess.Result result = WorkerProcess.runToExit(properties, logs.resolve("refused.log"),
+                Duration.ofSeconds(60));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("the ledger topic 'it.bad.ledger' has 2 partitions but the commands"
+                + " topic 'aihub.run.commands' has 4; they must be equal");
+    }
+
+    @Test
+    void kills_restarts_and_rebalances_lose_no_command_and_start_no_second_run() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        WorkerProcess a = worker("worker-a");
+        WorkerProcess b = worker("worker-b");
+        a.awaitReady(Duration.ofSeconds(90));
+        b.awaitReady(Duration.ofSeconds(90));
+
+        try (KafkaTopics topics = new KafkaTopics(kafka.bootstrap())) {
+            ExecutorService producer = Executors.newSingleThreadExecutor();
+            Future<?> produced = producer.submit(() -> {
+                for (int i = 0; i < COMMANDS; i++) {
+                    String id = "crash-" + i;
+                    topics.send(id, "{\"command_id\": \"" + id + "\", \"app_name\": \"crash-app\", \"batch_id\": " + i + "}");
+                    pause(10); // a steady stream over about 20 s, so the kills land while commands arrive
+                }
+            });
+            List<Instant> kills = new ArrayList<>();
+            for (int kill = 0; kill < 3; kill++) {
+                pause(3_000 + random.nextInt(4_000)); // a random moment: this is the scenario, not a wait
+                a.kill();
+                kills.add(Instant.now()); // after the process is gone: a poll it sent while dying does not count
+                a.start();
+                a.awaitReady(Duration.ofSeconds(90));
+            }
+            WorkerProcess c = worker("worker-c");
+            c.awaitReady(Duration.ofSeconds(90));
+            int leftWith = b.terminate(Duration.ofSeconds(40));
+            String leftLog = b.log();
+            produced.get(2, TimeUnit.MINUTES);
+            producer.shutdown();
+
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> terminalCommands(topics).size() >= COMMANDS);
+
+            Set<String> ended = terminalCommands(topics);
+            int lost = 0;
+            int duplicates = 0;
+            int secondTerminal = 0;
+            Map<String, Set<String>> terminalIds = terminalEventIds(topics);
+            for (int i = 0; i < COMMANDS; i++) {
+                String id = "crash-" + i;
+                long runs = simulator.runsCreatedWithTag("aihub-run-worker:" + id);
+                lost += ended.contains(id) && runs >= 1 ? 0 : 1;
+                duplicates += runs > 1 ? 1 : 0;
+                secondTerminal += terminalIds.getOrDefault(id, Set.of()).size() > 1 ? 1 : 0;
+            }
+            Duration longestRepoll = longestRepoll(kills);
+            describeDuplicates();
+            System.out.printf("%n[crash-recovery] seed=%d commands=%d terminal=%d lost=%d duplicate-runs=%d"
+                    + " commands-with-two-terminal-ids=%d runs-created=%d kills=%d longest-kill-to-repoll=%d ms"
+                    + " worker-b-exit=%d%n%n", seed, COMMANDS, ended.size(), lost, duplicates, secondTerminal,
+                    simulator.runsCreated(), kills.size(), longestRepoll.toMillis(), leftWith);
+
+            assertThat(lost).isZero();
+            assertThat(duplicates).isZero();
+            assertThat(secondTerminal).isZero();
+            assertThat(simulator.runsCreated()).isEqualTo(COMMANDS);
+            // 143 is how a JVM reports an orderly exit on SIGTERM (128 + 15) once its shutdown hooks have run.
+            assertThat(leftWith).as("worker-b leaves cleanly on SIGTERM").isIn(0, 143);
+            assertThat(leftLog).contains("drained: every command in flight has its outcome", "revoked",
+                    "aihub-run-worker stopped");
+        }
+    }
+
+    /** For a failing run: the POSTs and runs of the first few commands that got more than one run. */
+    private static void describeDuplicates() {
+        int shown = 0;
+        for (int i = 0; i < COMMANDS && shown < 5; i++) {
+            String tag = "aihub-run-worker:crash-" + i;
+            if (simulator.runsCreatedWithTag(tag) > 1) {
+                shown++;
+                System.out.println("[crash-recovery] duplicate crash-" + i + ": posts=" + simulator.requests().stream()
+                        .filter(r -> r.method().equals("POST") && r.commandTag().equals(Optional.of(tag)))
+                        .map(r -> r.time() + "/" + r.status()).toList()
+                        + " runs=" + simulator.runsWithTag(tag).stream()
+                                .map(r -> r.id() + "@" + Instant.ofEpochSecond(0, r.startTimestamp())).toList());
+            }
+        }
+    }
+
+    private static Set<String> terminalCommands(KafkaTopics topics) {
+        Set<String> ended = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> event : topics.allEvents()) {
+            String type = KafkaTopics.header(event, "ce_type");
+            if (type != null && isTerminal(type)) {
+                ended.add(new String(event.key(), StandardCharsets.UTF_8));
+            }
+        }
+        return ended;
+    }
+
+    private static Map<String, Set<String>> terminalEventIds(KafkaTopics topics) {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> event : topics.allEvents()) {
+            if (isTerminal(KafkaTopics.header(event, "ce_type"))) {
+                ids.computeIfAbsent(new String(event.key(), StandardCharsets.UTF_8), k -> new HashSet<>())
+                        .add(KafkaTopics.header(event, "ce_id"));
+            }
+        }
+        return ids;
+    }
+
+    private static boolean isTerminal(String type) {
+        return Set.of("aihub.run.completed", "aihub.run.failed", "aihub.run.cancelled", "aihub.run.rejected",
+                "aihub.run.submission_failed", "aihub.run.tracking_failed").contains(type);
+    }
+
+    /**
+     * For each kill, the runs that were going at that moment, and how long until the first status poll of each
+     * after the kill; the longest such wait over all kills (dominated by the killed worker's runs, which wait for
+     * the session timeout, the rebalance and the ledger restore).
+     */
+    private static Duration longestRepoll(List<Instant> kills) {
+        Map<String, List<Instant>> pollsByRun = new HashMap<>();
+        for (RecordedRequest request : simulator.requests()) {
+            if (request.method().equals("GET") && request.route().endsWith("/runs/{run_id}")) {
+                pollsByRun.computeIfAbsent(request.path().substring(request.path().lastIndexOf('/') + 1),
+                        k -> new ArrayList<>()).add(request.time());
+            }
+        }
+        Duration longest = Duration.ZERO;
+        for (Instant kill : kills) {
+            for (int i = 0; i < COMMANDS; i++) {
+                for (SimulatedRunView run : simulator.runsWithTag("aihub-run-worker:crash-" + i)) {
+                    Instant start = Instant.ofEpochSecond(0, run.startTimestamp());
+                    if (start.isBefore(kill) && start.plus(PHASE).isAfter(kill)) {
+                        Optional<Instant> next = pollsByRun.getOrDefault(run.id(), List.of()).stream()
+                                .filter(t -> t.isAfter(kill)).min(Instant::compareTo);
+                        Duration wait = Duration.between(kill, next.orElse(Instant.now()));
+                        longest = wait.compareTo(longest) > 0 ? wait : longest;
+                    }
+                }
+            }
+        }
+        return longest;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
