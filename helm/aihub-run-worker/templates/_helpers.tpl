@@ -189,6 +189,9 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- if and (eq $a.mode "hpa") (not $a.hpa.targetCPUUtilizationPercentage) (not $a.hpa.targetMemoryUtilizationPercentage) }}
 {{- fail "autoscaling.mode hpa needs autoscaling.hpa.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" }}
 {{- end }}
+{{- if le (.Values.shutdown.timeoutSeconds | int) (.Values.shutdown.drainTimeoutSeconds | int) }}
+{{- fail (printf "shutdown.timeoutSeconds (%d) must be longer than shutdown.drainTimeoutSeconds (%d), or Quarkus cuts the drain short" (.Values.shutdown.timeoutSeconds | int) (.Values.shutdown.drainTimeoutSeconds | int)) }}
+{{- end }}
 {{- if le (.Values.shutdown.terminationGracePeriodSeconds | int) (.Values.shutdown.timeoutSeconds | int) }}
 {{- fail (printf "shutdown.terminationGracePeriodSeconds (%d) must be longer than shutdown.timeoutSeconds (%d), or the drain is killed" (.Values.shutdown.terminationGracePeriodSeconds | int) (.Values.shutdown.timeoutSeconds | int)) }}
 {{- end }}

@@ -111,7 +111,8 @@ class AutoscalingTest {
     @Test
     void aMinimumAboveTheMaximumFailsToRender() {
         assertThatThrownBy(() -> render("autoscaling.minReplicaCount=5", "autoscaling.maxReplicaCount=4"))
-                .hasMessageContaining("autoscaling.minReplicaCount (5) must not exceed autoscaling.maxReplicaCount (4)");
+                .hasMessageContaining(
+                        "autoscaling.minReplicaCount (5) must not exceed autoscaling.maxReplicaCount (4)");
     }
 
     @Test

@@ -63,9 +63,17 @@ class DeploymentTest {
     }
 
     @Test
-    void terminationGracePeriodOutlastsTheShutdownTimeout() {
+    void theDrainFitsInTheShutdownTimeoutWhichFitsInTheGracePeriod() {
+        assertThat(defaults.configData()).containsEntry("WORKER_SHUTDOWN_DRAIN_TIMEOUT", "20s")
+                .containsEntry("QUARKUS_SHUTDOWN_TIMEOUT", "30s");
         assertThat(defaults.podSpec()).containsEntry("terminationGracePeriodSeconds", 60);
-        assertThat(defaults.configData()).containsEntry("QUARKUS_SHUTDOWN_TIMEOUT", "30s");
+    }
+
+    @Test
+    void aDrainNoShorterThanTheShutdownTimeoutFailsToRender() {
+        assertThatThrownBy(() -> render("shutdown.drainTimeoutSeconds=30"))
+                .hasMessageContaining("shutdown.timeoutSeconds (30) must be longer than "
+                        + "shutdown.drainTimeoutSeconds (30)");
     }
 
     @Test
@@ -128,7 +136,10 @@ class DeploymentTest {
                 "WORKER_MAX_IN_FLIGHT", "256",
                 "WORKER_EVENT_SOURCE", "urn:aihub-run-worker:aihub:aihub-run-worker",
                 "AIHUB_SIMULATOR_ENABLED", "false"));
-        assertThat(defaults.configData()).doesNotContainKey("AIHUB_API_TOKEN");
+        assertThat(defaults.configData()).containsEntry("WORKER_TOPIC_LEDGER", "aihub.run.ledger")
+                .containsEntry("WORKER_LEDGER_CREATE_TOPIC", "true")
+                .doesNotContainKey("WORKER_LEDGER_REPLICATION_FACTOR")
+                .doesNotContainKey("AIHUB_API_TOKEN");
         assertThat(Yamls.list(defaults.container(), "envFrom"))
                 .containsExactly(Map.of("configMapRef", Map.of("name", "aihub-run-worker")));
     }

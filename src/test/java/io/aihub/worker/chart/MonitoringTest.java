@@ -27,7 +27,8 @@ class MonitoringTest {
         Map<String, Object> monitor = monitoring.single("ServiceMonitor");
 
         assertThat(Yamls.list(monitor, "spec", "endpoints"))
-                .containsExactly(Map.of("port", "http", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
+                .containsExactly(
+                        Map.of("port", "http", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
         assertThat(Yamls.map(monitor, "metadata", "labels")).containsEntry("release", "kube-prometheus-stack");
         assertThat(Yamls.at(monitor, "spec", "namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("aihub")));
         assertThat(Yamls.list(monitoring.single("Service"), "spec", "ports"))
@@ -38,8 +39,9 @@ class MonitoringTest {
     void theRuleAlertsOnLagDeadLettersAiHubErrorsAndTrackingBacklog() {
         List<Object> rules = Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
 
-        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly("AihubRunWorkerConsumerLagGrowing",
-                "AihubRunWorkerDeadLettersRising", "AihubRunWorkerAiHubErrorRatioHigh", "AihubRunWorkerTrackingBacklog");
+        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly(
+                "AihubRunWorkerConsumerLagGrowing", "AihubRunWorkerDeadLettersRising",
+                "AihubRunWorkerAiHubErrorRatioHigh", "AihubRunWorkerTrackingBacklog");
         assertThat(rules).allSatisfy(r -> assertThat(Yamls.map(r, "labels")).containsEntry("team", "documents"));
     }
 
@@ -65,8 +67,9 @@ class MonitoringTest {
 
     @Test
     void aDisabledAlertIsLeftOut() {
-        List<Object> rules = Yamls.list(renderCi("monitoring-values.yaml", "prometheusRule.trackingBacklog.enabled=false")
-                .single("PrometheusRule"), "spec", "groups", 0, "rules");
+        ChartRender.Manifests manifests = renderCi("monitoring-values.yaml",
+                "prometheusRule.trackingBacklog.enabled=false");
+        List<Object> rules = Yamls.list(manifests.single("PrometheusRule"), "spec", "groups", 0, "rules");
 
         assertThat(rules).extracting(r -> Yamls.at(r, "alert")).doesNotContain("AihubRunWorkerTrackingBacklog")
                 .hasSize(3);

@@ -24,7 +24,8 @@ class NotesTest {
     void notesNameTheScalingModeAndTheHelmTest() {
         String notes = notes("aihub.apiToken=t");
 
-        assertThat(notes).contains("Scaling: KEDA ScaledObject on the consumer lag of aihub.run.commands, 1..6 replicas")
+        assertThat(notes)
+                .contains("Scaling: KEDA ScaledObject on the consumer lag of aihub.run.commands, 1..6 replicas")
                 .contains("helm test aihub-run-worker -n aihub")
                 .doesNotContain("WARNING");
     }

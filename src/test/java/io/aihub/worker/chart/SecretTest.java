@@ -53,8 +53,8 @@ class SecretTest {
                         + "username=\"aihub-run-worker\" password=\"ci-password\";");
         assertThat(manifests.configData()).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
                 .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512").doesNotContainKey("KAFKA_SASL_JAAS_CONFIG");
-        assertThat(Yamls.env(manifests.container(), "KAFKA_SASL_JAAS_CONFIG")).isEqualTo(Map.of(
-                "name", "KAFKA_SASL_JAAS_CONFIG", "valueFrom", secretRef("aihub-run-worker", "KAFKA_SASL_JAAS_CONFIG")));
+        assertThat(Yamls.env(manifests.container(), "KAFKA_SASL_JAAS_CONFIG")).isEqualTo(Map.of("name",
+                "KAFKA_SASL_JAAS_CONFIG", "valueFrom", secretRef("aihub-run-worker", "KAFKA_SASL_JAAS_CONFIG")));
     }
 
     @Test
@@ -63,7 +63,8 @@ class SecretTest {
                 "kafka.sasl.mechanism=PLAIN", "kafka.sasl.username=svc", "kafka.sasl.password=pa\"ss");
 
         assertThat(manifests.secretValue("KAFKA_SASL_JAAS_CONFIG")).isEqualTo(
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"pa\\\"ss\";");
+                "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"svc\" password=\"pa\\\"ss\";");
         assertThat(Yamls.at(manifests.single("ScaledObject"), "spec", "triggers", 0, "metadata", "sasl"))
                 .isEqualTo("plaintext");
     }
@@ -71,7 +72,8 @@ class SecretTest {
     @Test
     void saslWithoutCredentialsFailsToRender() {
         assertThatThrownBy(() -> render("kafka.securityProtocol=SASL_SSL"))
-                .hasMessageContaining("kafka.securityProtocol SASL_SSL needs kafka.sasl.username and kafka.sasl.password");
+                .hasMessageContaining(
+                        "kafka.securityProtocol SASL_SSL needs kafka.sasl.username and kafka.sasl.password");
     }
 
     @Test
