@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,13 +43,6 @@ class HelmTestPodTest {
         }
         Path template = copy.resolve(TEST_TEMPLATE);
         Files.writeString(template, Files.readString(template).replace(HOOK_LINE + "\n", ""));
-    }
-
-    @AfterEach
-    void removeCopy() throws IOException {
-        try (Stream<Path> files = Files.walk(tmp)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        }
     }
 
     @Test
