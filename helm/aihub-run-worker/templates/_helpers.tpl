@@ -1,0 +1,204 @@
+{{/*
+Name of the chart.
+*/}}
+{{- define "aihub-run-worker.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Fully qualified name, truncated to 63 characters (the DNS label limit of many Kubernetes name fields).
+The release name alone when it already contains the chart name.
+*/}}
+{{- define "aihub-run-worker.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Namespace of every object: namespaceOverride, else the release namespace.
+*/}}
+{{- define "aihub-run-worker.namespace" -}}
+{{- default .Release.Namespace .Values.namespaceOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Chart name and version for the helm.sh/chart label.
+*/}}
+{{- define "aihub-run-worker.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels.
+*/}}
+{{- define "aihub-run-worker.labels" -}}
+helm.sh/chart: {{ include "aihub-run-worker.chart" . }}
+{{ include "aihub-run-worker.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/component: worker
+app.kubernetes.io/part-of: aihub-run-worker
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels: stable across upgrades, so no version in them (a Deployment's selector is immutable).
+*/}}
+{{- define "aihub-run-worker.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "aihub-run-worker.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Name of the ServiceAccount.
+*/}}
+{{- define "aihub-run-worker.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "aihub-run-worker.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the Secret the pod reads: the existing one, or the chart's.
+*/}}
+{{- define "aihub-run-worker.secretName" -}}
+{{- default (include "aihub-run-worker.fullname" .) .Values.secret.existingSecret }}
+{{- end }}
+
+{{/*
+Image reference: repository@digest, else repository:tag (tag defaults to appVersion).
+*/}}
+{{- define "aihub-run-worker.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when Kafka uses SASL (SASL_PLAINTEXT or SASL_SSL), else empty.
+*/}}
+{{- define "aihub-run-worker.kafkaSasl" -}}
+{{- if hasPrefix "SASL_" .Values.kafka.securityProtocol }}true{{ end }}
+{{- end }}
+
+{{/*
+"true" when Kafka uses TLS (SSL or SASL_SSL), else empty.
+*/}}
+{{- define "aihub-run-worker.kafkaTls" -}}
+{{- if hasSuffix "SSL" .Values.kafka.securityProtocol }}true{{ end }}
+{{- end }}
+
+{{/*
+"true" when the truststore needs a password (a PKCS12 or JKS file from a Secret), else empty.
+*/}}
+{{- define "aihub-run-worker.truststorePassword" -}}
+{{- if and (include "aihub-run-worker.kafkaTls" .) .Values.kafka.tls.truststore.secretName (ne .Values.kafka.tls.truststore.type "PEM") }}true{{ end }}
+{{- end }}
+
+{{/*
+Where the truststore Secret is mounted.
+*/}}
+{{- define "aihub-run-worker.truststoreDir" -}}
+/etc/aihub-run-worker/kafka-truststore
+{{- end }}
+
+{{/*
+JAAS config built from the SASL username and password, unless given whole.
+*/}}
+{{- define "aihub-run-worker.jaasConfig" -}}
+{{- $sasl := .Values.kafka.sasl }}
+{{- if $sasl.jaasConfig }}
+{{- $sasl.jaasConfig }}
+{{- else }}
+{{- $module := ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq $sasl.mechanism "PLAIN") }}
+{{- $user := $sasl.username | replace "\\" "\\\\" | replace "\"" "\\\"" }}
+{{- $password := $sasl.password | replace "\\" "\\\\" | replace "\"" "\\\"" }}
+{{- printf "%s required username=\"%s\" password=\"%s\";" $module $user $password }}
+{{- end }}
+{{- end }}
+
+{{/*
+KEDA's name for the SASL mechanism.
+*/}}
+{{- define "aihub-run-worker.kedaSasl" -}}
+{{- $m := .Values.kafka.sasl.mechanism }}
+{{- if eq $m "PLAIN" }}plaintext{{ else if eq $m "SCRAM-SHA-256" }}scram_sha256{{ else }}scram_sha512{{ end }}
+{{- end }}
+
+{{/*
+Secret and key of the CA the KEDA scaler trusts, as "name/key"; empty when none.
+*/}}
+{{- define "aihub-run-worker.kedaCa" -}}
+{{- $ca := .Values.autoscaling.keda.caSecret }}
+{{- $ts := .Values.kafka.tls.truststore }}
+{{- if $ca.name }}
+{{- printf "%s/%s" $ca.name $ca.key }}
+{{- else if and $ts.secretName (eq $ts.type "PEM") }}
+{{- printf "%s/%s" $ts.secretName $ts.key }}
+{{- end }}
+{{- end }}
+
+{{/*
+Fewest replicas the workload is guaranteed: the autoscaler's minimum, else replicaCount.
+*/}}
+{{- define "aihub-run-worker.guaranteedReplicas" -}}
+{{- if eq .Values.autoscaling.mode "none" }}
+{{- .Values.replicaCount | int }}
+{{- else }}
+{{- .Values.autoscaling.minReplicaCount | int }}
+{{- end }}
+{{- end }}
+
+{{/*
+PromQL label matchers selecting this release's scraped series (the ServiceMonitor's job is the Service name).
+*/}}
+{{- define "aihub-run-worker.metricSelector" -}}
+namespace="{{ include "aihub-run-worker.namespace" . }}",job="{{ include "aihub-run-worker.fullname" . }}"
+{{- end }}
+
+{{/*
+Refuses combinations that cannot work. Included by the Deployment, which every render has.
+*/}}
+{{- define "aihub-run-worker.validate" -}}
+{{- $a := .Values.autoscaling }}
+{{- $partitions := .Values.kafka.commandsPartitions | int }}
+{{- if ne $a.mode "none" }}
+{{- if gt ($a.maxReplicaCount | int) $partitions }}
+{{- fail (printf "autoscaling.maxReplicaCount (%d) must not exceed kafka.commandsPartitions (%d): consumers beyond the partition count sit idle" ($a.maxReplicaCount | int) $partitions) }}
+{{- end }}
+{{- if lt ($a.minReplicaCount | int) 1 }}
+{{- fail (printf "autoscaling.minReplicaCount must be at least 1 with %s: runs that wait for days need a poller while the lag is 0" $a.mode) }}
+{{- end }}
+{{- if gt ($a.minReplicaCount | int) ($a.maxReplicaCount | int) }}
+{{- fail (printf "autoscaling.minReplicaCount (%d) must not exceed autoscaling.maxReplicaCount (%d)" ($a.minReplicaCount | int) ($a.maxReplicaCount | int)) }}
+{{- end }}
+{{- end }}
+{{- if and (eq $a.mode "hpa") (not $a.hpa.targetCPUUtilizationPercentage) (not $a.hpa.targetMemoryUtilizationPercentage) }}
+{{- fail "autoscaling.mode hpa needs autoscaling.hpa.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" }}
+{{- end }}
+{{- if le (.Values.shutdown.timeoutSeconds | int) (.Values.shutdown.drainTimeoutSeconds | int) }}
+{{- fail (printf "shutdown.timeoutSeconds (%d) must be longer than shutdown.drainTimeoutSeconds (%d), or Quarkus cuts the drain short" (.Values.shutdown.timeoutSeconds | int) (.Values.shutdown.drainTimeoutSeconds | int)) }}
+{{- end }}
+{{- if le (.Values.shutdown.terminationGracePeriodSeconds | int) (.Values.shutdown.timeoutSeconds | int) }}
+{{- fail (printf "shutdown.terminationGracePeriodSeconds (%d) must be longer than shutdown.timeoutSeconds (%d), or the drain is killed" (.Values.shutdown.terminationGracePeriodSeconds | int) (.Values.shutdown.timeoutSeconds | int)) }}
+{{- end }}
+{{- if and (include "aihub-run-worker.kafkaSasl" .) (not .Values.secret.existingSecret) (not .Values.kafka.sasl.jaasConfig) (or (not .Values.kafka.sasl.username) (not .Values.kafka.sasl.password)) }}
+{{- fail (printf "kafka.securityProtocol %s needs kafka.sasl.username and kafka.sasl.password (or kafka.sasl.jaasConfig, or secret.existingSecret)" .Values.kafka.securityProtocol) }}
+{{- end }}
+{{- if and (eq $a.mode "keda") (include "aihub-run-worker.kafkaSasl" .) (not .Values.secret.existingSecret) (or (not .Values.kafka.sasl.username) (not .Values.kafka.sasl.password)) }}
+{{- fail "autoscaling.mode keda with SASL needs kafka.sasl.username and kafka.sasl.password: the KEDA scaler cannot use a JAAS config" }}
+{{- end }}
+{{- end }}

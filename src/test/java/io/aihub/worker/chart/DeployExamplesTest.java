@@ -1,0 +1,90 @@
+package io.aihub.worker.chart;
+
+import static io.aihub.worker.chart.ChartRender.CHART;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The deployment examples beside the chart agree with it and with the topic layout the worker requires. */
+class DeployExamplesTest {
+
+    private static final Path DEPLOY = Path.of("deploy");
+
+    private static Map<String, Map<String, Object>> topicsByName() throws IOException {
+        return ChartRender.Manifests.parse(Files.readString(DEPLOY.resolve("kubernetes/topics.yaml"))).objects()
+                .stream().collect(Collectors.toMap(t -> (String) Yamls.at(t, "metadata", "name"), t -> t));
+    }
+
+    @Test
+    void topicsFileDefinesTheFiveTopicsAsStrimziKafkaTopics() throws IOException {
+        Map<String, Map<String, Object>> topics = topicsByName();
+
+        assertThat(topics).containsOnlyKeys("aihub.run.commands", "aihub.run.ledger", "aihub.run.events",
+                "aihub.run.commands.dlq", "aihub.run.results");
+        assertThat(topics.values()).allSatisfy(t -> assertThat(t).containsEntry("apiVersion",
+                "kafka.strimzi.io/v1beta2").containsEntry("kind", "KafkaTopic"));
+    }
+
+    @Test
+    void theLedgerIsCompactedAndHasTheCommandsTopicsPartitionCount() throws IOException {
+        Map<String, Map<String, Object>> topics = topicsByName();
+        Map<String, Object> ledger = topics.get("aihub.run.ledger");
+
+        assertThat(Yamls.at(ledger, "spec", "partitions"))
+                .isEqualTo(Yamls.at(topics.get("aihub.run.commands"), "spec", "partitions")).isEqualTo(12);
+        assertThat(Yamls.map(ledger, "spec", "config")).containsEntry("cleanup.policy", "compact")
+                .containsEntry("segment.ms", 3600000).containsEntry("min.cleanable.dirty.ratio", 0.1)
+                .containsEntry("delete.retention.ms", 86400000);
+    }
+
+    @Test
+    void deadLettersAreKeptForFourWeeks() throws IOException {
+        assertThat(Yamls.at(topicsByName().get("aihub.run.commands.dlq"), "spec", "config", "retention.ms"))
+                .isEqualTo(2419200000L);
+    }
+
+    @Test
+    void productionValuesRenderKedaAnExistingSecretMonitoringAndANetworkPolicy() throws IOException {
+        ChartRender.Manifests manifests = ChartRender.render(CHART,
+                DEPLOY.resolve("kubernetes/values-production.yaml"));
+
+        assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "NetworkPolicy",
+                "PodDisruptionBudget", "PrometheusRule", "ScaledObject", "Service", "ServiceAccount", "ServiceMonitor",
+                "TriggerAuthentication");
+        assertThat(Yamls.at(manifests.single("ScaledObject"), "spec", "maxReplicaCount"))
+                .isEqualTo(Yamls.at(topicsByName().get("aihub.run.commands"), "spec", "partitions"));
+        assertThat(manifests.configData()).containsEntry("AIHUB_SIMULATOR_ENABLED", "false")
+                .containsEntry("WORKER_LEDGER_CREATE_TOPIC", "false");
+        assertThat(topicsByName()).containsKey((String) manifests.configData().get("WORKER_TOPIC_LEDGER"))
+                .containsKey((String) manifests.configData().get("WORKER_TOPIC_COMMANDS"));
+    }
+
+    @Test
+    void theDashboardChartsEveryWorkerMetricAndTheConsumerLag() throws IOException {
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/aihub-run-worker-dashboard.json").toFile());
+        List<String> expressions = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> {
+            if (p.has("targets")) {
+                p.get("targets").forEach(t -> expressions.add(t.get("expr").asText()));
+            }
+        });
+
+        assertThat(String.join("\n", expressions)).contains("aihub_commands_total", "aihub_submission_attempts_total",
+                "aihub_submission_retries_total", "aihub_dead_letters_total",
+                "aihub_submission_retry_after_wait_seconds_sum", "kafka_consumer_fetch_manager_records_lag_max",
+                "jvm_memory_used_bytes");
+        assertThat(dashboard.get("uid").asText()).isEqualTo("aihub-run-worker");
+    }
+}

@@ -1,0 +1,184 @@
+package io.aihub.worker.chart;
+
+import static io.aihub.worker.chart.ChartRender.render;
+import static io.aihub.worker.chart.ChartRender.renderCi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The worker's Deployment: secure by default, probed on the Quarkus health paths, drained gracefully. */
+class DeploymentTest {
+
+    private final ChartRender.Manifests defaults = renderCi("default-values.yaml");
+
+    @Test
+    void podRunsAsNonRootUser185WithRuntimeDefaultSeccomp() {
+        Map<String, Object> pod = Yamls.map(defaults.podSpec(), "securityContext");
+
+        assertThat(pod).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 185)
+                .containsEntry("runAsGroup", 185).containsEntry("fsGroup", 185);
+        assertThat(Yamls.at(pod, "seccompProfile", "type")).isEqualTo("RuntimeDefault");
+    }
+
+    @Test
+    void containerHasAReadOnlyRootNoPrivilegeEscalationAndNoCapabilities() {
+        Map<String, Object> container = Yamls.map(defaults.container(), "securityContext");
+
+        assertThat(container).containsEntry("runAsNonRoot", true).containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false);
+        assertThat(Yamls.list(container, "capabilities", "drop")).containsExactly("ALL");
+    }
+
+    @Test
+    void serviceAccountTokenIsMountedNowhere() {
+        assertThat(defaults.podSpec()).containsEntry("automountServiceAccountToken", false)
+                .containsEntry("serviceAccountName", "aihub-run-worker");
+        assertThat(defaults.single("ServiceAccount")).containsEntry("automountServiceAccountToken", false);
+    }
+
+    @Test
+    void tmpIsAWritableEmptyDirOnTheReadOnlyRoot() {
+        assertThat(Yamls.list(defaults.container(), "volumeMounts"))
+                .containsExactly(Map.of("name", "tmp", "mountPath", "/tmp"));
+        assertThat(Yamls.list(defaults.podSpec(), "volumes"))
+                .containsExactly(Map.of("name", "tmp", "emptyDir", Map.of("sizeLimit", "256Mi")));
+    }
+
+    @Test
+    void probesUseTheThreeQuarkusHealthEndpointsOnTheHttpPort() {
+        Map<String, Object> container = defaults.container();
+
+        assertThat(Yamls.at(container, "startupProbe", "httpGet"))
+                .isEqualTo(Map.of("path", "/q/health/started", "port", "http"));
+        assertThat(Yamls.at(container, "livenessProbe", "httpGet"))
+                .isEqualTo(Map.of("path", "/q/health/live", "port", "http"));
+        assertThat(Yamls.at(container, "readinessProbe", "httpGet"))
+                .isEqualTo(Map.of("path", "/q/health/ready", "port", "http"));
+        assertThat(Yamls.list(container, "ports"))
+                .containsExactly(Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"));
+    }
+
+    @Test
+    void theDrainFitsInTheShutdownTimeoutWhichFitsInTheGracePeriod() {
+        assertThat(defaults.configData()).containsEntry("WORKER_SHUTDOWN_DRAIN_TIMEOUT", "20s")
+                .containsEntry("QUARKUS_SHUTDOWN_TIMEOUT", "30s");
+        assertThat(defaults.podSpec()).containsEntry("terminationGracePeriodSeconds", 60);
+    }
+
+    @Test
+    void aDrainNoShorterThanTheShutdownTimeoutFailsToRender() {
+        assertThatThrownBy(() -> render("shutdown.drainTimeoutSeconds=30"))
+                .hasMessageContaining("shutdown.timeoutSeconds (30) must be longer than "
+                        + "shutdown.drainTimeoutSeconds (30)");
+    }
+
+    @Test
+    void aGracePeriodNoLongerThanTheShutdownTimeoutFailsToRender() {
+        assertThatThrownBy(() -> render("shutdown.timeoutSeconds=60", "shutdown.terminationGracePeriodSeconds=60"))
+                .hasMessageContaining("shutdown.terminationGracePeriodSeconds (60) must be longer than "
+                        + "shutdown.timeoutSeconds (60)");
+    }
+
+    @Test
+    void resourcesRequestCpuAndMemoryAndLimitMemory() {
+        assertThat(Yamls.at(defaults.container(), "resources")).isEqualTo(Map.of(
+                "requests", Map.of("cpu", "250m", "memory", "768Mi"),
+                "limits", Map.of("memory", "768Mi")));
+    }
+
+    @Test
+    void replicasAreLeftOutWhenAnAutoscalerOwnsThem() {
+        assertThat(Yamls.map(defaults.deployment(), "spec")).doesNotContainKey("replicas");
+        assertThat(Yamls.map(renderCi("hpa-values.yaml").deployment(), "spec")).doesNotContainKey("replicas");
+    }
+
+    @Test
+    void replicasAreSetWithoutAnAutoscaler() {
+        assertThat(Yamls.map(renderCi("replicas-values.yaml").deployment(), "spec")).containsEntry("replicas", 3);
+    }
+
+    @Test
+    void selectorLabelsCarryNameAndInstanceButNoVersion() {
+        Map<String, String> selector = Map.of("app.kubernetes.io/name", "aihub-run-worker",
+                "app.kubernetes.io/instance", "aihub-run-worker");
+
+        assertThat(Yamls.at(defaults.deployment(), "spec", "selector", "matchLabels")).isEqualTo(selector);
+        assertThat(Yamls.at(defaults.single("Service"), "spec", "selector")).isEqualTo(selector);
+        assertThat(Yamls.map(defaults.deployment(), "spec", "template", "metadata", "labels"))
+                .containsEntry("app.kubernetes.io/version", "0.1.0");
+    }
+
+    @Test
+    void aConfigChangeChangesThePodTemplateSoPodsRestart() {
+        Object before = Yamls.at(defaults.deployment(), "spec", "template", "metadata", "annotations",
+                "checksum/config");
+        Object after = Yamls.at(renderCi("default-values.yaml", "worker.maxInFlight=512").deployment(), "spec",
+                "template", "metadata", "annotations", "checksum/config");
+
+        assertThat(before).isInstanceOf(String.class).isNotEqualTo(after);
+        assertThat(Yamls.map(defaults.deployment(), "spec", "template", "metadata", "annotations"))
+                .containsKey("checksum/secret");
+    }
+
+    @Test
+    void configMapCarriesEveryNonSecretSettingAndTheContainerReadsIt() {
+        assertThat(defaults.configData()).containsAllEntriesOf(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "my-cluster-kafka-bootstrap.kafka:9092",
+                "AIHUB_API_ROOT", "https://aihub.instabase.com/api",
+                "WORKER_TOPIC_COMMANDS", "aihub.run.commands",
+                "WORKER_TOPIC_EVENTS", "aihub.run.events",
+                "WORKER_TOPIC_DEAD_LETTERS", "aihub.run.commands.dlq",
+                "WORKER_GROUP_ID", "aihub-run-worker",
+                "WORKER_MAX_IN_FLIGHT", "256",
+                "WORKER_EVENT_SOURCE", "urn:aihub-run-worker:aihub:aihub-run-worker",
+                "AIHUB_SIMULATOR_ENABLED", "false"));
+        assertThat(defaults.configData()).containsEntry("WORKER_TOPIC_LEDGER", "aihub.run.ledger")
+                .containsEntry("WORKER_LEDGER_CREATE_TOPIC", "true")
+                .doesNotContainKey("WORKER_LEDGER_REPLICATION_FACTOR")
+                .doesNotContainKey("AIHUB_API_TOKEN");
+        assertThat(Yamls.list(defaults.container(), "envFrom"))
+                .containsExactly(Map.of("configMapRef", Map.of("name", "aihub-run-worker")));
+    }
+
+    @Test
+    void allowedContextsAreJoinedWithCommas() {
+        ChartRender.Manifests manifests = render("aihub.ibContext=org-a", "aihub.allowedContexts[0]=org-b",
+                "aihub.allowedContexts[1]=org-c");
+
+        assertThat(manifests.configData()).containsEntry("AIHUB_IB_CONTEXT", "org-a")
+                .containsEntry("AIHUB_ALLOWED_CONTEXTS", "org-b,org-c");
+    }
+
+    @Test
+    void fullNameIsTruncatedTo63Characters() {
+        String longName = "x".repeat(40);
+        ChartRender.Manifests manifests = render("nameOverride=" + longName + "-worker");
+
+        String name = (String) Yamls.at(manifests.deployment(), "metadata", "name");
+        assertThat(name).hasSize(63).startsWith("aihub-run-worker-" + longName).doesNotEndWith("-");
+    }
+
+    @Test
+    void namespaceOverrideMovesEveryObject() {
+        List<Object> namespaces = render("namespaceOverride=workers").objects().stream()
+                .map(o -> Yamls.at(o, "metadata", "namespace")).distinct().toList();
+
+        assertThat(namespaces).containsExactly("workers");
+    }
+
+    @Test
+    void theSimulatorRunsOnLoopbackWithTheWorkersOwnTokenWhenEnabled() {
+        ChartRender.Manifests manifests = renderCi("simulator-values.yaml");
+
+        assertThat(manifests.configData()).containsEntry("AIHUB_SIMULATOR_ENABLED", "true")
+                .containsEntry("AIHUB_API_ROOT", "http://127.0.0.1:8099/api");
+        assertThat(Yamls.env(manifests.container(), "AIHUB_SIMULATOR_TOKEN")).isEqualTo(Map.of(
+                "name", "AIHUB_SIMULATOR_TOKEN",
+                "valueFrom", Map.of("secretKeyRef", Map.of("name", "aihub-run-worker", "key", "AIHUB_API_TOKEN"))));
+        assertThat(manifests.secretValue("AIHUB_SIMULATOR_ADMIN_TOKEN")).isEqualTo("staging-admin-token");
+    }
+}

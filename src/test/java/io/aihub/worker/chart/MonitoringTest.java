@@ -1,0 +1,77 @@
+package io.aihub.worker.chart;
+
+import static io.aihub.worker.chart.ChartRender.renderCi;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Prometheus Operator objects: the ServiceMonitor scrapes /q/metrics; the alert thresholds come from values. */
+class MonitoringTest {
+
+    private static final String SELECTOR = "namespace=\"aihub\",job=\"aihub-run-worker\"";
+
+    private final ChartRender.Manifests monitoring = renderCi("monitoring-values.yaml");
+
+    @Test
+    void neitherObjectIsRenderedByDefault() {
+        List<String> kinds = renderCi("default-values.yaml").kinds();
+
+        assertThat(kinds).doesNotContain("ServiceMonitor", "PrometheusRule");
+    }
+
+    @Test
+    void theServiceMonitorScrapesQuarkusMetricsOnTheNamedHttpPort() {
+        Map<String, Object> monitor = monitoring.single("ServiceMonitor");
+
+        assertThat(Yamls.list(monitor, "spec", "endpoints"))
+                .containsExactly(
+                        Map.of("port", "http", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
+        assertThat(Yamls.map(monitor, "metadata", "labels")).containsEntry("release", "kube-prometheus-stack");
+        assertThat(Yamls.at(monitor, "spec", "namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("aihub")));
+        assertThat(Yamls.list(monitoring.single("Service"), "spec", "ports"))
+                .containsExactly(Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP"));
+    }
+
+    @Test
+    void theRuleAlertsOnLagDeadLettersAiHubErrorsAndTrackingBacklog() {
+        List<Object> rules = Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
+
+        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly(
+                "AihubRunWorkerConsumerLagGrowing", "AihubRunWorkerDeadLettersRising",
+                "AihubRunWorkerAiHubErrorRatioHigh", "AihubRunWorkerTrackingBacklog");
+        assertThat(rules).allSatisfy(r -> assertThat(Yamls.map(r, "labels")).containsEntry("team", "documents"));
+    }
+
+    @Test
+    void thresholdsAndWindowsComeFromValues() {
+        List<Object> rules = Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
+
+        assertThat(Yamls.at(rules, 0, "expr")).isEqualTo(
+                "max(kafka_consumer_fetch_manager_records_lag_max{" + SELECTOR + "}) > 500\n"
+                        + "and\n"
+                        + "deriv(max(kafka_consumer_fetch_manager_records_lag_max{" + SELECTOR + "})[15m:1m]) > 0");
+        assertThat(Yamls.at(rules, 1, "expr"))
+                .isEqualTo("sum by (code) (increase(aihub_dead_letters_total{" + SELECTOR + "}[30m])) > 3");
+        assertThat(Yamls.at(rules, 2, "expr")).isEqualTo(
+                "sum(rate(aihub_submission_attempts_total{" + SELECTOR + ",http_status=~\"5..|429|none\"}[10m]))\n"
+                        + "/\n"
+                        + "sum(rate(aihub_submission_attempts_total{" + SELECTOR + "}[10m]))\n"
+                        + "> 0.1");
+        assertThat(Yamls.at(rules, 3, "expr"))
+                .isEqualTo("sum by (pod) (aihub_runs_in_flight{" + SELECTOR + "}) > 5000");
+        assertThat(Yamls.at(rules, 2, "labels", "severity")).isEqualTo("critical");
+    }
+
+    @Test
+    void aDisabledAlertIsLeftOut() {
+        ChartRender.Manifests manifests = renderCi("monitoring-values.yaml",
+                "prometheusRule.trackingBacklog.enabled=false");
+        List<Object> rules = Yamls.list(manifests.single("PrometheusRule"), "spec", "groups", 0, "rules");
+
+        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).doesNotContain("AihubRunWorkerTrackingBacklog")
+                .hasSize(3);
+    }
+}
