@@ -133,6 +133,35 @@ public class CommandHandler {
                 .chain(outcome -> afterSubmission(record, command, hash, sequence, now, owned, outcome));
     }
 
+    /**
+     * After a restore, adopts the runs of commands left {@code submitting} by a previous owner that crashed after its
+     * POST: one search by tag each, and a run found is recorded and followed at once instead of waiting for the
+     * command record's redelivery. A command without a run is left to its redelivered record.
+     */
+    public void adoptSubmitting(int partition) {
+        BooleanSupplier owned = ledger.ownership(partition);
+        for (LedgerRecord intent : ledger.submittingOn(partition)) {
+            RunCommand command = LedgerRecords.command(intent);
+            Instant firstAttempt = Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt()
+                    : intent.firstAttemptAt());
+            claims.withClaim(command.commandId(), () -> {
+                boolean stillSubmitting = ledger.get(command.commandId())
+                        .map(r -> r.state() == LedgerRecord.State.SUBMITTING).orElse(false);
+                if (!stillSubmitting || !owned.getAsBoolean()) {
+                    return Uni.createFrom().voidItem();
+                }
+                return submitter.findExisting(command, firstAttempt).chain(found -> found.isPresent() && owned.getAsBoolean()
+                        ? tracker.start(partition, command, intent.commandHash(), found.get(), Math.max(1, intent.attempts()),
+                                intent.sequence() + 1, firstAttempt.toEpochMilli())
+                                .invoke(() -> LOG.infof("command %s: run %s adopted after restore", command.commandId(),
+                                        found.get().id()))
+                        : Uni.createFrom().voidItem());
+            }).subscribe().with(ok -> {
+            }, failure -> LOG.debugf("command %s: adoption failed (%s); its record will reconcile",
+                    command.commandId(), failure.getClass().getSimpleName()));
+        }
+    }
+
     private Uni<Void> afterSubmission(CommandRecord record, RunCommand command, String hash, long sequence,
             Instant firstAttempt, BooleanSupplier owned, SubmissionOutcome outcome) {
         if (outcome instanceof SubmissionOutcome.Submitted submitted) {

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
+import io.aihub.worker.track.Ledger;
 import io.aihub.worker.track.PartitionRecovery;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -26,15 +27,27 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     public static final String NAME = "commands-rebalance";
 
     private final PartitionRecovery recovery;
+    private final Ledger ledger;
+    private final CommandHandler handler;
 
     @Inject
-    public CommandsRebalanceListener(PartitionRecovery recovery) {
+    public CommandsRebalanceListener(PartitionRecovery recovery, Ledger ledger, CommandHandler handler) {
         this.recovery = recovery;
+        this.ledger = ledger;
+        this.handler = handler;
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        recovery.assigned(numbers(partitions));
+        List<Integer> assigned = numbers(partitions);
+        recovery.assigned(assigned);
+        for (int partition : assigned) {
+            ledger.awaitRestored(partition).subscribe().with(restored -> {
+                if (ledger.owns(partition)) {
+                    handler.adoptSubmitting(partition);
+                }
+            });
+        }
     }
 
     @Override

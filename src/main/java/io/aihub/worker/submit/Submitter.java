@@ -100,6 +100,13 @@ public class Submitter {
         return reconcile(command, attempts, () -> post(command, body, attempts));
     }
 
+    /** Looks for a run that already carries the command's tag (one search, no waiting). */
+    public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
+        Attempts attempts = new Attempts(() -> true);
+        attempts.firstPostStart = firstAttemptAt;
+        return findRun(command, attempts);
+    }
+
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
         if (!attempts.owned.getAsBoolean()) {
             LOG.infof("command %s: partition revoked; no POST is sent", command.commandId());

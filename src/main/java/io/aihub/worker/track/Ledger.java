@@ -124,6 +124,14 @@ public class Ledger {
                 .toList();
     }
 
+    /** Commands of a partition left {@code submitting}: their outcome is unknown. */
+    public List<LedgerRecord> submittingOn(int partition) {
+        return byCommand.values().stream()
+                .filter(e -> e.partition() == partition && e.record().state() == LedgerRecord.State.SUBMITTING)
+                .map(Entry::record)
+                .toList();
+    }
+
     /** How many commands the view holds. */
     public int size() {
         return byCommand.size();

@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,10 @@ class LedgerBehaviourTest {
     Ledger ledger;
 
     @Inject
+    @io.smallrye.common.annotation.Identifier(io.aihub.worker.messaging.CommandsRebalanceListener.NAME)
+    io.aihub.worker.messaging.CommandsRebalanceListener listener;
+
+    @Inject
     RunTracker tracker;
 
     @Inject
@@ -87,10 +92,11 @@ class LedgerBehaviourTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 
-    /** Hands a partition back and forth as a rebalance would: revoked, then assigned and restored. */
+    /** Hands a partition back and forth through the rebalance listener: revoked, then assigned and restored. */
     private void reassign(int partition) {
-        recovery.revoked(List.of(partition));
-        recovery.assigned(List.of(partition));
+        List<TopicPartition> tp = List.of(new TopicPartition(KafkaTopics.COMMANDS, partition));
+        listener.onPartitionsRevoked(null, tp);
+        listener.onPartitionsAssigned(null, tp);
         await().atMost(DEADLINE).until(() -> !ledger.restoringPartitions().contains(partition));
     }
 
@@ -152,9 +158,10 @@ class LedgerBehaviourTest {
         await().atMost(DEADLINE).until(() -> topics.eventsFor("restore-ckpt").stream()
                 .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
 
-        recovery.revoked(List.of(2));
+        List<TopicPartition> tp = List.of(new TopicPartition(KafkaTopics.COMMANDS, 2));
+        listener.onPartitionsRevoked(null, tp);
         assertThat(tracker.isTracking("restore-ckpt")).isFalse();
-        recovery.assigned(List.of(2));
+        listener.onPartitionsAssigned(null, tp);
         List<CloudEventRecord> events = topics.awaitTerminalEvent("restore-ckpt", DEADLINE);
 
         assertThat(events.stream().map(CloudEventRecord::id).distinct())
@@ -168,7 +175,7 @@ class LedgerBehaviourTest {
     }
 
     @Test
-    void a_command_left_submitting_by_a_crashed_worker_resumes_the_run_it_created_without_a_new_post()
+    void a_run_left_submitting_by_a_crashed_worker_is_adopted_at_restore_and_its_redelivered_record_posts_nothing()
             throws Exception {
         String id = "crashed-submitting";
         // What a worker that crashed right after its POST left behind: the run, and the intent it recorded.
@@ -176,18 +183,19 @@ class LedgerBehaviourTest {
                 + " \"settings\": {\"tags\": [\"aihub-run-worker:" + id + "\"]}}")).await().atMost(DEADLINE);
         long now = Instant.now().toEpochMilli();
         topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
-                + " \"sequence\": 0, \"attempts\": 0, \"first_attempt_at\": " + (now - 1000) + ", \"ib_context\":"
+                + " \"sequence\": 0, \"attempts\": 1, \"first_attempt_at\": " + (now - 1000) + ", \"ib_context\":"
                 + " \"sim-org\", \"app_name\": \"crash-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+
         reassign(1);
-        assertThat(ledger.get(id)).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(LedgerRecord.State.SUBMITTING));
-
-        topics.send(1, id, command(id, "crash-app"));
         List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+        topics.send(1, id, command(id, "crash-app"));
+        await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
 
-        assertThat(posts(id)).isEqualTo(1);
-        assertThat(runs(id)).isEqualTo(1);
         assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
         assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(run.id()));
+        assertThat(posts(id)).isEqualTo(1);
+        assertThat(runs(id)).isEqualTo(1);
     }
 
     @Test
