@@ -147,7 +147,8 @@ class CrashRecoveryIT {
             });
             List<Instant> kills = new ArrayList<>();
             for (int kill = 0; kill < 3; kill++) {
-                pause(3_000 + random.nextInt(4_000)); // a random moment: this is the scenario, not a wait
+                a.awaitOwnsPartitions(Duration.ofSeconds(90));
+                pause(1_000 + random.nextInt(4_000)); // a random moment: this is the scenario, not a wait
                 a.kill();
                 kills.add(Instant.now()); // after the process is gone: a poll it sent while dying does not count
                 a.start();
@@ -250,11 +251,14 @@ class CrashRecoveryIT {
             }
         }
         Duration longest = Duration.ZERO;
+        List<Integer> going = new ArrayList<>();
         for (Instant kill : kills) {
+            int goingAtKill = 0;
             for (int i = 0; i < COMMANDS; i++) {
                 for (SimulatedRunView run : simulator.runsWithTag("aihub-run-worker:crash-" + i)) {
                     Instant start = Instant.ofEpochSecond(0, run.startTimestamp());
                     if (start.isBefore(kill) && start.plus(PHASE).isAfter(kill)) {
+                        goingAtKill++;
                         Optional<Instant> next = pollsByRun.getOrDefault(run.id(), List.of()).stream()
                                 .filter(t -> t.isAfter(kill)).min(Instant::compareTo);
                         Duration wait = Duration.between(kill, next.orElse(Instant.now()));
@@ -262,7 +266,9 @@ class CrashRecoveryIT {
                     }
                 }
             }
+            going.add(goingAtKill);
         }
+        System.out.println("[crash-recovery] runs going at each kill: " + going);
         return longest;
     }
 

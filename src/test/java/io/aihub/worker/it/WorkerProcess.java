@@ -66,6 +66,29 @@ public final class WorkerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " was not ready within " + timeout);
     }
 
+    /**
+     * Waits until the worker owns at least one commands partition and has restored it (readiness reports it), so
+     * that a kill afterwards hits a worker that is doing work.
+     */
+    public void awaitOwnsPartitions(Duration timeout) throws InterruptedException {
+        java.util.regex.Pattern owning = java.util.regex.Pattern.compile("\"owned_partitions\"\\s*:\\s*\"\\[\\d");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && owning.matcher(response.body()).find()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling an HTTP endpoint of another process
+        }
+        throw new IllegalStateException(name + " owned no partition within " + timeout);
+    }
+
     /** {@code kill -9}: no shutdown hook, no drain, no commit. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
