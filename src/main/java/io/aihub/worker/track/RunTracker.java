@@ -96,7 +96,10 @@ public class RunTracker {
     public void resume(int partition, LedgerRecord record) {
         RunCommand command = LedgerRecords.command(record);
         long trackingSince = record.trackingSince() == null ? clock.millis() : record.trackingSince();
-        TrackedRun tracked = new TrackedRun(partition, command, record.commandHash(), record.runId(), record.status(),
+        // A run already ended when it was submitted or adopted still owes its terminal event: take its status as
+        // not yet seen, so the first poll publishes it.
+        String known = RunStatus.of(record.status()).terminal() ? null : record.status();
+        TrackedRun tracked = new TrackedRun(partition, command, record.commandHash(), record.runId(), known,
                 record.sequence(), record.attempts(), record.firstAttemptAt(), trackingSince, schedule.initialMs());
         runs.put(command.commandId(), tracked);
         Uni<Void> republish = record.event() == null || record.eventType() == null ? Uni.createFrom().voidItem()

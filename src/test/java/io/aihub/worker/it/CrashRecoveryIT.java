@@ -161,8 +161,15 @@ class CrashRecoveryIT {
             produced.get(2, TimeUnit.MINUTES);
             producer.shutdown();
 
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> terminalCommands(topics).size() >= COMMANDS);
+            try {
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> terminalCommands(topics).size() >= COMMANDS);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Set<String> ended = terminalCommands(topics);
+                System.out.println("[crash-recovery] without a terminal event: " + java.util.stream.IntStream
+                        .range(0, COMMANDS).mapToObj(i -> "crash-" + i).filter(id -> !ended.contains(id)).limit(20).toList());
+                throw e;
+            }
 
             Set<String> ended = terminalCommands(topics);
             int lost = 0;

@@ -8,12 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,20 +23,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class InvalidCommandTest {
+class InvalidCommandTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static KafkaTopics topics;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     @Test
     void a_value_that_is_not_json_is_dead_lettered_unchanged_with_its_headers() {

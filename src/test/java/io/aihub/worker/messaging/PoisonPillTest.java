@@ -9,12 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.aihub.worker.support.PoisonCorpus;
 import io.quarkus.test.common.WithTestResource;
@@ -27,19 +26,8 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class PoisonPillTest {
+class PoisonPillTest extends KafkaFlowTest {
 
-    private static KafkaTopics topics;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     @Test
     void every_poison_pill_is_dead_lettered_with_its_code_and_valid_commands_around_them_complete() {

@@ -8,14 +8,13 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,26 +25,15 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class RunLifecycleTest {
+class RunLifecycleTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static KafkaTopics topics;
 
     @Inject
     AiHubSimulator simulator;
 
     @Inject
     AiHubClient client;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     @Test
     void an_app_run_by_name_on_a_batch_is_submitted_then_completes() {

@@ -16,14 +16,13 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.simulator.FaultOperation;
 import io.aihub.worker.simulator.FaultRule;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class SecretLeakTest {
+class SecretLeakTest extends KafkaFlowTest {
 
     private static final String TOKEN = "canary-token-7Hq2";
     private static final String SECRET_KEY = "CANARY-SECRET-KEY-91";
@@ -43,20 +42,9 @@ class SecretLeakTest {
     private static final String BAD_VALUE = "CANARY-BATCH-93";
     private static final List<String> CANARIES = List.of(TOKEN, SECRET_KEY, PDF_PASSWORD, BAD_VALUE);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static KafkaTopics topics;
 
     @Inject
     AiHubSimulator simulator;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     private static String command(String id, String appName) {
         return """

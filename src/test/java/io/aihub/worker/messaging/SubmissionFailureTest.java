@@ -18,8 +18,6 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +28,7 @@ import io.aihub.worker.simulator.FaultRule;
 import io.aihub.worker.simulator.RecordedRequest;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,10 +40,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class SubmissionFailureTest {
+class SubmissionFailureTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static KafkaTopics topics;
 
     @Inject
     AiHubSimulator simulator;
@@ -54,16 +52,6 @@ class SubmissionFailureTest {
 
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper mapper;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     private void fault(String appName, long times, io.aihub.worker.simulator.FaultAction action) {
         FaultRule.Builder rule = FaultRule.on(FaultOperation.SUBMIT).nameContains(appName);

@@ -9,14 +9,13 @@ import java.time.Duration;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.simulator.FaultOperation;
 import io.aihub.worker.simulator.FaultRule;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,23 +23,12 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Attempts, retries by reason, dead letters by code and Retry-After waits show up at {@code /q/metrics}. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class SubmissionMetricsTest {
+class SubmissionMetricsTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static KafkaTopics topics;
 
     @Inject
     AiHubSimulator simulator;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     /** The value of one sample line of the Prometheus text, 0 when absent. */
     private static double sample(String metrics, String nameAndLabels) {

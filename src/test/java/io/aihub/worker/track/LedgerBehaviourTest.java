@@ -12,8 +12,6 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +22,7 @@ import io.aihub.worker.aihub.Run;
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,10 +34,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
-class LedgerBehaviourTest {
+class LedgerBehaviourTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static KafkaTopics topics;
 
     @Inject
     AiHubSimulator simulator;
@@ -61,16 +59,6 @@ class LedgerBehaviourTest {
 
     @Inject
     ObjectMapper mapper;
-
-    @BeforeAll
-    static void connect() {
-        topics = KafkaTopics.forRunningApplication();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        topics.close();
-    }
 
     private static String command(String id, String app) {
         return "{\"command_id\": \"" + id + "\", \"app_name\": \"" + app + "\", \"batch_id\": 1}";
@@ -196,6 +184,30 @@ class LedgerBehaviourTest {
         assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(run.id()));
         assertThat(posts(id)).isEqualTo(1);
         assertThat(runs(id)).isEqualTo(1);
+    }
+
+    @Test
+    void a_run_that_had_ended_when_it_was_recorded_gets_its_terminal_event_after_a_restore() throws Exception {
+        String id = "ended-unannounced";
+        Run run = client.runApp("sim-org", mapper.readTree("{\"app_name\": \"unannounced-app\", \"batch_id\": 1,"
+                + " \"settings\": {\"tags\": [\"aihub-run-worker:" + id + "\"]}}")).await().atMost(DEADLINE);
+        await().atMost(DEADLINE).until(() -> "COMPLETE".equals(client.getRun("sim-org", run.id()).await()
+                .atMost(DEADLINE).status()));
+        // A worker adopted the run when it had already ended, recorded it with its submitted event, and crashed.
+        long now = Instant.now().toEpochMilli();
+        topics.writeLedger(0, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"TRACKING\","
+                + " \"status\": \"COMPLETE\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1, \"event_type\":"
+                + " \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\": \"" + id + "\","
+                + " \"status\": \"COMPLETE\", \"attempts\": 1}, \"attempts\": 1, \"ib_context\": \"sim-org\","
+                + " \"app_name\": \"unannounced-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+
+        reassign(0);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(events).extracting(CloudEventRecord::id).containsExactly(id + ":1", id + ":2");
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
+        await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
     }
 
     @Test
