@@ -148,7 +148,7 @@ class CrashRecoveryIT {
             List<Instant> kills = new ArrayList<>();
             for (int kill = 0; kill < 3; kill++) {
                 a.awaitOwnsPartitions(Duration.ofSeconds(90));
-                pause(1_000 + random.nextInt(4_000)); // a random moment: this is the scenario, not a wait
+                pause(4_000 + random.nextInt(5_000)); // a random moment once it works: the scenario, not a wait
                 a.kill();
                 kills.add(Instant.now()); // after the process is gone: a poll it sent while dying does not count
                 a.start();
@@ -260,6 +260,7 @@ class CrashRecoveryIT {
         Duration longest = Duration.ZERO;
         List<Integer> going = new ArrayList<>();
         List<Long> longestPerKill = new ArrayList<>();
+        String slowest = "";
         for (Instant kill : kills) {
             int goingAtKill = 0;
             Duration longestThisKill = Duration.ZERO;
@@ -271,7 +272,10 @@ class CrashRecoveryIT {
                         Optional<Instant> next = pollsByRun.getOrDefault(run.id(), List.of()).stream()
                                 .filter(t -> t.isAfter(kill)).min(Instant::compareTo);
                         Duration wait = Duration.between(kill, next.orElse(Instant.now()));
-                        longestThisKill = wait.compareTo(longestThisKill) > 0 ? wait : longestThisKill;
+                        if (wait.compareTo(longestThisKill) > 0) {
+                            longestThisKill = wait;
+                            slowest = "crash-" + i + " run " + run.id() + " started " + start + " killed " + kill;
+                        }
                     }
                 }
             }
@@ -280,7 +284,7 @@ class CrashRecoveryIT {
             longest = longestThisKill.compareTo(longest) > 0 ? longestThisKill : longest;
         }
         System.out.println("[crash-recovery] runs going at each kill: " + going + "; longest kill-to-repoll per kill (ms): "
-                + longestPerKill);
+                + longestPerKill + "; slowest: " + slowest);
         return longest;
     }
 
