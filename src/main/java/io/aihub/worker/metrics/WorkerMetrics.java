@@ -57,6 +57,32 @@ public class WorkerMetrics {
                 .register(registry).increment();
     }
 
+    /** Follows the number of runs being tracked, by the AI Hub status last seen. */
+    public void trackRunsInFlight(java.util.function.Function<String, Long> countByStatus) {
+        for (String status : new String[] { "RUNNING", "STOPPED_AT_CHECKPOINT", "PAUSED", "OTHER" }) {
+            io.micrometer.core.instrument.Gauge.builder("aihub.runs.in.flight", () -> countByStatus.apply(status))
+                    .description("Runs this replica follows, by the AI Hub status last seen")
+                    .tag("status", status)
+                    .register(registry);
+        }
+    }
+
+    /** A run reached its terminal state {@code type} after {@code duration} of tracking. */
+    public void runEnded(String type, Duration duration) {
+        Timer.builder("aihub.run.tracked")
+                .description("Time from submission to the terminal state, by terminal event type")
+                .tag("type", type)
+                .register(registry).record(duration);
+    }
+
+    /** One status poll took {@code duration}; {@code outcome} is {@code ok} or {@code error}. */
+    public void poll(String outcome, Duration duration) {
+        Timer.builder("aihub.poll")
+                .description("Status polls of AI Hub runs, by outcome")
+                .tag("outcome", outcome)
+                .register(registry).record(duration);
+    }
+
     /** A command reached its first outcome: {@code submitted}, {@code rejected} or {@code submission_failed}. */
     public void commandOutcome(String outcome) {
         Counter.builder("aihub.commands")

@@ -27,6 +27,7 @@ import io.aihub.worker.event.EventFactory;
 import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
+import io.aihub.worker.metrics.WorkerMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -52,9 +53,13 @@ public class RunTracker {
     // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
     private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
+    private final WorkerMetrics metrics;
+
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger,
-            WorkerConfig config) {
+            WorkerConfig config, WorkerMetrics metrics) {
+        this.metrics = metrics;
+        metrics.trackRunsInFlight(this::countByStatus);
         this.vertx = vertx;
         this.client = client;
         this.events = events;
@@ -122,6 +127,13 @@ public class RunTracker {
         });
     }
 
+    private long countByStatus(String status) {
+        return runs.values().stream().filter(tracked -> {
+            RunStatus known = RunStatus.of(tracked.status);
+            return "OTHER".equals(status) ? known == RunStatus.UNKNOWN : known.name().equals(status);
+        }).count();
+    }
+
     /** How many runs are being followed. */
     public int trackedCount() {
         return runs.size();
@@ -149,9 +161,16 @@ public class RunTracker {
             endTrackingFailed(tracked, "TRACKING_TIMEOUT", 0, "the run passed the maximum tracking time");
             return;
         }
+        long start = System.nanoTime();
         client.getRun(tracked.command.ibContext(), tracked.runId).subscribe().with(
-                run -> onRun(tracked, run),
-                failure -> onPollFailure(tracked, failure));
+                run -> {
+                    metrics.poll("ok", Duration.ofNanos(System.nanoTime() - start));
+                    onRun(tracked, run);
+                },
+                failure -> {
+                    metrics.poll("error", Duration.ofNanos(System.nanoTime() - start));
+                    onPollFailure(tracked, failure);
+                });
     }
 
     private void onRun(TrackedRun tracked, Run run) {
@@ -183,6 +202,7 @@ public class RunTracker {
             LOG.infof("command %s: run %s %s -> %s", tracked.command.commandId(), tracked.runId, previous, status);
             if (terminal) {
                 runs.remove(tracked.command.commandId(), tracked);
+                metrics.runEnded(event.type().ceType(), Duration.ofMillis(clock.millis() - tracked.trackingSince));
             } else {
                 scheduleNext(tracked, checkpoint ? schedule.nextBaseMs(0, true, RunStatus.STOPPED_AT_CHECKPOINT)
                         : schedule.initialMs());

@@ -73,6 +73,10 @@ class SubmissionMetricsTest extends KafkaFlowTest {
         assertThat(delta(before, after, "aihub_commands_total{outcome=\"rejected\"}")).isEqualTo(1);
         assertThat(delta(before, after, "aihub_submission_retry_after_wait_seconds_count")).isEqualTo(1);
         assertThat(delta(before, after, "aihub_submission_retry_after_wait_seconds_sum")).isBetween(1.0, 5.0);
+        assertThat(delta(before, after, "aihub_run_tracked_seconds_count{type=\"aihub.run.completed\"}"))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(after).contains("aihub_runs_in_flight{status=\"RUNNING\"}", "aihub_poll_seconds_count{outcome=\"ok\"}",
+                "aihub_ledger_restore_seconds_count");
     }
 
     private static double delta(String before, String after, String nameAndLabels) {
