@@ -114,7 +114,7 @@ public class CommandHandler {
             Instant firstAttempt = Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt()
                     : intent.firstAttemptAt());
             LOG.infof("command %s: found submitting in the ledger; reconciling before any POST", command.commandId());
-            return submitter.resume(command, firstAttempt, owned).chain(outcome -> afterSubmission(record, command,
+            return submitter.resume(command, firstAttempt, ledger.guard(partition)).chain(outcome -> afterSubmission(record, command,
                     hash, intent.sequence(), firstAttempt, owned, outcome));
         }
         if (known.isPresent() && known.get().state().blocksResubmission()) {
@@ -129,7 +129,7 @@ public class CommandHandler {
                 null, null, sequence, Optional.empty(), 0, now.toEpochMilli(), now.toEpochMilli(), null),
                 now.toEpochMilli());
         return ledgerWriter.write(partition, intent)
-                .chain(() -> submitter.submit(command, owned))
+                .chain(() -> submitter.submit(command, ledger.guard(partition)))
                 .chain(outcome -> afterSubmission(record, command, hash, sequence, now, owned, outcome));
     }
 

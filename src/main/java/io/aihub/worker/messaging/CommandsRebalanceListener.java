@@ -29,9 +29,12 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     private final PartitionRecovery recovery;
     private final Ledger ledger;
     private final CommandHandler handler;
+    private final java.time.Duration requestTimeout;
 
     @Inject
-    public CommandsRebalanceListener(PartitionRecovery recovery, Ledger ledger, CommandHandler handler) {
+    public CommandsRebalanceListener(PartitionRecovery recovery, Ledger ledger, CommandHandler handler,
+            io.aihub.worker.config.AiHubConfig aihub) {
+        this.requestTimeout = aihub.requestTimeout();
         this.recovery = recovery;
         this.ledger = ledger;
         this.handler = handler;
@@ -52,7 +55,15 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        recovery.revoked(numbers(partitions));
+        List<Integer> revoked = numbers(partitions);
+        try {
+            // POSTs already on the wire get their answer first (bounded by the request timeout), so a run they
+            // create exists before the next owner searches for it on restore.
+            ledger.beginRevoke(revoked, requestTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recovery.revoked(revoked);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,7 +64,7 @@ public class Submitter {
 
     /** The attempts made for one command so far. */
     private static final class Attempts {
-        final BooleanSupplier owned;
+        final SubmissionGuard guard;
         int posts;
         int failedSearches;
         Instant firstPostStart;
@@ -76,14 +75,14 @@ public class Submitter {
         /** Start of the retry budget: the first POST, or the resumption of a command found in the ledger. */
         final Instant budgetStart = Instant.now();
 
-        Attempts(BooleanSupplier owned) {
-            this.owned = owned;
+        Attempts(SubmissionGuard guard) {
+            this.guard = guard;
         }
     }
 
     /** Submits {@code command}, retrying and reconciling as needed, while this replica owns its partition. */
-    public Uni<SubmissionOutcome> submit(RunCommand command, BooleanSupplier owned) {
-        return post(command, RunRequestFactory.body(command), new Attempts(owned));
+    public Uni<SubmissionOutcome> submit(RunCommand command, SubmissionGuard guard) {
+        return post(command, RunRequestFactory.body(command), new Attempts(guard));
     }
 
     /**
@@ -91,8 +90,8 @@ public class Submitter {
      * {@code submitting}): List runs is searched first, and a POST is sent only once the last one, which may have
      * been sent just before a crash, has settled.
      */
-    public Uni<SubmissionOutcome> resume(RunCommand command, Instant firstAttemptAt, BooleanSupplier owned) {
-        Attempts attempts = new Attempts(owned);
+    public Uni<SubmissionOutcome> resume(RunCommand command, Instant firstAttemptAt, SubmissionGuard guard) {
+        Attempts attempts = new Attempts(guard);
         attempts.firstPostStart = firstAttemptAt;
         attempts.lastPostStart = clock.instant();
         attempts.outcomeUnknown = true;
@@ -102,13 +101,13 @@ public class Submitter {
 
     /** Looks for a run that already carries the command's tag (one search, no waiting). */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        Attempts attempts = new Attempts(() -> true);
+        Attempts attempts = new Attempts(SubmissionGuard.ALWAYS);
         attempts.firstPostStart = firstAttemptAt;
         return findRun(command, attempts);
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
-        if (!attempts.owned.getAsBoolean()) {
+        if (!attempts.guard.mayPost()) {
             LOG.infof("command %s: partition revoked; no POST is sent", command.commandId());
             return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
         }
@@ -117,9 +116,11 @@ public class Submitter {
         if (attempts.firstPostStart == null) {
             attempts.firstPostStart = attempts.lastPostStart;
         }
-        Uni<Run> call = command.target() instanceof Target.Deployment deployment
+        attempts.guard.postStarted();
+        Uni<Run> call = (command.target() instanceof Target.Deployment deployment
                 ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body)
-                : client.runApp(command.ibContext(), body);
+                : client.runApp(command.ibContext(), body))
+                .onTermination().invoke(attempts.guard::postEnded);
         return call.<SubmissionOutcome> map(run -> {
             metrics.submissionAttempt(command.target() instanceof Target.Deployment ? 202 : 200);
             return new SubmissionOutcome.Submitted(run, attempts.posts);

@@ -29,6 +29,9 @@ public class Ledger {
     private final Map<Integer, Long> owned = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong epochs = new java.util.concurrent.atomic.AtomicLong();
     private final Map<Integer, CompletableFuture<Void>> restoring = new ConcurrentHashMap<>();
+    /** Partitions being revoked: held until their POSTs on the wire have answers, but no new POST may start. */
+    private final Set<Integer> revoking = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, java.util.concurrent.atomic.AtomicInteger> postsOnWire = new ConcurrentHashMap<>();
 
     /** The latest snapshot of a command, if this replica knows it. */
     public Optional<LedgerRecord> get(String commandId) {
@@ -62,6 +65,54 @@ public class Ledger {
         return () -> epoch != null && epoch.equals(owned.get(partition));
     }
 
+    /** The guard of a submission that begins now on {@code partition}: its assignment, and POSTs on the wire. */
+    public io.aihub.worker.submit.SubmissionGuard guard(int partition) {
+        java.util.function.BooleanSupplier held = ownership(partition);
+        java.util.concurrent.atomic.AtomicInteger wire = postsOnWire.computeIfAbsent(partition,
+                p -> new java.util.concurrent.atomic.AtomicInteger());
+        return new io.aihub.worker.submit.SubmissionGuard() {
+            @Override
+            public boolean mayPost() {
+                return held.getAsBoolean() && !revoking.contains(partition);
+            }
+
+            @Override
+            public void postStarted() {
+                wire.incrementAndGet();
+            }
+
+            @Override
+            public void postEnded() {
+                synchronized (wire) {
+                    wire.decrementAndGet();
+                    wire.notifyAll();
+                }
+            }
+        };
+    }
+
+    /**
+     * A revocation begins: no new POST for these partitions; waits, at most {@code timeout}, for the POSTs already
+     * sent to be answered, so that the run they may create is in AI Hub before the next owner looks for it.
+     * Blocking: runs on the consumer's polling thread, bounded by the request timeout.
+     */
+    public void beginRevoke(Collection<Integer> partitions, java.time.Duration timeout) throws InterruptedException {
+        revoking.addAll(partitions);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int partition : partitions) {
+            java.util.concurrent.atomic.AtomicInteger wire = postsOnWire.get(partition);
+            if (wire == null) {
+                continue;
+            }
+            synchronized (wire) {
+                long left;
+                while (wire.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(wire, left);
+                }
+            }
+        }
+    }
+
     /** The partitions this replica owns. */
     public Set<Integer> ownedPartitions() {
         return Set.copyOf(owned.keySet());
@@ -91,6 +142,7 @@ public class Ledger {
     public void revoked(Collection<Integer> partitions) {
         for (int partition : partitions) {
             owned.remove(partition);
+            revoking.remove(partition);
             CompletableFuture<Void> pending = restoring.remove(partition);
             if (pending != null) {
                 pending.complete(null);

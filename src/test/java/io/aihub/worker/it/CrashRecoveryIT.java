@@ -30,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.aihub.worker.simulator.RecordedRequest;
 import io.aihub.worker.simulator.SimulatedRunView;
 import io.aihub.worker.simulator.SimulatorServer;
 import io.aihub.worker.simulator.SimulatorSettings;
@@ -183,7 +182,7 @@ class CrashRecoveryIT {
                 duplicates += runs > 1 ? 1 : 0;
                 secondTerminal += terminalIds.getOrDefault(id, Set.of()).size() > 1 ? 1 : 0;
             }
-            Duration longestRepoll = longestRepoll(kills);
+            Duration longestRepoll = longestRepoll(kills, topics);
             describeDuplicates();
             System.out.printf("%n[crash-recovery] seed=%d commands=%d terminal=%d lost=%d duplicate-runs=%d"
                     + " commands-with-two-terminal-ids=%d runs-created=%d kills=%d longest-kill-to-repoll=%d ms"
@@ -245,46 +244,48 @@ class CrashRecoveryIT {
     }
 
     /**
-     * For each kill, the runs that were going at that moment, and how long until the first status poll of each
-     * after the kill; the longest such wait over all kills (dominated by the killed worker's runs, which wait for
-     * the session timeout, the rebalance and the ledger restore).
+     * For each kill, the runs that were going at that moment, and how long until the first event of their command
+     * published after the kill (the last event published again on restore, an adoption's {@code submitted}, or
+     * the next status): the moment the run is followed again. The longest over all kills; it includes the session
+     * timeout, the rebalance and the ledger restore.
      */
-    private static Duration longestRepoll(List<Instant> kills) {
-        Map<String, List<Instant>> pollsByRun = new HashMap<>();
-        for (RecordedRequest request : simulator.requests()) {
-            if (request.method().equals("GET") && request.route().endsWith("/runs/{run_id}")) {
-                pollsByRun.computeIfAbsent(request.path().substring(request.path().lastIndexOf('/') + 1),
-                        k -> new ArrayList<>()).add(request.time());
-            }
+    private static Duration longestRepoll(List<Instant> kills, KafkaTopics topics) {
+        Map<String, List<Instant>> published = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> event : topics.allEvents()) {
+            published.computeIfAbsent(new String(event.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(Instant.ofEpochMilli(event.timestamp()));
         }
         Duration longest = Duration.ZERO;
         List<Integer> going = new ArrayList<>();
         List<Long> longestPerKill = new ArrayList<>();
-        String slowest = "";
+        List<String> slowest = new ArrayList<>();
         for (Instant kill : kills) {
             int goingAtKill = 0;
             Duration longestThisKill = Duration.ZERO;
+            String slowestThisKill = "-";
             for (int i = 0; i < COMMANDS; i++) {
-                for (SimulatedRunView run : simulator.runsWithTag("aihub-run-worker:crash-" + i)) {
+                String id = "crash-" + i;
+                for (SimulatedRunView run : simulator.runsWithTag("aihub-run-worker:" + id)) {
                     Instant start = Instant.ofEpochSecond(0, run.startTimestamp());
                     if (start.isBefore(kill) && start.plus(PHASE).isAfter(kill)) {
                         goingAtKill++;
-                        Optional<Instant> next = pollsByRun.getOrDefault(run.id(), List.of()).stream()
-                                .filter(t -> t.isAfter(kill)).min(Instant::compareTo);
-                        Duration wait = Duration.between(kill, next.orElse(Instant.now()));
+                        Instant next = published.getOrDefault(id, List.of()).stream().filter(t -> t.isAfter(kill))
+                                .min(Instant::compareTo).orElse(Instant.now());
+                        Duration wait = Duration.between(kill, next);
                         if (wait.compareTo(longestThisKill) > 0) {
                             longestThisKill = wait;
-                            slowest = "crash-" + i + " run " + run.id() + " started " + start + " killed " + kill;
+                            slowestThisKill = id;
                         }
                     }
                 }
             }
             going.add(goingAtKill);
             longestPerKill.add(longestThisKill.toMillis());
+            slowest.add(slowestThisKill);
             longest = longestThisKill.compareTo(longest) > 0 ? longestThisKill : longest;
         }
         System.out.println("[crash-recovery] runs going at each kill: " + going + "; longest kill-to-repoll per kill (ms): "
-                + longestPerKill + "; slowest: " + slowest);
+                + longestPerKill + " (" + slowest + ")");
         return longest;
     }
 
