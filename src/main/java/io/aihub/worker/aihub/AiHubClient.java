@@ -44,12 +44,12 @@ public class AiHubClient {
 
     /** Run app: {@code POST /v2/apps/runs}. */
     public Uni<Run> runApp(String context, JsonNode body) {
-        return api.runApp(context, body).onItem().ifNull().failWith(AiHubClient::emptyBody);
+        return api.runApp(context, body).map(AiHubClient::requireId);
     }
 
     /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
     public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
-        return api.runDeployment(context, deploymentId, body).onItem().ifNull().failWith(AiHubClient::emptyBody);
+        return api.runDeployment(context, deploymentId, body).map(AiHubClient::requireId);
     }
 
     /** Get run status. */
@@ -103,6 +103,14 @@ public class AiHubClient {
                 }))
                 .whilst(page -> page.size() >= query.limit())
                 .onItem().transformToIterable(page -> page);
+    }
+
+    /** A run answer without an ID cannot be followed: the outcome is unknown, as for an unreadable body. */
+    private static Run requireId(Run run) {
+        if (run == null || run.id() == null || run.id().isBlank()) {
+            throw new AiHubProtocolException("AI Hub answered a submission without a run ID");
+        }
+        return run;
     }
 
     private static AiHubProtocolException emptyBody() {

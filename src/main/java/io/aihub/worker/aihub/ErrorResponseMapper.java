@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** Turns an AI Hub error response ({@code {"message": ...}}, not problem+json) into an {@link AiHubHttpException}. */
 final class ErrorResponseMapper implements ResponseExceptionMapper<AiHubHttpException> {
 
-    private static final int MAX_MESSAGE = 500;
+    /** Bounds memory only; the text is scrubbed of secrets before it is shortened for events. */
+    private static final int MAX_MESSAGE = 16_384;
     private final ObjectMapper mapper;
     private final Clock clock;
 
@@ -54,7 +55,8 @@ final class ErrorResponseMapper implements ResponseExceptionMapper<AiHubHttpExce
         }
         String value = header.trim();
         try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+            // Clamped here: an absurd value must not overflow later arithmetic (the policy applies its ceiling).
+            return Optional.of(Duration.ofSeconds(Math.min(Math.max(0, Long.parseLong(value)), 86_400L * 365)));
         } catch (NumberFormatException notSeconds) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);

@@ -1,6 +1,7 @@
 package io.aihub.worker.messaging;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,26 +59,33 @@ public class CommandConsumer {
                 // Fetched before a revocation: its new owner reads it again; nothing here may act on it.
                 return Uni.createFrom().voidItem();
             }
-            return process(message, record);
+            return process(message, record, ledger.ownership(record.partition()));
         });
     }
 
-    private Uni<Void> process(Message<byte[]> message, CommandRecord record) {
+    private Uni<Void> process(Message<byte[]> message, CommandRecord record, BooleanSupplier owned) {
         ParseResult result = parser.parse(record.value(), record.headers());
         if (result instanceof ParseResult.Invalid invalid) {
-            return handler.reject(record, invalid).chain(() -> Uni.createFrom().completionStage(message.ack()));
+            return handler.reject(record, invalid, owned).chain(() -> Uni.createFrom().completionStage(message.ack()));
         }
         ParseResult.Parsed parsed = (ParseResult.Parsed) result;
-        return window.admit().invoke(() -> handler.run(record, parsed.command())
-                .eventually(window::release)
-                .subscribe().with(
-                        done -> message.ack(),
-                        failure -> {
-                            // Only the broker failing to take our outcome gets here; the record is not committed.
-                            LOG.errorf("command %s: outcome could not be written (%s)", parsed.command().commandId(),
-                                    failure.getClass().getSimpleName());
-                            nack(message, failure);
-                        }));
+        return window.admit().invoke(() -> {
+            if (draining) {
+                // Admitted after the drain began: left unacknowledged, so it is redelivered to the next owner.
+                window.release();
+                return;
+            }
+            handler.run(record, parsed.command(), owned)
+                    .eventually(window::release)
+                    .subscribe().with(
+                            done -> message.ack(),
+                            failure -> {
+                                // Only the broker failing to take our outcome gets here; the record is not committed.
+                                LOG.errorf("command %s: outcome could not be written (%s)",
+                                        parsed.command().commandId(), failure.getClass().getSimpleName());
+                                nack(message, failure);
+                            });
+        });
     }
 
     private static CompletionStage<Void> nack(Message<byte[]> message, Throwable failure) {

@@ -68,11 +68,11 @@ public class CommandHandler {
      * Rejects an invalid record: a dead letter always; a {@code rejected} event and ledger record when a command ID
      * could be read and that command has not already run (a malformed copy of a known command adds no event).
      */
-    public Uni<Void> reject(CommandRecord record, ParseResult.Invalid invalid) {
+    public Uni<Void> reject(CommandRecord record, ParseResult.Invalid invalid, BooleanSupplier owned) {
         LOG.infof("record %s rejected: %s (command %s)", record, invalid.code(), invalid.commandId().orElse("unknown"));
         DeadLetterPublisher.Cause cause = DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason());
         Uni<Void> outcome = invalid.commandId()
-                .map(id -> claims.withClaim(id, () -> rejectKnownId(record, id, invalid, cause)))
+                .map(id -> claims.withClaim(id, () -> rejectKnownId(record, id, invalid, cause, owned)))
                 .orElseGet(() -> deadLetters.send(record, cause));
         return outcome.invoke(() -> {
             metrics.commandOutcome("rejected");
@@ -81,7 +81,11 @@ public class CommandHandler {
     }
 
     private Uni<Void> rejectKnownId(CommandRecord record, String commandId, ParseResult.Invalid invalid,
-            DeadLetterPublisher.Cause cause) {
+            DeadLetterPublisher.Cause cause, BooleanSupplier owned) {
+        if (!owned.getAsBoolean()) {
+            // The partition moved while this record waited for its claim: the new owner decides.
+            return Uni.createFrom().voidItem();
+        }
         Optional<LedgerRecord> known = ledger.get(commandId);
         if (known.isPresent() && known.get().state().blocksResubmission()) {
             return deadLetters.send(record, cause);
@@ -97,13 +101,13 @@ public class CommandHandler {
     }
 
     /** Submits a valid command and hands its run to the tracker, unless the ledger says it has run already. */
-    public Uni<Void> run(CommandRecord record, RunCommand command) {
-        return claims.withClaim(command.commandId(), () -> runClaimed(record, command));
+    public Uni<Void> run(CommandRecord record, RunCommand command, BooleanSupplier owned) {
+        return claims.withClaim(command.commandId(), () -> runClaimed(record, command, owned));
     }
 
-    private Uni<Void> runClaimed(CommandRecord record, RunCommand command) {
+    /** {@code owned} was taken when the record arrived: a revoke and reassign while it waited voids it. */
+    private Uni<Void> runClaimed(CommandRecord record, RunCommand command, BooleanSupplier owned) {
         int partition = record.partition();
-        BooleanSupplier owned = ledger.ownership(partition);
         if (!owned.getAsBoolean()) {
             return Uni.createFrom().voidItem();
         }
@@ -173,6 +177,9 @@ public class CommandHandler {
                     firstAttempt.toEpochMilli()).invoke(() -> metrics.commandOutcome("submitted"));
         }
         if (outcome instanceof SubmissionOutcome.Abandoned) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!owned.getAsBoolean()) {
             return Uni.createFrom().voidItem();
         }
         return submissionFailed(record, command, hash, sequence + 1, firstAttempt, (SubmissionOutcome.Failed) outcome);

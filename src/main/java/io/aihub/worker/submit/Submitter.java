@@ -107,7 +107,9 @@ public class Submitter {
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
+        attempts.guard.postStarted();
         if (!attempts.guard.mayPost()) {
+            attempts.guard.postEnded();
             LOG.infof("command %s: partition revoked; no POST is sent", command.commandId());
             return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
         }
@@ -116,7 +118,6 @@ public class Submitter {
         if (attempts.firstPostStart == null) {
             attempts.firstPostStart = attempts.lastPostStart;
         }
-        attempts.guard.postStarted();
         Uni<Run> call = (command.target() instanceof Target.Deployment deployment
                 ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body)
                 : client.runApp(command.ibContext(), body))
@@ -182,11 +183,13 @@ public class Submitter {
             }
             return orElse.get();
         }).onFailure().recoverWithUni(failure -> {
+            // Without a search result nothing can be decided: a run may exist. Search again (harmless), for as long
+            // as this replica holds the partition; giving up here could end a command whose run is going.
             attempts.failedSearches++;
-            if (attempts.failedSearches >= policy.maxAttempts()) {
-                return Uni.createFrom().item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
+            if (!attempts.guard.mayPost()) {
+                return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
             }
-            return sleep(policy.delay(attempts.failedSearches, Optional.empty()))
+            return sleep(policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty()))
                     .chain(() -> reconcile(command, attempts, orElse));
         });
     }
@@ -230,6 +233,7 @@ public class Submitter {
             List<String> secrets = new ArrayList<>(command.secrets());
             secrets.addAll(globalSecrets);
             String serviceMessage = SecretScrubber.scrub(http.serviceMessage(), secrets);
+            serviceMessage = serviceMessage.length() > 500 ? serviceMessage.substring(0, 500) + "…" : serviceMessage;
             return "AI Hub answered HTTP " + http.status() + (serviceMessage.isEmpty() ? "" : ": " + serviceMessage);
         }
         return "AI Hub call failed: " + cause.getClass().getSimpleName();

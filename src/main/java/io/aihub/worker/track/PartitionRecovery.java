@@ -80,9 +80,11 @@ public class PartitionRecovery {
 
     private void restore(int partition) {
         long start = System.nanoTime();
+        // A restore belongs to the assignment it began under; one that outlives it must not complete a later one.
+        java.util.function.BooleanSupplier sameAssignment = ledger.ownership(partition);
         vertx.<Map<String, LedgerRecord>> executeBlocking(() -> restorer.read(partition, restoreTimeout), false)
                 .onSuccess(records -> {
-                    if (!ledger.owns(partition)) {
+                    if (!sameAssignment.getAsBoolean()) {
                         return;
                     }
                     ledger.restored(partition, records);
@@ -99,7 +101,7 @@ public class PartitionRecovery {
                     LOG.errorf("partition %d: ledger restore failed (%s); retrying", partition,
                             failure.getClass().getSimpleName());
                     vertx.setTimer(RETRY_MS, id -> {
-                        if (ledger.owns(partition)) {
+                        if (sameAssignment.getAsBoolean()) {
                             restore(partition);
                         }
                     });
@@ -108,11 +110,16 @@ public class PartitionRecovery {
 
     /** Writes tombstones for ended and rejected commands of owned partitions last changed before the cutoff. */
     void removeEndedBefore(long cutoff) {
-        for (Ledger.Entry entry : ledger.finishedBefore(cutoff)) {
-            if (ledger.owns(entry.partition())) {
-                writer.tombstone(entry.partition(), entry.record().commandId()).subscribe().with(ok -> {
-                }, failure -> LOG.debugf("tombstone for %s failed; next round", entry.record().commandId()));
-            }
-        }
+        // One tombstone at a time, so a large expiry never floods the ledger producer that intake also needs.
+        io.smallrye.mutiny.Multi.createFrom().iterable(ledger.finishedBefore(cutoff))
+                .onItem().transformToUniAndConcatenate(entry -> {
+                    boolean unchanged = ledger.owns(entry.partition()) && ledger.get(entry.record().commandId())
+                            .map(r -> r.updatedAt() == entry.record().updatedAt()).orElse(false);
+                    return unchanged ? writer.tombstone(entry.partition(), entry.record().commandId())
+                            .onFailure().recoverWithItem((Void) null) : io.smallrye.mutiny.Uni.createFrom().voidItem();
+                })
+                .collect().last()
+                .subscribe().with(done -> {
+                }, failure -> LOG.debugf("ledger cleanup stopped (%s); next round", failure.getClass().getSimpleName()));
     }
 }

@@ -54,11 +54,13 @@ public class RunTracker {
     private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
     private final WorkerMetrics metrics;
+    private final Ledger view;
 
     @Inject
-    public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger,
+    public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger, Ledger view,
             WorkerConfig config, WorkerMetrics metrics) {
         this.metrics = metrics;
+        this.view = view;
         metrics.trackRunsInFlight(this::countByStatus);
         this.vertx = vertx;
         this.client = client;
@@ -75,7 +77,8 @@ public class RunTracker {
     public Uni<Void> start(int partition, RunCommand command, String commandHash, Run run, int attempts,
             long sequence, Long firstAttemptAt) {
         long now = clock.millis();
-        TrackedRun tracked = new TrackedRun(partition, command, commandHash, run.id(), run.status(), sequence,
+        TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, commandHash, run.id(),
+                run.status(), sequence,
                 attempts, firstAttemptAt, now, schedule.initialMs());
         StatusEvent submitted = EventFactory.forRun(command, sequence, EventType.SUBMITTED, run, Optional.empty(),
                 attempts, Instant.ofEpochMilli(now));
@@ -83,6 +86,9 @@ public class RunTracker {
                 .chain(() -> events.publish(submitted))
                 .invoke(() -> {
                     LOG.infof("command %s: run %s submitted (%s)", command.commandId(), run.id(), run.status());
+                    if (!tracked.held.getAsBoolean()) {
+                        return; // the partition moved meanwhile: its next owner follows the run from the ledger
+                    }
                     runs.put(command.commandId(), tracked);
                     if (run.knownStatus().terminal()) {
                         // Ended already in the POST response: its terminal event follows at once.
@@ -104,7 +110,8 @@ public class RunTracker {
         // A run already ended when it was submitted or adopted still owes its terminal event: take its status as
         // not yet seen, so the first poll publishes it.
         String known = RunStatus.of(record.status()).terminal() ? null : record.status();
-        TrackedRun tracked = new TrackedRun(partition, command, record.commandHash(), record.runId(), known,
+        TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, record.commandHash(),
+                record.runId(), known,
                 record.sequence(), record.attempts(), record.firstAttemptAt(), trackingSince, schedule.initialMs());
         runs.put(command.commandId(), tracked);
         Uni<Void> republish = record.event() == null || record.eventType() == null ? Uni.createFrom().voidItem()
@@ -157,6 +164,10 @@ public class RunTracker {
         if (tracked.stopped || runs.get(tracked.command.commandId()) != tracked) {
             return;
         }
+        if (!tracked.held.getAsBoolean()) {
+            runs.remove(tracked.command.commandId(), tracked);
+            return;
+        }
         if (clock.millis() > tracked.trackingSince + maxTrackingTime.toMillis()) {
             endTrackingFailed(tracked, "TRACKING_TIMEOUT", 0, "the run passed the maximum tracking time");
             return;
@@ -189,6 +200,10 @@ public class RunTracker {
 
     /** Ledger and event for one change, in the order the ledger's ownership of the sequence demands. */
     private void record(TrackedRun tracked, StatusEvent event, String status, boolean checkpoint) {
+        if (!tracked.held.getAsBoolean()) {
+            runs.remove(tracked.command.commandId(), tracked);
+            return;
+        }
         boolean terminal = event.type().terminal();
         LedgerRecord snapshot = snapshot(tracked, terminal ? LedgerRecord.State.ENDED : LedgerRecord.State.TRACKING,
                 status, event);

@@ -9,6 +9,8 @@ import io.aihub.worker.command.RunCommand;
 final class TrackedRun {
 
     final int partition;
+    /** True while the partition stays assigned as it was when tracking began; a moved run is not ours. */
+    final java.util.function.BooleanSupplier held;
     final RunCommand command;
     final String commandHash;
     final String runId;
@@ -25,9 +27,10 @@ final class TrackedRun {
     volatile long timerId = -1;
     volatile boolean stopped;
 
-    TrackedRun(int partition, RunCommand command, String commandHash, String runId, String status, long sequence,
+    TrackedRun(int partition, java.util.function.BooleanSupplier held, RunCommand command, String commandHash, String runId, String status, long sequence,
             int attempts, Long firstAttemptAt, long trackingSince, long intervalMs) {
         this.partition = partition;
+        this.held = held;
         this.command = command;
         this.commandHash = commandHash;
         this.runId = runId;
