@@ -65,24 +65,26 @@ public class CommandConsumer {
 
     private Uni<Void> process(Message<byte[]> message, CommandRecord record, BooleanSupplier owned) {
         ParseResult result = parser.parse(record.value(), record.headers());
-        if (result instanceof ParseResult.Invalid invalid) {
-            return handler.reject(record, invalid, owned).chain(() -> Uni.createFrom().completionStage(message.ack()));
-        }
-        ParseResult.Parsed parsed = (ParseResult.Parsed) result;
+        // Rejections take a slot like submissions: one that waits on a command ID's claim (a malformed copy of a
+        // command in retry) must not hold up the rest of the stream.
+        String commandId = result instanceof ParseResult.Parsed parsed ? parsed.command().commandId()
+                : ((ParseResult.Invalid) result).commandId().orElse("unknown");
         return window.admit().invoke(() -> {
             if (draining) {
                 // Admitted after the drain began: left unacknowledged, so it is redelivered to the next owner.
                 window.release();
                 return;
             }
-            handler.run(record, parsed.command(), owned)
-                    .eventually(window::release)
+            Uni<Void> outcome = result instanceof ParseResult.Parsed parsed
+                    ? handler.run(record, parsed.command(), owned)
+                    : handler.reject(record, (ParseResult.Invalid) result, owned);
+            outcome.eventually(window::release)
                     .subscribe().with(
                             done -> message.ack(),
                             failure -> {
                                 // Only the broker failing to take our outcome gets here; the record is not committed.
-                                LOG.errorf("command %s: outcome could not be written (%s)",
-                                        parsed.command().commandId(), failure.getClass().getSimpleName());
+                                LOG.errorf("command %s: outcome could not be written (%s)", commandId,
+                                        failure.getClass().getSimpleName());
                                 nack(message, failure);
                             });
         });
