@@ -1,11 +1,7 @@
 package io.aihub.worker.aihub;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
-
-import com.fasterxml.jackson.core.JacksonException;
 
 /**
  * The one decision on what a failed AI Hub call means for the run it may have started (design.md, guarantee 2c
@@ -26,7 +22,6 @@ public final class FailureClassifier {
     }
 
     private static final Set<Integer> NO_RUN = Set.of(408, 425, 429, 503);
-    private static final Set<Integer> UNKNOWN = Set.of(500, 502, 504);
 
     private FailureClassifier() {
     }
@@ -38,17 +33,12 @@ public final class FailureClassifier {
             if (NO_RUN.contains(http.status())) {
                 return Kind.TRANSIENT_NO_RUN;
             }
-            return UNKNOWN.contains(http.status()) || http.status() >= 500 ? Kind.UNKNOWN_OUTCOME : Kind.PERMANENT;
+            // 500, 502, 504 (and any other 5xx) may come after the run was created.
+            return http.status() >= 500 ? Kind.UNKNOWN_OUTCOME : Kind.PERMANENT;
         }
-        if (t instanceof ConnectException) {
-            return Kind.TRANSIENT_NO_RUN;
-        }
-        if (t instanceof AiHubProtocolException || t instanceof JacksonException || t instanceof TimeoutException
-                || t instanceof IOException) {
-            return Kind.UNKNOWN_OUTCOME;
-        }
-        // Anything else in the transport (closed connection, processing errors) may have happened after sending.
-        return Kind.UNKNOWN_OUTCOME;
+        // Refused connections never reached AI Hub. Anything else — timeouts, resets, unreadable or empty bodies —
+        // may have happened after the request was sent.
+        return t instanceof ConnectException ? Kind.TRANSIENT_NO_RUN : Kind.UNKNOWN_OUTCOME;
     }
 
     /** The HTTP status of a failure, or 0 when there was none. */

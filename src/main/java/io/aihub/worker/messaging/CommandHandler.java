@@ -92,9 +92,7 @@ public class CommandHandler {
         }
         long sequence = known.map(LedgerRecord::sequence).orElse(0L) + 1;
         StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(), clock.instant());
-        LedgerRecord rejected = new LedgerRecord(LedgerRecord.VERSION, commandId, LedgerRecord.State.REJECTED,
-                EventType.REJECTED.name(), null, sequence, null, null, null, 0, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, LedgerRecords.hash(record.value()),
+        LedgerRecord rejected = LedgerRecords.rejected(commandId, sequence, LedgerRecords.hash(record.value()),
                 clock.millis());
         return events.publish(event).chain(() -> deadLetters.send(record, cause))
                 .chain(() -> ledgerWriter.write(record.partition(), rejected));

@@ -73,16 +73,17 @@ public class Submitter {
         boolean outcomeUnknown;
 
         /** Start of the retry budget: the first POST, or the resumption of a command found in the ledger. */
-        final Instant budgetStart = Instant.now();
+        final Instant budgetStart;
 
-        Attempts(SubmissionGuard guard) {
+        Attempts(SubmissionGuard guard, Instant now) {
             this.guard = guard;
+            this.budgetStart = now;
         }
     }
 
     /** Submits {@code command}, retrying and reconciling as needed, while this replica owns its partition. */
     public Uni<SubmissionOutcome> submit(RunCommand command, SubmissionGuard guard) {
-        return post(command, RunRequestFactory.body(command), new Attempts(guard));
+        return post(command, RunRequestFactory.body(command), new Attempts(guard, clock.instant()));
     }
 
     /**
@@ -91,7 +92,7 @@ public class Submitter {
      * been sent just before a crash, has settled.
      */
     public Uni<SubmissionOutcome> resume(RunCommand command, Instant firstAttemptAt, SubmissionGuard guard) {
-        Attempts attempts = new Attempts(guard);
+        Attempts attempts = new Attempts(guard, clock.instant());
         attempts.firstPostStart = firstAttemptAt;
         attempts.lastPostStart = clock.instant();
         attempts.outcomeUnknown = true;
@@ -101,7 +102,7 @@ public class Submitter {
 
     /** Looks for a run that already carries the command's tag (one search, no waiting). */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        Attempts attempts = new Attempts(SubmissionGuard.ALWAYS);
+        Attempts attempts = new Attempts(SubmissionGuard.ALWAYS, clock.instant());
         attempts.firstPostStart = firstAttemptAt;
         return findRun(command, attempts);
     }

@@ -57,6 +57,13 @@ public final class LedgerRecords {
                 command.results().publish() ? Boolean.TRUE : null, commandHash, now);
     }
 
+    /** The record of an invalid command whose ID could be read: it does not block a corrected command. */
+    public static LedgerRecord rejected(String commandId, long sequence, String commandHash, long now) {
+        return new LedgerRecord(LedgerRecord.VERSION, commandId, LedgerRecord.State.REJECTED,
+                io.aihub.worker.event.EventType.REJECTED.name(), null, sequence, null, null, null, 0, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, commandHash, now);
+    }
+
     /** The command as far as tracking needs it: target, input, context, metadata. Settings and secrets are gone. */
     public static RunCommand command(LedgerRecord record) {
         Target target;
