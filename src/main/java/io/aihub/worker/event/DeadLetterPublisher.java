@@ -18,6 +18,7 @@ import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -31,6 +32,8 @@ public class DeadLetterPublisher {
 
     /** The outgoing channel of dead letters. */
     public static final String CHANNEL = "dead-letters";
+
+    private static final java.util.Set<String> TRACE_HEADERS = java.util.Set.of("traceparent", "tracestate");
 
     private final MutinyEmitter<byte[]> emitter;
 
@@ -54,7 +57,11 @@ public class DeadLetterPublisher {
     public Uni<Void> send(CommandRecord record, Cause cause) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
-            headers.add(header.key(), header.value());
+            // The trace headers are written anew by the connector, in the same trace: the dead letter's publication is
+            // a child of the command's span, and a copy of the producer's headers would make two traceparents.
+            if (!TRACE_HEADERS.contains(header.key())) {
+                headers.add(header.key(), header.value());
+            }
         }
         put(headers, "dead-letter-reason", cause.code().name() + ": " + cause.reason());
         put(headers, "dead-letter-cause", cause.code().name());
@@ -70,7 +77,8 @@ public class DeadLetterPublisher {
                 .withHeaders(headers)
                 .build();
         // A tombstone stays a tombstone: the value is passed on unchanged, null included.
-        return emitter.sendMessage(Message.of(record.value(), Metadata.of(metadata)));
+        return emitter.sendMessage(Message.of(record.value(), Metadata.of(metadata,
+                TracingMetadata.withCurrent(io.opentelemetry.context.Context.current()))));
     }
 
     /** Replaces a header so that the newest value is the only one under its name. */

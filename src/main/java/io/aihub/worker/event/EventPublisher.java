@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aihub.worker.config.WorkerConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -62,6 +63,8 @@ public class EventPublisher {
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
                 .withKey(event.commandId())
                 .build();
-        return emitter.sendMessage(Message.of(payload, Metadata.of(ce, kafka)));
+        // The trace of the command being handled, taken now: the connector may send later, on another thread.
+        return emitter.sendMessage(Message.of(payload, Metadata.of(ce, kafka,
+                TracingMetadata.withCurrent(io.opentelemetry.context.Context.current()))));
     }
 }

@@ -134,6 +134,7 @@ final class ApiExchange {
         recorded = true;
         String query = ctx.request().query();
         recorder.record(new RecordedRequest(arrived, ctx.request().method().name(), ctx.request().path(),
-                query == null ? "" : query, route, status, commandTag));
+                query == null ? "" : query, route, status, commandTag,
+                Optional.ofNullable(ctx.request().getHeader("traceparent"))));
     }
 }

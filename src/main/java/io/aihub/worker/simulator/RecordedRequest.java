@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One API request as the simulator saw it. Headers are not kept, so the token can never leak from here.
+ * One API request as the simulator saw it. Headers are not kept, so the token can never leak from here; the one
+ * exception is the W3C {@code traceparent} value (trace and span IDs, no secret), so tests can follow a trace.
  *
  * @param time when the request arrived
  * @param method HTTP method
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param route the route template that handled it, e.g. {@code GET /api/v2/apps/runs/{run_id}}
  * @param status the response status; {@link #NO_RESPONSE} when the connection was closed instead
  * @param commandTag the body's {@code aihub-run-worker:<command_id>} tag, when it had one
+ * @param traceparent the request's W3C {@code traceparent} header, when it had one
  */
 public record RecordedRequest(
         Instant time,
@@ -21,7 +23,14 @@ public record RecordedRequest(
         String query,
         String route,
         int status,
-        Optional<String> commandTag) {
+        Optional<String> commandTag,
+        Optional<String> traceparent) {
+
+    /** A request recorded without trace context. */
+    public RecordedRequest(Instant time, String method, String path, String query, String route, int status,
+            Optional<String> commandTag) {
+        this(time, method, path, query, route, status, commandTag, Optional.empty());
+    }
 
     /** The status recorded when the simulator closed the connection without answering. */
     public static final int NO_RESPONSE = 0;

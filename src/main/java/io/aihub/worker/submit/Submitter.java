@@ -214,8 +214,14 @@ public class Submitter {
     }
 
     private static Uni<Void> sleep(Duration delay) {
-        return delay.isZero() || delay.isNegative() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+        if (delay.isZero() || delay.isNegative()) {
+            return Uni.createFrom().voidItem();
+        }
+        // Wake up on the Vert.x context the wait began on, which holds the command's trace (and MDC): the next POST
+        // stays in the command's trace instead of starting one on a timer thread.
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Uni<Void> wait = Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+        return context == null ? wait : wait.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     private SubmissionOutcome.Failed failed(RunCommand command, ErrorCode code, Throwable failure, Attempts attempts) {

@@ -29,6 +29,8 @@ import io.aihub.worker.event.EventData;
  * @param lastAttemptAt latest POST (or intent to POST)
  * @param trackingSince when tracking began
  * @param commandHash SHA-256 of the command's value, to tell a duplicate from a different command with the same ID
+ * @param traceparent the W3C trace context of the command (no secret), so events published after a restore stay in
+ *        its trace; absent in records written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -37,7 +39,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         String eventType, Long eventTime, EventData event, int attempts, Long firstAttemptAt, Long lastAttemptAt,
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
-        Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt) {
+        Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent) {
 
     /** The current format version. */
     public static final int VERSION = 1;
@@ -63,6 +65,6 @@ public record LedgerRecord(int version, String commandId, State state, String st
     LedgerRecord compact() {
         return new LedgerRecord(version, commandId, state, status, runId, sequence, null, null, null, attempts, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, commandHash,
-                updatedAt);
+                updatedAt, null);
     }
 }

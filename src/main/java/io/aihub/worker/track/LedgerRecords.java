@@ -14,6 +14,7 @@ import io.aihub.worker.command.ResultsRequest;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.Target;
 import io.aihub.worker.event.StatusEvent;
+import io.aihub.worker.observability.CommandTrace;
 
 /** Builds ledger snapshots from a command, and a command back from a snapshot when tracking resumes. */
 public final class LedgerRecords {
@@ -54,14 +55,17 @@ public final class LedgerRecords {
                 upstream == null || upstream.fromTimestamp().isEmpty() ? null : upstream.fromTimestamp().getAsLong(),
                 upstream == null || upstream.toTimestamp().isEmpty() ? null : upstream.toTimestamp().getAsLong(),
                 command.metadata().isEmpty() ? null : command.metadata(),
-                command.results().publish() ? Boolean.TRUE : null, commandHash, now);
+                command.results().publish() ? Boolean.TRUE : null, commandHash, now,
+                // Every caller runs within the command's trace (intake, or a tracker step run in it).
+                CommandTrace.currentTraceparent());
     }
 
     /** The record of an invalid command whose ID could be read: it does not block a corrected command. */
     public static LedgerRecord rejected(String commandId, long sequence, String commandHash, long now) {
         return new LedgerRecord(LedgerRecord.VERSION, commandId, LedgerRecord.State.REJECTED,
                 io.aihub.worker.event.EventType.REJECTED.name(), null, sequence, null, null, null, 0, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, commandHash, now);
+                null, null, null, null, null, null, null, null, null, null, null, null, commandHash, now,
+                CommandTrace.currentTraceparent());
     }
 
     /** The command as far as tracking needs it: target, input, context, metadata. Settings and secrets are gone. */

@@ -28,6 +28,7 @@ import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.metrics.WorkerMetrics;
+import io.aihub.worker.observability.CommandTrace;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -80,6 +81,7 @@ public class RunTracker {
         TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, commandHash, run.id(),
                 run.status(), sequence,
                 attempts, firstAttemptAt, now, schedule.initialMs());
+        tracked.trace = io.opentelemetry.context.Context.current();
         StatusEvent submitted = EventFactory.forRun(command, sequence, EventType.SUBMITTED, run, Optional.empty(),
                 attempts, Instant.ofEpochMilli(now));
         return ledger.write(partition, snapshot(tracked, LedgerRecord.State.TRACKING, run.status(), submitted))
@@ -113,7 +115,12 @@ public class RunTracker {
         TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, record.commandHash(),
                 record.runId(), known,
                 record.sequence(), record.attempts(), record.firstAttemptAt(), trackingSince, schedule.initialMs());
+        tracked.trace = CommandTrace.fromTraceparent(record.traceparent());
         runs.put(command.commandId(), tracked);
+        CommandTrace.runIn(vertx, tracked.trace, () -> republish(tracked, record));
+    }
+
+    private void republish(TrackedRun tracked, LedgerRecord record) {
         Uni<Void> republish = record.event() == null || record.eventType() == null ? Uni.createFrom().voidItem()
                 : events.publish(new StatusEvent(record.commandId(), record.sequence(), typeOf(record.eventType()),
                         Instant.ofEpochMilli(record.eventTime()), record.event()));
@@ -157,7 +164,7 @@ public class RunTracker {
         }
         tracked.intervalMs = Math.max(baseMs, schedule.initialMs());
         long delay = baseMs == 0 ? 1 : schedule.withJitter(baseMs);
-        tracked.timerId = vertx.setTimer(delay, id -> poll(tracked));
+        tracked.timerId = vertx.setTimer(delay, id -> CommandTrace.runIn(vertx, tracked.trace, () -> poll(tracked)));
     }
 
     private void poll(TrackedRun tracked) {

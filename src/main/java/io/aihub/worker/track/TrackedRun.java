@@ -26,6 +26,8 @@ final class TrackedRun {
     volatile long intervalMs;
     volatile long timerId = -1;
     volatile boolean stopped;
+    /** The command's trace: every poll and event of this run is made within it. */
+    volatile io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.root();
 
     TrackedRun(int partition, java.util.function.BooleanSupplier held, RunCommand command, String commandHash, String runId, String status, long sequence,
             int attempts, Long firstAttemptAt, long trackingSince, long intervalMs) {
