@@ -15,6 +15,7 @@ import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.track.Ledger;
+import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -83,7 +84,7 @@ public class CommandConsumer {
                             done -> message.ack(),
                             failure -> {
                                 // Only the broker failing to take our outcome gets here; the record is not committed.
-                                LOG.errorf("command %s: outcome could not be written (%s)", commandId,
+                                CommandLog.errorf(LOG, commandId, null, "command %s: outcome could not be written (%s)", commandId,
                                         failure.getClass().getSimpleName());
                                 nack(message, failure);
                             });

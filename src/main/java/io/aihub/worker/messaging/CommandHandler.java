@@ -27,6 +27,7 @@ import io.aihub.worker.track.LedgerRecord;
 import io.aihub.worker.track.LedgerRecords;
 import io.aihub.worker.track.LedgerWriter;
 import io.aihub.worker.track.RunTracker;
+import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -69,7 +70,7 @@ public class CommandHandler {
      * could be read and that command has not already run (a malformed copy of a known command adds no event).
      */
     public Uni<Void> reject(CommandRecord record, ParseResult.Invalid invalid, BooleanSupplier owned) {
-        LOG.infof("record %s rejected: %s (command %s)", record, invalid.code(), invalid.commandId().orElse("unknown"));
+        CommandLog.infof(LOG, invalid.commandId().orElse(null), null, "record %s rejected: %s (command %s)", record, invalid.code(), invalid.commandId().orElse("unknown"));
         DeadLetterPublisher.Cause cause = DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason());
         Uni<Void> outcome = invalid.commandId()
                 .map(id -> claims.withClaim(id, () -> rejectKnownId(record, id, invalid, cause, owned)))
@@ -115,12 +116,14 @@ public class CommandHandler {
             LedgerRecord intent = known.get();
             Instant firstAttempt = Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt()
                     : intent.firstAttemptAt());
-            LOG.infof("command %s: found submitting in the ledger; reconciling before any POST", command.commandId());
+            CommandLog.infof(LOG, command.commandId(), intent.runId(),
+                    "command %s: found submitting in the ledger; reconciling before any POST", command.commandId());
             return submitter.resume(command, firstAttempt, ledger.guard(partition)).chain(outcome -> afterSubmission(record, command,
                     hash, intent.sequence(), firstAttempt, owned, outcome));
         }
         if (known.isPresent() && known.get().state().blocksResubmission()) {
-            LOG.infof("command %s: duplicate of a command in state %s; nothing submitted", command.commandId(),
+            CommandLog.infof(LOG, command.commandId(), known.get().runId(),
+                    "command %s: duplicate of a command in state %s; nothing submitted", command.commandId(),
                     known.get().state());
             metrics.commandOutcome("duplicate");
             return Uni.createFrom().voidItem();
@@ -155,11 +158,13 @@ public class CommandHandler {
                 return submitter.findExisting(command, firstAttempt).chain(found -> found.isPresent() && owned.getAsBoolean()
                         ? tracker.start(partition, command, intent.commandHash(), found.get(), Math.max(1, intent.attempts()),
                                 intent.sequence() + 1, firstAttempt.toEpochMilli())
-                                .invoke(() -> LOG.infof("command %s: run %s adopted after restore", command.commandId(),
+                                .invoke(() -> CommandLog.infof(LOG, command.commandId(), found.get().id(),
+                                        "command %s: run %s adopted after restore", command.commandId(),
                                         found.get().id()))
                         : Uni.createFrom().voidItem());
             }).subscribe().with(ok -> {
-            }, failure -> LOG.debugf("command %s: adoption failed (%s); its record will reconcile",
+            }, failure -> CommandLog.debugf(LOG, command.commandId(), null,
+                    "command %s: adoption failed (%s); its record will reconcile",
                     command.commandId(), failure.getClass().getSimpleName()));
         }
     }

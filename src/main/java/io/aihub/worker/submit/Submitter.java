@@ -28,6 +28,7 @@ import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.SecretScrubber;
 import io.aihub.worker.metrics.WorkerMetrics;
+import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -111,7 +112,8 @@ public class Submitter {
         attempts.guard.postStarted();
         if (!attempts.guard.mayPost()) {
             attempts.guard.postEnded();
-            LOG.infof("command %s: partition revoked; no POST is sent", command.commandId());
+            CommandLog.infof(LOG, command.commandId(), null, "command %s: partition revoked; no POST is sent",
+                    command.commandId());
             return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
         }
         attempts.posts++;
@@ -156,7 +158,8 @@ public class Submitter {
         Duration delay = policy.delay(attempts.posts, retryAfter);
         metrics.retry(kind.name());
         retryAfter.ifPresent(asked -> metrics.retryAfterWaited(delay));
-        LOG.infof("command %s: attempt %d failed (%s, HTTP %d); next in %d ms", command.commandId(), attempts.posts,
+        CommandLog.infof(LOG, command.commandId(), null, "command %s: attempt %d failed (%s, HTTP %d); next in %d ms",
+                command.commandId(), attempts.posts,
                 kind, status, delay.toMillis());
         Uni<Void> wait = sleep(delay);
         if (!attempts.outcomeUnknown) {
@@ -174,7 +177,8 @@ public class Submitter {
         Instant settled = attempts.lastPostStart.plus(requestTimeout).plus(settleTime);
         return findRun(command, attempts).chain(found -> {
             if (found.isPresent()) {
-                LOG.infof("command %s: run %s found by its tag after an unknown outcome", command.commandId(),
+                CommandLog.infof(LOG, command.commandId(), found.get().id(),
+                        "command %s: run %s found by its tag after an unknown outcome", command.commandId(),
                         found.get().id());
                 return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.get(), Math.max(1, attempts.posts)));
             }
@@ -226,7 +230,8 @@ public class Submitter {
 
     private SubmissionOutcome.Failed failed(RunCommand command, ErrorCode code, Throwable failure, Attempts attempts) {
         int status = FailureClassifier.httpStatus(failure);
-        LOG.infof("command %s: submission failed (%s, HTTP %d, %d attempts)", command.commandId(), code, status,
+        CommandLog.infof(LOG, command.commandId(), null, "command %s: submission failed (%s, HTTP %d, %d attempts)",
+                command.commandId(), code, status,
                 attempts.posts);
         return new SubmissionOutcome.Failed(code, status == 0 ? Optional.empty() : Optional.of(status),
                 describe(command, failure), attempts.posts,

@@ -29,6 +29,7 @@ import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.observability.CommandTrace;
+import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -87,7 +88,8 @@ public class RunTracker {
         return ledger.write(partition, snapshot(tracked, LedgerRecord.State.TRACKING, run.status(), submitted))
                 .chain(() -> events.publish(submitted))
                 .invoke(() -> {
-                    LOG.infof("command %s: run %s submitted (%s)", command.commandId(), run.id(), run.status());
+                    CommandLog.infof(LOG, command.commandId(), run.id(), "command %s: run %s submitted (%s)",
+                            command.commandId(), run.id(), run.status());
                     if (!tracked.held.getAsBoolean()) {
                         return; // the partition moved meanwhile: its next owner follows the run from the ledger
                     }
@@ -221,7 +223,8 @@ public class RunTracker {
             String previous = tracked.status;
             tracked.sequence = event.sequence();
             tracked.status = status;
-            LOG.infof("command %s: run %s %s -> %s", tracked.command.commandId(), tracked.runId, previous, status);
+            CommandLog.infof(LOG, tracked.command.commandId(), tracked.runId, "command %s: run %s %s -> %s",
+                    tracked.command.commandId(), tracked.runId, previous, status);
             if (terminal) {
                 runs.remove(tracked.command.commandId(), tracked);
                 metrics.runEnded(event.type().ceType(), Duration.ofMillis(clock.millis() - tracked.trackingSince));
@@ -231,7 +234,8 @@ public class RunTracker {
             }
         }, failure -> {
             // Nothing is taken as known; the next poll sees the change again and derives the same event id.
-            LOG.warnf("command %s: event %s could not be recorded (%s); the next poll tries again",
+            CommandLog.warnf(LOG, tracked.command.commandId(), tracked.runId,
+                    "command %s: event %s could not be recorded (%s); the next poll tries again",
                     tracked.command.commandId(), event.id(), failure.getClass().getSimpleName());
             scheduleNext(tracked, tracked.intervalMs);
         });
@@ -243,7 +247,8 @@ public class RunTracker {
             endTrackingFailed(tracked, "RUN_NOT_FOUND", 404, "the run no longer exists");
             return;
         }
-        LOG.debugf("command %s: status poll failed (HTTP %d, %s); backing off", tracked.command.commandId(), status,
+        CommandLog.debugf(LOG, tracked.command.commandId(), tracked.runId,
+                "command %s: status poll failed (HTTP %d, %s); backing off", tracked.command.commandId(), status,
                 failure.getClass().getSimpleName());
         scheduleNext(tracked, schedule.nextBaseMs(tracked.intervalMs, false, RunStatus.UNKNOWN));
     }
