@@ -1,0 +1,81 @@
+package io.aihub.worker.observability;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import io.aihub.worker.messaging.CommandsRebalanceListener;
+import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.KafkaTopics;
+import io.aihub.worker.track.Ledger;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Health as design.md asks: readiness is UP with no partitions assigned (an idle replica never blocks a rollout) and
+ * DOWN while an assigned partition's ledger is being restored; liveness includes the commands channel.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class HealthTest extends KafkaFlowTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    /** A partition number the commands topic does not have, so marking it touches no real work. */
+    private static final int UNUSED_PARTITION = 99;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    @Identifier(CommandsRebalanceListener.NAME)
+    CommandsRebalanceListener listener;
+
+    @Test
+    void readiness_is_up_with_no_partitions_assigned() {
+        await().atMost(DEADLINE).until(() -> !ledger.ownedPartitions().isEmpty() && !ledger.isRestoring());
+        List<TopicPartition> all = IntStream.range(0, KafkaBrokerResource.PARTITIONS)
+                .mapToObj(p -> new TopicPartition(KafkaTopics.COMMANDS, p)).toList();
+        listener.onPartitionsRevoked(null, all);
+        try {
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                    .body("checks.find { it.name == 'ledger' }.data.owned_partitions", equalTo("[]"));
+        } finally {
+            listener.onPartitionsAssigned(null, all);
+            await().atMost(DEADLINE).until(() -> !ledger.isRestoring());
+        }
+    }
+
+    @Test
+    void readiness_is_down_while_a_partition_is_restoring_and_up_once_restored() {
+        ledger.assigned(List.of(UNUSED_PARTITION));
+        try {
+            given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'ledger' }.data.restoring_partitions", equalTo("[" + UNUSED_PARTITION + "]"));
+            ledger.restored(UNUSED_PARTITION, Map.of());
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        } finally {
+            ledger.revoked(List.of(UNUSED_PARTITION));
+        }
+    }
+
+    @Test
+    void liveness_includes_the_commands_channel() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("SmallRye Reactive Messaging - liveness check"))
+                .body("checks.find { it.name == 'SmallRye Reactive Messaging - liveness check' }.data.commands",
+                        equalTo("[OK]"));
+    }
+}
