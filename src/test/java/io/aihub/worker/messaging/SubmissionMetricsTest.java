@@ -183,10 +183,11 @@ class SubmissionMetricsTest extends KafkaFlowTest {
         return samples(metrics, name).stream().mapToDouble(SubmissionMetricsTest::value).sum();
     }
 
+    /** The value of a sample line: after the name and labels; a trace exemplar (" # {...} 1.0 <time>") may follow. */
     private static double value(String line) {
-        String[] parts = line.substring(line.indexOf(line.contains("}") ? '}' : ' ')).trim().replace("}", "").trim()
-                .split("\\s+");
-        return Double.parseDouble(parts[0]);
+        int brace = line.indexOf('{');
+        int end = brace >= 0 && brace < line.indexOf(' ') ? line.indexOf("} ") + 1 : line.indexOf(' ');
+        return Double.parseDouble(line.substring(end).trim().split("\\s+")[0]);
     }
 
     /** The metric names in the README's metrics table (first column), e.g. {@code aihub_poll_seconds}. */

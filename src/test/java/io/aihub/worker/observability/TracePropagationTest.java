@@ -79,19 +79,25 @@ class TracePropagationTest extends KafkaFlowTest {
                 Map.of("traceparent", "00-" + traceId + "-c7ad6b7169203332-01"));
         await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
                 .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
-        int partition = topics.ledgerPartitionOf(id);
-        assertThat(topics.ledgerFor(id)).allSatisfy(record -> assertThat(
-                Traceparent.parse(record.path("traceparent").asText(null)).traceId()).isEqualTo(traceId));
-
+        // Same key, same partition count: the command's partition is its events' partition (and its ledger's).
+        int partition = awaitTerminalOrCheckpoint(id).partition();
         List<TopicPartition> moved = List.of(new TopicPartition(KafkaTopics.COMMANDS, partition));
         listener.onPartitionsRevoked(null, moved);
         listener.onPartitionsAssigned(null, moved);
         List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
 
-        assertThat(events.stream().filter(e -> (id + ":2").equals(KafkaTopics.header(e, "ce_id"))))
-                .as("the checkpoint event, published again on restore").hasSize(2);
+        assertThat(events.stream().map(e -> KafkaTopics.header(e, "ce_id")).distinct().count())
+                .as("the last event before the restore is published again").isLessThan(events.size());
         assertThat(events).allSatisfy(event -> assertThat(
                 Traceparent.parse(KafkaTopics.header(event, "traceparent")).traceId()).isEqualTo(traceId));
+        assertThat(topics.ledgerFor(id)).isNotEmpty().allSatisfy(record -> assertThat(
+                Traceparent.parse(record.path("traceparent").asText(null)).traceId()).isEqualTo(traceId));
+    }
+
+    private ConsumerRecord<byte[], byte[]> awaitTerminalOrCheckpoint(String id) {
+        return topics.allEvents().stream()
+                .filter(r -> r.key() != null && id.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .findFirst().orElseThrow();
     }
 
     @Test

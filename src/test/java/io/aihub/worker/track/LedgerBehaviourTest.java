@@ -77,7 +77,8 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     private static double duplicates() {
         return given().get("/q/metrics").then().extract().asString().lines()
                 .filter(l -> l.startsWith("aihub_commands_total{outcome=\"duplicate\"} "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+                // The value follows the labels; a trace exemplar (" # {trace_id=...} 1.0 <time>") may follow it.
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).findFirst().orElse(0);
     }
 
     /** Hands a partition back and forth through the rebalance listener: revoked, then assigned and restored. */
