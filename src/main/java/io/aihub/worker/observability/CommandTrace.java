@@ -61,6 +61,21 @@ public final class CommandTrace {
     }
 
     /**
+     * The trace to resume a run in after a restore: the one its ledger record names, or — for a record written before
+     * the ledger kept traces — a new trace, begun by a short span of its own, so the run's later events share one.
+     */
+    public static Context forResumedRun(String traceparent, String commandId) {
+        Context stored = fromTraceparent(traceparent);
+        if (Span.fromContext(stored).getSpanContext().isValid()) {
+            return stored;
+        }
+        Span resumed = io.opentelemetry.api.GlobalOpenTelemetry.getTracer("aihub-run-worker")
+                .spanBuilder("resume tracking").setNoParent().setAttribute("aihub.command_id", commandId).startSpan();
+        resumed.end();
+        return Context.root().with(resumed);
+    }
+
+    /**
      * Runs {@code step} on a new duplicated Vert.x context in which {@code trace} is the current OpenTelemetry
      * context. The duplicated context lives as long as the step's callbacks, so the trace is not detached when the
      * synchronous part returns: the step's asynchronous continuations (HTTP responses, broker acknowledgements) run on

@@ -117,7 +117,7 @@ public class RunTracker {
         TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, record.commandHash(),
                 record.runId(), known,
                 record.sequence(), record.attempts(), record.firstAttemptAt(), trackingSince, schedule.initialMs());
-        tracked.trace = CommandTrace.fromTraceparent(record.traceparent());
+        tracked.trace = CommandTrace.forResumedRun(record.traceparent(), record.commandId());
         runs.put(command.commandId(), tracked);
         CommandTrace.runIn(vertx, tracked.trace, () -> republish(tracked, record));
     }

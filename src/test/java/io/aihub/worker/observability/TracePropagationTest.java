@@ -15,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.Run;
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.simulator.FaultAction;
 import io.aihub.worker.simulator.FaultOperation;
@@ -38,6 +40,9 @@ class TracePropagationTest extends KafkaFlowTest {
 
     @Inject
     AiHubSimulator simulator;
+
+    @Inject
+    AiHubClient client;
 
     @Inject
     @io.smallrye.common.annotation.Identifier(io.aihub.worker.messaging.CommandsRebalanceListener.NAME)
@@ -98,6 +103,30 @@ class TracePropagationTest extends KafkaFlowTest {
         return topics.allEvents().stream()
                 .filter(r -> r.key() != null && id.equals(new String(r.key(), StandardCharsets.UTF_8)))
                 .findFirst().orElseThrow();
+    }
+
+    @Test
+    void a_run_restored_from_a_ledger_record_without_a_trace_gets_one_trace_for_its_events() throws Exception {
+        String id = "trace-old-record";
+        Run run = client.runApp("sim-org", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"app_name\": \"trace-old-app\", \"batch_id\": 1, \"settings\": {\"tags\": [\"aihub-run-worker:"
+                        + id + "\"]}}")).await().atMost(DEADLINE);
+        // Written by a worker from before the ledger kept traces: no traceparent field.
+        long now = java.time.Instant.now().toEpochMilli();
+        topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"TRACKING\","
+                + " \"status\": \"" + run.status() + "\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1,"
+                + " \"event_type\": \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\": \""
+                + id + "\", \"status\": \"" + run.status() + "\", \"attempts\": 1}, \"attempts\": 1,"
+                + " \"ib_context\": \"sim-org\", \"app_name\": \"trace-old-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+
+        List<TopicPartition> moved = List.of(new TopicPartition(KafkaTopics.COMMANDS, 1));
+        listener.onPartitionsRevoked(null, moved);
+        listener.onPartitionsAssigned(null, moved);
+        List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
+
+        assertThat(events).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(events.stream().map(e -> Traceparent.parse(KafkaTopics.header(e, "traceparent")).traceId())
+                .distinct()).as("one trace for the resumed run's events").hasSize(1);
     }
 
     @Test
