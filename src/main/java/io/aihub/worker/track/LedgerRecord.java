@@ -29,6 +29,7 @@ import io.aihub.worker.event.EventData;
  * @param lastAttemptAt latest POST (or intent to POST)
  * @param trackingSince when tracking began
  * @param commandHash SHA-256 of the command's value, to tell a duplicate from a different command with the same ID
+ * @param resultsInclude the {@code include_*} flags (without the prefix) of a command that asks for results
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -37,7 +38,20 @@ public record LedgerRecord(int version, String commandId, State state, String st
         String eventType, Long eventTime, EventData event, int attempts, Long firstAttemptAt, Long lastAttemptAt,
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
-        Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt) {
+        Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt,
+        java.util.List<String> resultsInclude) {
+
+    /** A record without {@code resultsInclude} (the {@code include_*} flags of a command that asks for results). */
+    public LedgerRecord(int version, String commandId, State state, String status, String runId, long sequence,
+            String eventType, Long eventTime, EventData event, int attempts, Long firstAttemptAt, Long lastAttemptAt,
+            Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
+            Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
+            Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt) {
+        this(version, commandId, state, status, runId, sequence, eventType, eventTime, event, attempts, firstAttemptAt,
+                lastAttemptAt, trackingSince, ibContext, appName, appId, owner, deploymentId, batchId, inputDir,
+                manualUpstreamIntegration, fromTimestamp, toTimestamp, metadata, publishResults, commandHash, updatedAt,
+                null);
+    }
 
     /** The current format version. */
     public static final int VERSION = 1;

@@ -54,7 +54,8 @@ public final class LedgerRecords {
                 upstream == null || upstream.fromTimestamp().isEmpty() ? null : upstream.fromTimestamp().getAsLong(),
                 upstream == null || upstream.toTimestamp().isEmpty() ? null : upstream.toTimestamp().getAsLong(),
                 command.metadata().isEmpty() ? null : command.metadata(),
-                command.results().publish() ? Boolean.TRUE : null, commandHash, now);
+                command.results().publish() ? Boolean.TRUE : null, commandHash, now,
+                command.results().publish() ? includeFlags(command.results()) : null);
     }
 
     /** The record of an invalid command whose ID could be read: it does not block a corrected command. */
@@ -82,8 +83,10 @@ public final class LedgerRecords {
         } else {
             input = new Input.Upstream(optional(record.fromTimestamp()), optional(record.toTimestamp()));
         }
+        java.util.List<String> include = record.resultsInclude() == null ? java.util.List.of() : record.resultsInclude();
         ResultsRequest results = Boolean.TRUE.equals(record.publishResults())
-                ? new ResultsRequest(true, false, false, false, false)
+                ? new ResultsRequest(true, include.contains(REVIEW), include.contains(CONFIDENCE),
+                        include.contains(VALIDATION), include.contains(SOURCE))
                 : ResultsRequest.NONE;
         return new RunCommand(record.commandId(), target, input, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), record.ibContext(), record.metadata() == null ? Map.of() : record.metadata(), results,
@@ -103,6 +106,29 @@ public final class LedgerRecords {
     /** SHA-256 of a string, hex. */
     public static String hash(String value) {
         return hash(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String REVIEW = "review_results";
+    private static final String CONFIDENCE = "confidence_scores";
+    private static final String VALIDATION = "validation_results";
+    private static final String SOURCE = "source_info";
+
+    /** The {@code include_*} flags that are on, by the name after {@code include_}; restored by {@link #command}. */
+    private static java.util.List<String> includeFlags(ResultsRequest results) {
+        java.util.List<String> flags = new java.util.ArrayList<>();
+        if (results.includeReviewResults()) {
+            flags.add(REVIEW);
+        }
+        if (results.includeConfidenceScores()) {
+            flags.add(CONFIDENCE);
+        }
+        if (results.includeValidationResults()) {
+            flags.add(VALIDATION);
+        }
+        if (results.includeSourceInfo()) {
+            flags.add(SOURCE);
+        }
+        return flags.isEmpty() ? null : flags;
     }
 
     private static OptionalLong optional(Long value) {
