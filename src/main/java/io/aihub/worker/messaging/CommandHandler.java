@@ -155,7 +155,6 @@ public class CommandHandler {
         long sequence = failed.sequence();
         Instant now = clock.instant();
         LOG.infof("command %s: replayed after SUBMISSION_FAILED; reopened", command.commandId());
-        metrics.commandOutcome("reopened");
         LedgerRecord intent = LedgerRecords.of(command, hash, new LedgerRecords.Change(LedgerRecord.State.SUBMITTING,
                 null, null, sequence, Optional.empty(), 0, now.toEpochMilli(), now.toEpochMilli(), null),
                 now.toEpochMilli());
