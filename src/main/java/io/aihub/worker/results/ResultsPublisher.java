@@ -48,6 +48,7 @@ public class ResultsPublisher {
     public static final String CHANNEL = "results";
 
     private static final Logger LOG = Logger.getLogger(ResultsPublisher.class);
+    private static final int MAX_FAILING_RUNS = 10_000;
 
     private final MutinyEmitter<byte[]> emitter;
     private final AiHubClient client;
@@ -94,6 +95,11 @@ public class ResultsPublisher {
                             tally.errorFields.get(), tally.errorFields.get() > 0, null));
                 })
                 .onFailure().recoverWithUni(failure -> {
+                    if (failures.size() >= MAX_FAILING_RUNS) {
+                        // Entries of runs that moved to another replica are never removed here; dropping the counts
+                        // only grants those runs more attempts, so a crude reset keeps the map bounded.
+                        failures.clear();
+                    }
                     int attempts = failures.merge(runId, 1, Integer::sum);
                     int status = FailureClassifier.httpStatus(failure);
                     if (attempts < config.maxAttempts()) {

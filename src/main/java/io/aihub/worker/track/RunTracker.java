@@ -212,9 +212,10 @@ public class RunTracker {
                 status, event);
         // A completed run's results go out (acknowledged) before the event that counts them.
         Uni<Void> steps = terminal
-                ? results.attach(tracked.command, tracked.runId, event).chain(ready -> events.publish(ready)
-                        .chain(() -> ledger.write(tracked.partition, snapshot(tracked, LedgerRecord.State.ENDED,
-                                status, ready))))
+                ? Uni.createFrom().deferred(() -> results.attach(tracked.command, tracked.runId, event))
+                        .chain(ready -> events.publish(ready)
+                                .chain(() -> ledger.write(tracked.partition, snapshot(tracked,
+                                        LedgerRecord.State.ENDED, status, ready))))
                 : ledger.write(tracked.partition, snapshot).chain(() -> events.publish(event));
         steps.subscribe().with(ok -> {
             String previous = tracked.status;

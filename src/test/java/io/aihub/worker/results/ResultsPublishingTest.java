@@ -9,12 +9,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aihub.worker.simulator.AiHubSimulator;
+import io.aihub.worker.simulator.FaultAction;
+import io.aihub.worker.simulator.FaultOperation;
+import io.aihub.worker.simulator.FaultRule;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
@@ -33,6 +39,9 @@ class ResultsPublishingTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    AiHubSimulator simulator;
 
     private static JsonNode read(byte[] value) {
         try {
@@ -141,6 +150,27 @@ class ResultsPublishingTest extends KafkaFlowTest {
         assertThat(completed.data().get("results").get("error_fields").asInt()).isEqualTo(5);
         assertThat(values(files, "total_amount")).containsExactly("ERROR", "ERROR", "ERROR", "ERROR", "ERROR");
         assertThat(records).allMatch(r -> "1".equals(KafkaTopics.header(r, "aihub-error-fields")));
+    }
+
+    @Test
+    void results_that_cannot_be_fetched_end_in_a_completed_event_that_says_so_after_the_configured_attempts() {
+        simulator.server().faults().add(FaultRule.on(FaultOperation.RESULTS).nameContains("results-broken-app")
+                .then(FaultAction.error(503, "results store down")));
+        topics.send("results-broken", "{\"command_id\": \"results-broken\", \"app_name\": \"results-broken-app\","
+                + " \"batch_id\": 1, \"results\": {\"publish\": true}}");
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("results-broken", DEADLINE);
+        CloudEventRecord completed = events.get(events.size() - 1);
+        long resultCalls = simulator.server().requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().endsWith("/" + completed.data().get("run_id").asText()
+                        + "/results"))
+                .count();
+
+        assertThat(completed.type()).isEqualTo("aihub.run.completed");
+        assertThat(completed.data().get("results").get("published").asBoolean()).isFalse();
+        assertThat(completed.data().get("results").get("error").get("code").asText()).isEqualTo("RESULTS_UNAVAILABLE");
+        assertThat(completed.data().get("results").get("error").get("http_status").asInt()).isEqualTo(503);
+        assertThat(resultCalls).isEqualTo(5);
+        assertThat(topics.resultsFor("results-broken")).isEmpty();
     }
 
     @Test
