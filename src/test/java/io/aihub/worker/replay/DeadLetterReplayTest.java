@@ -50,6 +50,12 @@ class DeadLetterReplayTest extends KafkaFlowTest {
     @Inject
     ReplayApplication replay;
 
+    @Inject
+    io.aihub.worker.aihub.AiHubClient client;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
     /** Exit status and standard output of one run of the tool. */
     private record Run(int status, String out) {
     }
@@ -104,6 +110,26 @@ class DeadLetterReplayTest extends KafkaFlowTest {
                 "replay-fixed:3");
         assertThat(posts("replay-fixed")).isEqualTo(2);
         assertThat(runs("replay-fixed")).isEqualTo(1);
+    }
+
+    @Test
+    void a_replayed_submission_failure_whose_run_exists_after_all_adopts_that_run_and_posts_nothing() {
+        refusedOnce("replay-adopt");
+        // A run with the command's tag appears after the failure (as one from a POST whose answer was lost would).
+        var body = mapper.createObjectNode().put("app_name", "replay-adopt-app").put("batch_id", 1);
+        body.putObject("settings").putArray("tags").add("aihub-run-worker:replay-adopt");
+        String existing = client.runApp("sim-org", body).await().atMost(DEADLINE).id();
+
+        assertThat(replay("replay", "--command-id", "replay-adopt").status()).isZero();
+        await().atMost(DEADLINE).until(() -> topics.eventsFor("replay-adopt").stream()
+                .anyMatch(e -> e.type().equals("aihub.run.completed")));
+
+        List<CloudEventRecord> events = topics.eventsFor("replay-adopt");
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submission_failed",
+                "aihub.run.submitted", "aihub.run.completed");
+        assertThat(events.get(1).data().get("run_id").asText()).isEqualTo(existing);
+        assertThat(posts("replay-adopt")).isEqualTo(2); // the refused one and the test's own, none after the replay
+        assertThat(runs("replay-adopt")).isEqualTo(1);
     }
 
     @Test
