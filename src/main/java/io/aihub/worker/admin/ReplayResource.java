@@ -72,7 +72,14 @@ public class ReplayResource {
             return message(Response.Status.BAD_REQUEST, e.getMessage());
         }
         try {
-            return Response.ok(replayer.replay(request, LOG::info)).build();
+            // Per-record lines at DEBUG (a large replay would flood the log), progress and summary at INFO.
+            return Response.ok(replayer.replay(request, line -> {
+                if (line.startsWith("replayed ") || line.startsWith("would replay ") || line.startsWith("failed ")) {
+                    LOG.debug(line);
+                } else {
+                    LOG.info(line);
+                }
+            })).build();
         } catch (DeadLetterReplayer.ReplayRunningException e) {
             return message(Response.Status.CONFLICT, e.getMessage());
         }

@@ -1,5 +1,7 @@
-package io.aihub.worker.replay;
+package io.aihub.worker;
 
+import io.aihub.worker.replay.ReplayApplication;
+import io.aihub.worker.replay.ReplayCommandLine;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
