@@ -49,6 +49,8 @@ public class DeadLetterReplayer {
     private static final Logger LOG = Logger.getLogger(DeadLetterReplayer.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Most sends awaiting the broker's acknowledgement at once. */
+    private static final int SEND_WINDOW = 64;
 
     private final Map<String, Object> kafka;
     private final LedgerRestorer ledgerReader;
@@ -112,6 +114,9 @@ public class DeadLetterReplayer {
         long nextSendAt = System.nanoTime();
         long lastProgress = System.nanoTime();
         long idleSince = System.nanoTime();
+        // Sends in flight, oldest first: a bounded window keeps throughput up (one send per broker round trip would
+        // cap a replay at a few dozen records per second) while lines still come out in the order read.
+        java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
         while (!done(consumer, partitions, ends)) {
             var batch = consumer.poll(Duration.ofMillis(200));
             if (batch.isEmpty() && System.nanoTime() - idleSince > KAFKA_TIMEOUT.toNanos()) {
@@ -137,11 +142,10 @@ public class DeadLetterReplayer {
                         }
                         nextSendAt = Math.max(nextSendAt, System.nanoTime() - intervalNanos) + intervalNanos;
                     }
-                    var replayed = replayOne(record, commandId, code, ledger, producer, counts);
-                    if (listed.size() < ReplaySummary.MAX_LISTED) {
-                        listed.add(replayed);
+                    pending.add(replayOne(record, commandId, code, ledger, producer, counts));
+                    while (pending.size() > SEND_WINDOW) {
+                        finish(pending.poll(), counts, listed, out);
                     }
-                    out.accept(replayed.line());
                 }
                 if (counts.scanned % request.progressEvery() == 0
                         || System.nanoTime() - lastProgress > PROGRESS_NANOS) {
@@ -151,6 +155,9 @@ public class DeadLetterReplayer {
                 }
             }
         }
+        while (!pending.isEmpty()) {
+            finish(pending.poll(), counts, listed, out);
+        }
         ReplaySummary summary = new ReplaySummary(request.dryRun(), counts.scanned, counts.selected, counts.replayed,
                 counts.alreadyRun, counts.failed, List.copyOf(listed));
         out.accept(summary.line());
@@ -158,7 +165,12 @@ public class DeadLetterReplayer {
         return summary;
     }
 
-    private ReplaySummary.ReplayedRecord replayOne(ConsumerRecord<byte[], byte[]> record, Optional<String> commandId,
+    /** A selected dead letter and, unless this is a dry run, its send. */
+    private record Pending(ReplaySummary.ReplayedRecord record,
+            Optional<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> send) {
+    }
+
+    private Pending replayOne(ConsumerRecord<byte[], byte[]> record, Optional<String> commandId,
             Optional<String> code, Map<String, LedgerRecord> ledger, KafkaProducer<byte[], byte[]> producer,
             Counts counts) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
@@ -166,26 +178,40 @@ public class DeadLetterReplayer {
         if (verdict.alreadyRun()) {
             counts.alreadyRun++;
         }
-        String action = "WOULD_REPLAY";
-        if (producer != null) {
-            ProducerRecord<byte[], byte[]> replay = new ProducerRecord<>(commandsTopic, null, record.key(),
-                    record.value(), ReplayHeaders.forReplay(record.headers(), record.topic(), record.partition(),
-                            record.offset(), clock.instant()));
+        var replayed = new ReplaySummary.ReplayedRecord(where, commandId.orElse(null), code.orElse(null),
+                producer == null ? "WOULD_REPLAY" : "REPLAYED", verdict.text(), verdict.runId().orElse(null));
+        if (producer == null) {
+            return new Pending(replayed, Optional.empty());
+        }
+        ProducerRecord<byte[], byte[]> replay = new ProducerRecord<>(commandsTopic, null, record.key(),
+                record.value(), ReplayHeaders.forReplay(record.headers(), record.topic(), record.partition(),
+                        record.offset(), clock.instant()));
+        return new Pending(replayed, Optional.of(producer.send(replay)));
+    }
+
+    /** Waits for a pending send, counts it and reports it. */
+    private void finish(Pending pending, Counts counts, List<ReplaySummary.ReplayedRecord> listed,
+            Consumer<String> out) {
+        ReplaySummary.ReplayedRecord result = pending.record();
+        if (pending.send().isPresent()) {
             try {
-                producer.send(replay).get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                pending.send().get().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 counts.replayed++;
-                action = "REPLAYED";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("replay interrupted", e);
             } catch (Exception e) {
                 counts.failed++;
-                action = "FAILED";
-                LOG.warnf("dead letter %s could not be replayed (%s)", where, e.getClass().getSimpleName());
+                result = new ReplaySummary.ReplayedRecord(result.deadLetter(), result.commandId(), result.code(),
+                        "FAILED", result.ledger(), result.runId());
+                LOG.warnf("dead letter %s could not be replayed (%s)", result.deadLetter(),
+                        e.getClass().getSimpleName());
             }
         }
-        return new ReplaySummary.ReplayedRecord(where, commandId.orElse(null), code.orElse(null), action,
-                verdict.text(), verdict.runId().orElse(null));
+        if (listed.size() < ReplaySummary.MAX_LISTED) {
+            listed.add(result);
+        }
+        out.accept(result.line());
     }
 
     /** The command ID as the worker would read it; a record it cannot parse at all has none. */
@@ -242,6 +268,8 @@ public class DeadLetterReplayer {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "aihub-run-worker-replay");
+        // Records are paced by --rate, not batched: waiting to fill a batch only delays each one.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return props;
     }
 
