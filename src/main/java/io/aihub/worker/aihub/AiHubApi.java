@@ -52,6 +52,16 @@ interface AiHubApi {
             @QueryParam("include_source_info") boolean includeSourceInfo,
             @QueryParam("file_offset") int fileOffset);
 
+    /** Get run results as the service sent them, every field kept (what the results topic publishes). */
+    @GET
+    @Path("/runs/{runId}/results")
+    Uni<JsonNode> getResultsJson(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId,
+            @QueryParam("include_review_results") boolean includeReviewResults,
+            @QueryParam("include_confidence_scores") boolean includeConfidenceScores,
+            @QueryParam("include_validation_results") boolean includeValidationResults,
+            @QueryParam("include_source_info") boolean includeSourceInfo,
+            @QueryParam("file_offset") int fileOffset);
+
     @GET
     @Path("/runs")
     Uni<RunList> listRuns(@HeaderParam(CONTEXT) String context,

@@ -83,6 +83,29 @@ public class AiHubClient {
                 .whilst(ResultsPage::hasMore);
     }
 
+    /**
+     * Every page of results as JSON, every field the service sent kept (the typed {@link ResultsPage} keeps only the
+     * documented ones), in order, following {@code has_more} with a growing {@code file_offset}.
+     */
+    public Multi<JsonNode> resultsJson(String context, String runId, ResultsOptions options) {
+        AtomicInteger offset = new AtomicInteger();
+        AtomicInteger pages = new AtomicInteger();
+        return Multi.createBy().repeating()
+                .uni(() -> api.getResultsJson(context, runId, options.includeReviewResults(),
+                        options.includeConfidenceScores(), options.includeValidationResults(),
+                        options.includeSourceInfo(), offset.get())
+                        .onItem().ifNull().failWith(AiHubClient::emptyBody)
+                        .invoke(page -> {
+                            int files = page.path("files").size();
+                            if (page.path("has_more").asBoolean(false) && files == 0
+                                    || pages.incrementAndGet() > MAX_PAGES) {
+                                throw new AiHubProtocolException("results paging does not advance");
+                            }
+                            offset.addAndGet(files);
+                        }))
+                .whilst(page -> page.path("has_more").asBoolean(false));
+    }
+
     /** One page of List runs, sorted by start time ascending. */
     public Uni<List<Run>> listRunsPage(String context, ListRunsQuery query, int offset) {
         return api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),

@@ -136,6 +136,10 @@ public interface WorkerConfig {
         /** The worker's compacted ledger, one partition per commands partition. Default {@code aihub.run.ledger}. */
         @WithDefault("aihub.run.ledger")
         String ledger();
+
+        /** Run results of commands that ask for them. Default {@code aihub.run.results}. */
+        @WithDefault("aihub.run.results")
+        String results();
     }
 
     /** Limits on what a command may hold. */

@@ -20,6 +20,9 @@ import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.metrics.WorkerMetrics;
+import io.aihub.worker.replay.LedgerVerdict;
+import io.aihub.worker.replay.ReplayHeaders;
+import io.aihub.worker.replay.ReplayReopening;
 import io.aihub.worker.submit.SubmissionOutcome;
 import io.aihub.worker.submit.Submitter;
 import io.aihub.worker.track.Ledger;
@@ -50,6 +53,9 @@ public class CommandHandler {
     private final LedgerWriter ledgerWriter;
     private final WorkerMetrics metrics;
     private final CommandClaims claims = new CommandClaims();
+    /** Field-injected so the constructor stays as it is for the other features that extend it. */
+    @Inject
+    ReplayReopening reopening;
     // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
     private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
@@ -121,6 +127,10 @@ public class CommandHandler {
             return submitter.resume(command, firstAttempt, ledger.guard(partition)).chain(outcome -> afterSubmission(record, command,
                     hash, intent.sequence(), firstAttempt, owned, outcome));
         }
+        if (known.isPresent() && ReplayHeaders.isReplay(record.headers())
+                && LedgerVerdict.reopensOnReplay(known.get())) {
+            return reopen(record, command, hash, known.get(), owned);
+        }
         if (known.isPresent() && known.get().state().blocksResubmission()) {
             CommandLog.infof(LOG, command.commandId(), known.get().runId(),
                     "command %s: duplicate of a command in state %s; nothing submitted", command.commandId(),
@@ -135,6 +145,24 @@ public class CommandHandler {
                 now.toEpochMilli());
         return ledgerWriter.write(partition, intent)
                 .chain(() -> submitter.submit(command, ledger.guard(partition)))
+                .chain(outcome -> afterSubmission(record, command, hash, sequence, now, owned, outcome));
+    }
+
+    /**
+     * A replayed dead letter of a command that ended {@code SUBMISSION_FAILED} reopens it (design.md, "Replay"): a
+     * new intent continues its event sequence, then a search by tag and, with no run found, a new submission.
+     */
+    private Uni<Void> reopen(CommandRecord record, RunCommand command, String hash, LedgerRecord failed,
+            BooleanSupplier owned) {
+        int partition = record.partition();
+        long sequence = failed.sequence();
+        Instant now = clock.instant();
+        LOG.infof("command %s: replayed after SUBMISSION_FAILED; reopened", command.commandId());
+        LedgerRecord intent = LedgerRecords.of(command, hash, new LedgerRecords.Change(LedgerRecord.State.SUBMITTING,
+                null, null, sequence, Optional.empty(), 0, now.toEpochMilli(), now.toEpochMilli(), null),
+                now.toEpochMilli());
+        return ledgerWriter.write(partition, intent)
+                .chain(() -> reopening.submit(command, failed, ledger.guard(partition)))
                 .chain(outcome -> afterSubmission(record, command, hash, sequence, now, owned, outcome));
     }
 

@@ -184,6 +184,11 @@ public class Ledger {
                 .toList();
     }
 
+    /** Every command the view holds, with its partition (for the admin lookup). */
+    public List<Entry> entries() {
+        return List.copyOf(byCommand.values());
+    }
+
     /** How many commands the view holds. */
     public int size() {
         return byCommand.size();

@@ -31,6 +31,7 @@ import io.aihub.worker.event.EventData;
  * @param commandHash SHA-256 of the command's value, to tell a duplicate from a different command with the same ID
  * @param traceparent the W3C trace context of the command (no secret), so events published after a restore stay in
  *        its trace; absent in records written before it existed
+ * @param resultsInclude the {@code include_*} flags (without the prefix) of a command that asks for results
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -39,7 +40,8 @@ public record LedgerRecord(int version, String commandId, State state, String st
         String eventType, Long eventTime, EventData event, int attempts, Long firstAttemptAt, Long lastAttemptAt,
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
-        Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent) {
+        Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent,
+        java.util.List<String> resultsInclude) {
 
     /** The current format version. */
     public static final int VERSION = 1;
@@ -65,6 +67,6 @@ public record LedgerRecord(int version, String commandId, State state, String st
     LedgerRecord compact() {
         return new LedgerRecord(version, commandId, state, status, runId, sequence, null, null, null, attempts, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, commandHash,
-                updatedAt, null);
+                updatedAt, null, null);
     }
 }

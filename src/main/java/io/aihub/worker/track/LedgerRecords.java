@@ -57,7 +57,8 @@ public final class LedgerRecords {
                 command.metadata().isEmpty() ? null : command.metadata(),
                 command.results().publish() ? Boolean.TRUE : null, commandHash, now,
                 // Every caller runs within the command's trace (intake, or a tracker step run in it).
-                CommandTrace.currentTraceparent());
+                CommandTrace.currentTraceparent(),
+                command.results().publish() ? includeFlags(command.results()) : null);
     }
 
     /** The record of an invalid command whose ID could be read: it does not block a corrected command. */
@@ -65,7 +66,7 @@ public final class LedgerRecords {
         return new LedgerRecord(LedgerRecord.VERSION, commandId, LedgerRecord.State.REJECTED,
                 io.aihub.worker.event.EventType.REJECTED.name(), null, sequence, null, null, null, 0, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, commandHash, now,
-                CommandTrace.currentTraceparent());
+                CommandTrace.currentTraceparent(), null);
     }
 
     /** The command as far as tracking needs it: target, input, context, metadata. Settings and secrets are gone. */
@@ -86,8 +87,10 @@ public final class LedgerRecords {
         } else {
             input = new Input.Upstream(optional(record.fromTimestamp()), optional(record.toTimestamp()));
         }
+        java.util.List<String> include = record.resultsInclude() == null ? java.util.List.of() : record.resultsInclude();
         ResultsRequest results = Boolean.TRUE.equals(record.publishResults())
-                ? new ResultsRequest(true, false, false, false, false)
+                ? new ResultsRequest(true, include.contains(REVIEW), include.contains(CONFIDENCE),
+                        include.contains(VALIDATION), include.contains(SOURCE))
                 : ResultsRequest.NONE;
         return new RunCommand(record.commandId(), target, input, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), record.ibContext(), record.metadata() == null ? Map.of() : record.metadata(), results,
@@ -107,6 +110,29 @@ public final class LedgerRecords {
     /** SHA-256 of a string, hex. */
     public static String hash(String value) {
         return hash(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String REVIEW = "review_results";
+    private static final String CONFIDENCE = "confidence_scores";
+    private static final String VALIDATION = "validation_results";
+    private static final String SOURCE = "source_info";
+
+    /** The {@code include_*} flags that are on, by the name after {@code include_}; restored by {@link #command}. */
+    private static java.util.List<String> includeFlags(ResultsRequest results) {
+        java.util.List<String> flags = new java.util.ArrayList<>();
+        if (results.includeReviewResults()) {
+            flags.add(REVIEW);
+        }
+        if (results.includeConfidenceScores()) {
+            flags.add(CONFIDENCE);
+        }
+        if (results.includeValidationResults()) {
+            flags.add(VALIDATION);
+        }
+        if (results.includeSourceInfo()) {
+            flags.add(SOURCE);
+        }
+        return flags.isEmpty() ? null : flags;
     }
 
     private static OptionalLong optional(Long value) {

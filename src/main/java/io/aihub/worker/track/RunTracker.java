@@ -57,6 +57,9 @@ public class RunTracker {
 
     private final WorkerMetrics metrics;
     private final Ledger view;
+    /** Field-injected so the constructor stays as it is for the other features that extend it. */
+    @Inject
+    io.aihub.worker.results.ResultsPublisher results;
 
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger, Ledger view,
@@ -216,8 +219,12 @@ public class RunTracker {
         boolean terminal = event.type().terminal();
         LedgerRecord snapshot = snapshot(tracked, terminal ? LedgerRecord.State.ENDED : LedgerRecord.State.TRACKING,
                 status, event);
+        // A completed run's results go out (acknowledged) before the event that counts them.
         Uni<Void> steps = terminal
-                ? events.publish(event).chain(() -> ledger.write(tracked.partition, snapshot))
+                ? Uni.createFrom().deferred(() -> results.attach(tracked.command, tracked.runId, event))
+                        .chain(ready -> events.publish(ready)
+                                .chain(() -> ledger.write(tracked.partition, snapshot(tracked,
+                                        LedgerRecord.State.ENDED, status, ready))))
                 : ledger.write(tracked.partition, snapshot).chain(() -> events.publish(event));
         steps.subscribe().with(ok -> {
             String previous = tracked.status;

@@ -90,7 +90,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     static void createTopics(String bootstrap) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = Stream.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.DEAD_LETTERS)
+            List<NewTopic> missing = Stream.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.DEAD_LETTERS, KafkaTopics.RESULTS)
                     .filter(name -> !existing.contains(name))
                     .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty()))
                     .toList();

@@ -33,11 +33,13 @@ public final class KafkaTopics implements AutoCloseable {
     public static final String EVENTS = "aihub.run.events";
     public static final String DEAD_LETTERS = "aihub.run.commands.dlq";
     public static final String LEDGER = "aihub.run.ledger";
+    public static final String RESULTS = "aihub.run.results";
 
     private final KafkaCompanion companion;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ConsumerTask<byte[], byte[]> events;
     private final ConsumerTask<byte[], byte[]> deadLetters;
+    private final ConsumerTask<byte[], byte[]> results;
 
     public KafkaTopics(String bootstrapServers) {
         companion = new KafkaCompanion(bootstrapServers);
@@ -47,6 +49,7 @@ public final class KafkaTopics implements AutoCloseable {
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         events = consumeAll(EVENTS);
         deadLetters = consumeAll(DEAD_LETTERS);
+        results = consumeAll(RESULTS);
     }
 
     /** Connects to the broker the application under test uses. */
@@ -177,6 +180,14 @@ public final class KafkaTopics implements AutoCloseable {
         return deadLetters.getRecords();
     }
 
+    /** Result records keyed by the command ID, in the order read. */
+    public List<ConsumerRecord<byte[], byte[]>> resultsFor(String commandId) {
+        byte[] wanted = commandId.getBytes(StandardCharsets.UTF_8);
+        return results.getRecords().stream()
+                .filter(r -> r.key() != null && java.util.Arrays.equals(wanted, r.key()))
+                .toList();
+    }
+
     /** All events read so far. */
     public List<ConsumerRecord<byte[], byte[]>> allEvents() {
         return events.getRecords();
@@ -192,6 +203,7 @@ public final class KafkaTopics implements AutoCloseable {
     public void close() {
         events.close();
         deadLetters.close();
+        results.close();
         producer.close(Duration.ofSeconds(5));
         companion.close();
     }
