@@ -163,8 +163,8 @@ public interface WorkerConfig {
         @WithDefault("2s")
         Duration pollInitial();
 
-        /** Growth of the interval while the status stays the same. Default 1.5. */
-        @WithDefault("1.5")
+        /** Growth of the interval while the status stays the same. Default 2 (a 10-minute run: 15 calls). */
+        @WithDefault("2")
         double pollMultiplier();
 
         /** Longest interval between two polls of a running run. Default 60 s. */
