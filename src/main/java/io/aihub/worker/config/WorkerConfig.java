@@ -36,6 +36,10 @@ public interface WorkerConfig {
     @WithDefault("256")
     int maxInFlight();
 
+    /** Commands waiting in backoff outside the in-flight window. Default 1024. */
+    @WithDefault("1024")
+    int maxInBackoff();
+
     /** Limits applied to incoming commands. */
     Limits limits();
 

@@ -2,7 +2,10 @@ package io.aihub.worker.flow;
 
 import java.util.Locale;
 
-/** What a call to AI Hub is for: submissions come first at the rate limiter, the rest share what is left. */
+/**
+ * What a call to AI Hub is for: submissions, reconciliation searches and bulk listings come first at the rate
+ * limiter, single-run polls and the rest share what is left (with a guaranteed minimum).
+ */
 public enum CallKind {
     /** Run app or Run deployment. */
     SUBMIT(true),
@@ -10,8 +13,8 @@ public enum CallKind {
     RECONCILE(true),
     /** Get run status of one run. */
     POLL(false),
-    /** List runs refreshing many tracked runs at once. */
-    LIST(false),
+    /** List runs refreshing many tracked runs at once: served with submissions, as one page stands for many polls. */
+    LIST(true),
     /** Get run results. */
     RESULTS(false),
     /** Delete run. */

@@ -14,6 +14,7 @@ import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.flow.BackoffSlots;
 import io.aihub.worker.flow.IntakeGate;
 import io.aihub.worker.track.Ledger;
 import io.smallrye.mutiny.Uni;
@@ -39,17 +40,20 @@ public class CommandConsumer {
     private final Ledger ledger;
     private final IntakeGate gate;
     private final KeyOrdering ordering;
+    private final BackoffSlots backoff;
     private volatile boolean draining;
 
     @Inject
     public CommandConsumer(CommandParser parser, CommandHandler handler, Ledger ledger, WorkerConfig config,
-            IntakeGate gate) {
+            IntakeGate gate, BackoffSlots backoff) {
         this.gate = gate;
+        this.backoff = backoff;
         this.ordering = new KeyOrdering(config.ordering() == WorkerConfig.Ordering.KEY);
         this.parser = parser;
         this.handler = handler;
         this.ledger = ledger;
         this.window = new InFlightWindow(config.maxInFlight());
+        backoff.bind(window::release, window::admit);
     }
 
     @Incoming(CHANNEL)
@@ -82,10 +86,18 @@ public class CommandConsumer {
                 window.release();
                 return;
             }
+            if (result instanceof ParseResult.Parsed) {
+                backoff.admitted(commandId); // it may wait out its backoffs outside the window
+            }
             Uni<Void> outcome = ordering.inOrder(record.key(), () -> result instanceof ParseResult.Parsed parsed
                     ? handler.run(record, parsed.command(), owned)
                     : handler.reject(record, (ParseResult.Invalid) result, owned));
-            outcome.eventually(window::release)
+            outcome.eventually(() -> {
+                if (result instanceof ParseResult.Parsed) {
+                    backoff.finished(commandId);
+                }
+                window.release();
+            })
                     .subscribe().with(
                             done -> message.ack(),
                             failure -> {

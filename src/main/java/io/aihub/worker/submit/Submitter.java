@@ -27,6 +27,7 @@ import io.aihub.worker.command.Target;
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.SecretScrubber;
+import io.aihub.worker.flow.BackoffSlots;
 import io.aihub.worker.flow.CallKind;
 import io.aihub.worker.flow.OutageDetector;
 import io.aihub.worker.metrics.WorkerMetrics;
@@ -54,11 +55,13 @@ public class Submitter {
     private final Duration windowMargin;
     private final WorkerMetrics metrics;
     private final OutageDetector outage;
+    private final BackoffSlots backoff;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
     public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker, WorkerMetrics metrics,
-            OutageDetector outage) {
+            OutageDetector outage, BackoffSlots backoff) {
+        this.backoff = backoff;
         this.client = client;
         this.outage = outage;
         this.metrics = metrics;
@@ -174,7 +177,7 @@ public class Submitter {
         retryAfter.ifPresent(asked -> metrics.retryAfterWaited(delay));
         LOG.infof("command %s: attempt %d failed (%s, HTTP %d); next in %d ms", command.commandId(), attempts.posts,
                 kind, status, delay.toMillis());
-        Uni<Void> wait = sleep(delay);
+        Uni<Void> wait = backoff.outsideWindow(command.commandId(), sleep(delay));
         if (!attempts.outcomeUnknown) {
             return wait.chain(() -> post(command, body, attempts));
         }
@@ -192,7 +195,7 @@ public class Submitter {
         Instant freezeFrom = latest(Instant.ofEpochMilli(outageStart), attempts.budgetStart, attempts.lastThaw);
         LOG.infof("command %s: AI Hub is in an outage; waiting for it to answer again (attempt %d not counted)",
                 command.commandId(), attempts.posts);
-        return outage.awaitRecovery().chain(() -> {
+        return backoff.outsideWindow(command.commandId(), outage.awaitRecovery()).chain(() -> {
             Instant now = clock.instant();
             if (now.isAfter(freezeFrom)) {
                 attempts.frozen = attempts.frozen.plus(Duration.between(freezeFrom, now));
@@ -223,7 +226,8 @@ public class Submitter {
             }
             Duration untilSettled = Duration.between(clock.instant(), settled);
             if (!untilSettled.isNegative() && !untilSettled.isZero()) {
-                return sleep(untilSettled).chain(() -> reconcile(command, attempts, orElse));
+                return backoff.outsideWindow(command.commandId(), sleep(untilSettled))
+                        .chain(() -> reconcile(command, attempts, orElse));
             }
             return orElse.get();
         }).onFailure().recoverWithUni(failure -> {
@@ -233,7 +237,8 @@ public class Submitter {
             if (!attempts.guard.mayPost()) {
                 return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
             }
-            return sleep(policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty()))
+            return backoff.outsideWindow(command.commandId(),
+                    sleep(policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty())))
                     .chain(() -> reconcile(command, attempts, orElse));
         });
     }

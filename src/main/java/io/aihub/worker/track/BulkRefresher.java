@@ -92,7 +92,9 @@ final class BulkRefresher {
 
     /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
     boolean covers(TrackedRun run, long now) {
-        return active() && now - run.refreshedAt < 2 * intervalMs;
+        // Three intervals: a pass may wait for tokens and take a while; a run missing from the listings is still
+        // polled on its own within a few intervals.
+        return active() && now - run.refreshedAt < 3 * intervalMs;
     }
 
     private boolean active() {

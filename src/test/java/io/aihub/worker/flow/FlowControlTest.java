@@ -2,6 +2,7 @@ package io.aihub.worker.flow;
 
 import static io.aihub.worker.simulator.FaultAction.errorRetryAfterSeconds;
 import static io.aihub.worker.simulator.FaultAction.latency;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -138,6 +139,50 @@ class FlowControlTest extends KafkaFlowTest {
         Instant slowSubmitted = Instant.parse(topics.eventsFor("keyed-slow").get(0).time());
         for (String id : others) {
             assertThat(Instant.parse(topics.eventsFor(id).get(0).time())).isBefore(slowSubmitted);
+        }
+    }
+
+    private static double sample(String metrics, String nameAndLabels) {
+        return metrics.lines().filter(line -> line.startsWith(nameAndLabels + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(Double.NaN);
+    }
+
+    @Test
+    void the_flow_control_metrics_are_published_at_q_metrics() {
+        sendApp("metrics-flow", "metrics-flow", "metrics-flow-app");
+        topics.awaitTerminalEvent("metrics-flow", DEADLINE);
+        await().atMost(DEADLINE).until(() -> limiter.currentRate() == FlowProfile.RATE);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(sample(metrics, "aihub_rate_limit_current_rps")).isEqualTo(FlowProfile.RATE);
+        assertThat(sample(metrics, "aihub_outage")).isZero();
+        assertThat(sample(metrics, "aihub_rate_limit_wait_seconds_count{kind=\"submit\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(metrics, "aihub_rate_limit_wait_seconds_count{kind=\"poll\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(metrics, "aihub_calls_per_run_count")).isGreaterThanOrEqualTo(1);
+        // A run alone: its POST and its own GETs, at least submitted + the poll that saw it end.
+        assertThat(sample(metrics, "aihub_calls_per_run_max")).isGreaterThanOrEqualTo(2);
+        assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds{quantile=\"0.99\"}")).isNotNaN();
+        assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds_count")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void commands_in_backoff_leave_their_in_flight_slots_to_the_commands_behind_them() {
+        int waiting = FlowProfile.MAX_IN_FLIGHT;
+        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("backoff-fill-app")
+                .times(waiting).then(errorRetryAfterSeconds(429, "later", 4)));
+        List<String> backingOff = IntStream.range(0, waiting).mapToObj(i -> "backoff-fill-" + i).toList();
+        backingOff.forEach(id -> sendApp(id, id, "backoff-fill-app"));
+        await().atMost(DEADLINE).until(() -> backingOff.stream().allMatch(id -> !posts(id).isEmpty()));
+
+        sendApp("backoff-free", "backoff-free", "backoff-free-app");
+
+        Instant free = Instant.parse(topics.awaitTerminalEvent("backoff-free", DEADLINE).get(0).time());
+        for (String id : backingOff) {
+            List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+            assertThat(Instant.parse(events.get(0).time())).isAfter(free);
+            assertThat(posts(id)).extracting(RecordedRequest::status).containsExactly(429, 200);
         }
     }
 }

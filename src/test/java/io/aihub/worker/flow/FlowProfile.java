@@ -5,11 +5,15 @@ import java.util.Map;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * The flow-control tests' settings: a low rate limit (40 calls/s) so that a burst saturates it, ordering by key,
+ * The flow-control tests' settings: 8 commands in flight, a low rate limit (40 calls/s) so that a burst saturates
+ * it, ordering by key,
  * bulk refreshes above 8 tracked runs every 300 ms, an outage declared after 8 failures of the last 20 calls and
  * probed every second, and 1.5-s run phases so that every status is seen whichever way runs are polled.
  */
 public class FlowProfile implements QuarkusTestProfile {
+
+    /** The in-flight window. */
+    public static final int MAX_IN_FLIGHT = 8;
 
     /** The configured rate limit. */
     public static final int RATE = 40;
@@ -20,6 +24,7 @@ public class FlowProfile implements QuarkusTestProfile {
                 Map.entry("worker.rate-limit.requests-per-second", Integer.toString(RATE)),
                 Map.entry("worker.rate-limit.burst", "5"),
                 Map.entry("worker.ordering", "key"),
+                Map.entry("worker.max-in-flight", Integer.toString(MAX_IN_FLIGHT)),
                 Map.entry("worker.tracking.bulk-threshold", "8"),
                 Map.entry("worker.tracking.bulk-interval", "300ms"),
                 Map.entry("worker.outage.window", "20"),
