@@ -8,7 +8,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  * The flow-control tests' settings: 8 commands in flight, a low rate limit (40 calls/s) so that a burst saturates
  * it, ordering by key,
  * bulk refreshes above 8 tracked runs every 300 ms, an outage declared after 8 failures of the last 20 calls and
- * probed every second, and 1.5-s run phases so that every status is seen whichever way runs are polled.
+ * probed every second, and 3-s run phases so that every status is seen whichever way runs are polled.
  */
 public class FlowProfile implements QuarkusTestProfile {
 
@@ -30,6 +30,6 @@ public class FlowProfile implements QuarkusTestProfile {
                 Map.entry("worker.outage.window", "20"),
                 Map.entry("worker.outage.min-failures", "8"),
                 Map.entry("worker.outage.probe-interval", "1s"),
-                Map.entry("aihub.simulator.phase-duration", "1500ms"));
+                Map.entry("aihub.simulator.phase-duration", "3s"));
     }
 }
