@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aihub.worker.config.AiHubConfig;
+import io.aihub.worker.flow.CallKind;
+import io.aihub.worker.flow.OutageDetector;
+import io.aihub.worker.flow.RateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +22,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The worker's way to AI Hub: every operation of the runs API, with the bearer token, the caller's
  * {@code IB-Context}, timeouts and typed errors ({@link AiHubHttpException}; transport failures pass through as
- * they are, for {@link FailureClassifier}). Paged operations are followed to their end.
+ * they are, for {@link FailureClassifier}). Paged operations are followed to their end. Every call waits for the
+ * shared {@link RateLimiter}, reports a 429 to it, and reports its outcome to the {@link OutageDetector}.
  */
 @ApplicationScoped
 public class AiHubClient {
@@ -28,9 +32,13 @@ public class AiHubClient {
     static final int MAX_PAGES = 10_000;
 
     private final AiHubApi api;
+    private final RateLimiter limiter;
+    private final OutageDetector outage;
 
     @Inject
-    public AiHubClient(AiHubConfig config, ObjectMapper mapper) {
+    public AiHubClient(AiHubConfig config, ObjectMapper mapper, RateLimiter limiter, OutageDetector outage) {
+        this.limiter = limiter;
+        this.outage = outage;
         String token = config.apiToken().orElseThrow(() -> new IllegalStateException(
                 "aihub.api-token (AIHUB_API_TOKEN) is not set: the worker cannot call AI Hub without it"));
         this.api = QuarkusRestClientBuilder.newBuilder()
@@ -40,32 +48,56 @@ public class AiHubClient {
                 .register(new BearerTokenFilter(token))
                 .register(new ErrorResponseMapper(mapper, Clock.systemUTC()))
                 .build(AiHubApi.class);
+        String probeContext = config.ibContext().orElse("");
+        outage.probeWith(() -> probe(probeContext));
+    }
+
+    /** Sends {@code call} once the rate limiter allows it, and tells the limiter and the detector how it went. */
+    private <T> Uni<T> limited(CallKind kind, java.util.function.Supplier<Uni<T>> call) {
+        return limiter.acquire(kind).chain(call::get)
+                .onItemOrFailure().invoke((item, failure) -> {
+                    if (failure != null && FailureClassifier.httpStatus(failure) == 429) {
+                        limiter.throttled();
+                    }
+                    if (kind != CallKind.PROBE) {
+                        outage.record(failure);
+                    }
+                });
+    }
+
+    /** The outage probe: one run of the last minute, the cheapest call AI Hub answers. */
+    private Uni<?> probe(String context) {
+        long now = Clock.systemUTC().instant().getEpochSecond();
+        return limited(CallKind.PROBE, () -> api.listRuns(context, null, null, null, null, null, now - 60, now + 60, 1,
+                0, "start_timestamp", "ASCENDING"));
     }
 
     /** Run app: {@code POST /v2/apps/runs}. */
     public Uni<Run> runApp(String context, JsonNode body) {
-        return api.runApp(context, body).map(AiHubClient::requireId);
+        return limited(CallKind.SUBMIT, () -> api.runApp(context, body)).map(AiHubClient::requireId);
     }
 
     /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
     public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
-        return api.runDeployment(context, deploymentId, body).map(AiHubClient::requireId);
+        return limited(CallKind.SUBMIT, () -> api.runDeployment(context, deploymentId, body))
+                .map(AiHubClient::requireId);
     }
 
     /** Get run status. */
     public Uni<Run> getRun(String context, String runId) {
-        return api.getRun(context, runId).onItem().ifNull().failWith(AiHubClient::emptyBody);
+        return limited(CallKind.POLL, () -> api.getRun(context, runId)).onItem().ifNull().failWith(AiHubClient::emptyBody);
     }
 
     /** Delete a run. */
     public Uni<JsonNode> deleteRun(String context, String runId) {
-        return api.deleteRun(context, runId);
+        return limited(CallKind.DELETE, () -> api.deleteRun(context, runId));
     }
 
     /** One page of results at {@code fileOffset}. */
     public Uni<ResultsPage> resultsPage(String context, String runId, ResultsOptions options, int fileOffset) {
-        return api.getResults(context, runId, options.includeReviewResults(), options.includeConfidenceScores(),
-                options.includeValidationResults(), options.includeSourceInfo(), fileOffset)
+        return limited(CallKind.RESULTS, () -> api.getResults(context, runId, options.includeReviewResults(),
+                options.includeConfidenceScores(), options.includeValidationResults(), options.includeSourceInfo(),
+                fileOffset))
                 .onItem().ifNull().failWith(AiHubClient::emptyBody);
     }
 
@@ -108,18 +140,28 @@ public class AiHubClient {
 
     /** One page of List runs, sorted by start time ascending. */
     public Uni<List<Run>> listRunsPage(String context, ListRunsQuery query, int offset) {
-        return api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
+        return listRunsPage(CallKind.LIST, context, query, offset);
+    }
+
+    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag). */
+    public Uni<List<Run>> listRunsPage(CallKind kind, String context, ListRunsQuery query, int offset) {
+        return limited(kind, () -> api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
-                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
+                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING"))
                 .map(list -> list == null ? List.<Run>of() : list.runsOrEmpty());
     }
 
     /** Every run that matches, page by page, until a page comes back shorter than the limit. */
     public Multi<Run> listRuns(String context, ListRunsQuery query) {
+        return listRuns(CallKind.LIST, context, query);
+    }
+
+    /** Every run that matches, for {@code kind} of use. */
+    public Multi<Run> listRuns(CallKind kind, String context, ListRunsQuery query) {
         AtomicInteger offset = new AtomicInteger();
         return Multi.createBy().repeating()
-                .uni(() -> listRunsPage(context, query, offset.get()).invoke(page -> {
+                .uni(() -> listRunsPage(kind, context, query, offset.get()).invoke(page -> {
                     if (offset.addAndGet(page.size()) > MAX_PAGES * query.limit()) {
                         throw new AiHubProtocolException("list paging does not end");
                     }

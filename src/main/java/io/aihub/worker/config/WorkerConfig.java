@@ -36,6 +36,10 @@ public interface WorkerConfig {
     @WithDefault("256")
     int maxInFlight();
 
+    /** Commands waiting in backoff outside the in-flight window. Default 1024. */
+    @WithDefault("1024")
+    int maxInBackoff();
+
     /** Limits applied to incoming commands. */
     Limits limits();
 
@@ -167,8 +171,8 @@ public interface WorkerConfig {
         @WithDefault("2s")
         Duration pollInitial();
 
-        /** Growth of the interval while the status stays the same. Default 1.5. */
-        @WithDefault("1.5")
+        /** Growth of the interval while the status stays the same. Default 2 (a 10-minute run: 15 calls). */
+        @WithDefault("2")
         double pollMultiplier();
 
         /** Longest interval between two polls of a running run. Default 60 s. */
@@ -186,5 +190,103 @@ public interface WorkerConfig {
         /** After this long without a terminal status the command ends as TRACKING_FAILED. Default 30 days. */
         @WithDefault("P30D")
         Duration maxTrackingTime();
+
+        /** Above this many tracked runs, runs are refreshed in bulk through List runs. Default 50. */
+        @WithDefault("50")
+        int bulkThreshold();
+
+        /** Interval between two bulk refreshes. Default 15 s. */
+        @WithDefault("15s")
+        Duration bulkInterval();
+
+        /** Runs per List runs page of a bulk refresh. Default 100. */
+        @WithDefault("100")
+        int bulkPageSize();
+
+        /** Most pages per app or deployment in one bulk refresh; runs beyond fall back to their own GET. Default 200. */
+        @WithDefault("200")
+        int bulkMaxPages();
+
+        /** Most runs tracked at once; above it intake pauses (back-pressure). Default 150000. */
+        @WithDefault("150000")
+        int maxRuns();
+    }
+
+    /**
+     * Order of submissions: {@code unordered} (default) runs commands in parallel; {@code key} submits commands
+     * with the same Kafka key one after another (the next after the previous one's outcome).
+     */
+    @WithDefault("unordered")
+    Ordering ordering();
+
+    /** Submission order. */
+    enum Ordering {
+        /** Any order, in parallel. */
+        UNORDERED,
+        /** One at a time per Kafka key. */
+        KEY
+    }
+
+    /** The token bucket shared by every call to AI Hub. */
+    RateLimit rateLimit();
+
+    /**
+     * Calls to AI Hub per second from this replica. The AI Hub budget is per organisation and shared by all
+     * replicas (and other clients): set it to the replica's share.
+     */
+    interface RateLimit {
+        /** Calls per second, and the most in any 1-second window. Default 50. */
+        @WithDefault("50")
+        double requestsPerSecond();
+
+        /** Tokens the bucket holds (calls that may go back to back after a quiet time). Default 10. */
+        @WithDefault("10")
+        int burst();
+
+        /** Share of the calls kept for polls and lists while submissions wait too, 0–1. Default 0.2. */
+        @WithDefault("0.2")
+        double pollMinShare();
+
+        /** On a 429 the rate is multiplied by this. Default 0.5. */
+        @WithDefault("0.5")
+        double decreaseFactor();
+
+        /** The rate never drops below this. Default 1. */
+        @WithDefault("1")
+        double minRequestsPerSecond();
+
+        /** Calls per second added back per recovery interval after a decrease. Default 5. */
+        @WithDefault("5")
+        double recoveryStep();
+
+        /** Interval of additive recovery. Default 1 s. */
+        @WithDefault("1s")
+        Duration recoveryInterval();
+
+        /** Most calls waiting for a token; beyond it a call fails as transient. Default 200000. */
+        @WithDefault("200000")
+        int maxWaiting();
+    }
+
+    /** Detection of an AI Hub outage, which pauses intake and freezes retries. */
+    Outage outage();
+
+    /** Outage detection: a sliding window over the outcomes of the last AI Hub calls. */
+    interface Outage {
+        /** Calls in the window. Default 20. */
+        @WithDefault("20")
+        int window();
+
+        /** Fewest failed calls in the window to declare an outage. Default 10. */
+        @WithDefault("10")
+        int minFailures();
+
+        /** Share of failed calls in the window that declares an outage. Default 0.5. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** Interval of the probe (a one-run List runs) while in an outage. Default 5 s. */
+        @WithDefault("5s")
+        Duration probeInterval();
     }
 }

@@ -14,6 +14,8 @@ import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.flow.BackoffSlots;
+import io.aihub.worker.flow.IntakeGate;
 import io.aihub.worker.track.Ledger;
 import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
@@ -37,14 +39,22 @@ public class CommandConsumer {
     private final CommandHandler handler;
     private final InFlightWindow window;
     private final Ledger ledger;
+    private final IntakeGate gate;
+    private final KeyOrdering ordering;
+    private final BackoffSlots backoff;
     private volatile boolean draining;
 
     @Inject
-    public CommandConsumer(CommandParser parser, CommandHandler handler, Ledger ledger, WorkerConfig config) {
+    public CommandConsumer(CommandParser parser, CommandHandler handler, Ledger ledger, WorkerConfig config,
+            IntakeGate gate, BackoffSlots backoff) {
+        this.gate = gate;
+        this.backoff = backoff;
+        this.ordering = new KeyOrdering(config.ordering() == WorkerConfig.Ordering.KEY);
         this.parser = parser;
         this.handler = handler;
         this.ledger = ledger;
         this.window = new InFlightWindow(config.maxInFlight());
+        backoff.bind(window::release, window::admit);
     }
 
     @Incoming(CHANNEL)
@@ -70,16 +80,25 @@ public class CommandConsumer {
         // command in retry) must not hold up the rest of the stream.
         String commandId = result instanceof ParseResult.Parsed parsed ? parsed.command().commandId()
                 : ((ParseResult.Invalid) result).commandId().orElse("unknown");
-        return window.admit().invoke(() -> {
+        // An AI Hub outage or a full tracker holds intake first (back-pressure), then a slot is taken.
+        return gate.awaitOpen().chain(window::admit).invoke(() -> {
             if (draining) {
                 // Admitted after the drain began: left unacknowledged, so it is redelivered to the next owner.
                 window.release();
                 return;
             }
-            Uni<Void> outcome = result instanceof ParseResult.Parsed parsed
+            if (result instanceof ParseResult.Parsed) {
+                backoff.admitted(commandId); // it may wait out its backoffs outside the window
+            }
+            Uni<Void> outcome = ordering.inOrder(record.key(), () -> result instanceof ParseResult.Parsed parsed
                     ? handler.run(record, parsed.command(), owned)
-                    : handler.reject(record, (ParseResult.Invalid) result, owned);
-            outcome.eventually(window::release)
+                    : handler.reject(record, (ParseResult.Invalid) result, owned));
+            outcome.eventually(() -> {
+                if (result instanceof ParseResult.Parsed) {
+                    backoff.finished(commandId);
+                }
+                window.release();
+            })
                     .subscribe().with(
                             done -> message.ack(),
                             failure -> {

@@ -10,7 +10,8 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * A bounded number of commands in flight. {@link #admit()} completes when a slot is free, and the consumer method
  * returns that {@link Uni}, so SmallRye asks Kafka for the next record only then: a full window pauses fetching
  * instead of growing a queue. Written by hand because Mutiny has no asynchronous semaphore; the waiters queue holds
- * at most one entry, since SmallRye delivers one record at a time.
+ * at most one record from intake (SmallRye delivers one at a time) plus the commands coming back from backoff
+ * ({@code flow.BackoffSlots}, bounded by {@code worker.max-in-backoff}).
  */
 final class InFlightWindow {
 

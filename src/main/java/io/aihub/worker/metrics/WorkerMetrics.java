@@ -19,6 +19,8 @@ public class WorkerMetrics {
 
     private final MeterRegistry registry;
     private final Timer retryAfterWait;
+    private final Timer scheduleLag;
+    private final io.micrometer.core.instrument.DistributionSummary callsPerRun;
 
     @Inject
     public WorkerMetrics(MeterRegistry registry) {
@@ -26,6 +28,28 @@ public class WorkerMetrics {
         this.retryAfterWait = Timer.builder("aihub.submission.retry.after.wait")
                 .description("Time submissions waited because AI Hub sent Retry-After")
                 .register(registry);
+        this.scheduleLag = Timer.builder("aihub.poll.schedule.lag")
+                .description("How late scheduled status polls and bulk refreshes started after their due time")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        this.callsPerRun = io.micrometer.core.instrument.DistributionSummary.builder("aihub.calls.per.run")
+                .description("AI Hub calls spent on one run, recorded when it ends: its POSTs, its status GETs and "
+                        + "its share of the bulk List runs pages that refreshed it")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    /** A scheduled poll or bulk refresh started {@code lagMs} after it was due. */
+    public void pollScheduleLag(long lagMs) {
+        scheduleLag.record(Math.max(0, lagMs), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** A run ended after {@code calls} AI Hub calls were spent on it. */
+    public void callsPerRun(double calls) {
+        callsPerRun.record(calls);
     }
 
     /** One POST to AI Hub ended with {@code httpStatus} (0 when there was no HTTP answer). */

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The active fault rules of a simulator, in the order they were added. Tests set it with
  * {@code server.faults().add(...)}; other processes through {@code POST /_sim/faults}. Rules that have been
- * used up disappear.
+ * used up, or whose time is over, disappear.
  */
 public final class FaultPlan {
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
@@ -39,6 +39,7 @@ public final class FaultPlan {
         if (rules.isEmpty()) {
             return Before.NONE;
         }
+        rules.removeIf(FaultRule::exhausted); // rules whose time is over
         Duration latency = Duration.ZERO;
         for (FaultRule rule : rules) {
             if (rule.action().stage() != FaultAction.Stage.BEFORE || !rule.matches(operation, name)

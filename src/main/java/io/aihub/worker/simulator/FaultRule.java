@@ -1,5 +1,8 @@
 package io.aihub.worker.simulator;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -9,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One fault: which requests it hits (operation, optionally a substring of the app name, app ID or deployment ID
  * involved) and what it does to them, a limited number of times or without limit. Build with
  * {@code FaultRule.on(FaultOperation.SUBMIT).nameContains("x").times(2).then(FaultAction.error(503, "busy"))}.
+ * A rule may also hold for a time only ({@code forDuration}): an outage of a given length.
  */
 public final class FaultRule {
     private static final long UNLIMITED = -1;
@@ -17,12 +21,26 @@ public final class FaultRule {
     private final Optional<String> nameContains;
     private final FaultAction action;
     private final AtomicLong remaining;
+    private final Optional<Instant> until;
+    private final Clock clock;
 
-    private FaultRule(FaultOperation operation, Optional<String> nameContains, FaultAction action, long times) {
+    private FaultRule(FaultOperation operation, Optional<String> nameContains, FaultAction action, long times,
+            Optional<Instant> until, Clock clock) {
         this.operation = operation;
         this.nameContains = nameContains;
         this.action = action;
         this.remaining = new AtomicLong(times);
+        this.until = until;
+        this.clock = clock;
+    }
+
+    /** When the rule stops acting, if it holds for a time only. */
+    public Optional<Instant> until() {
+        return until;
+    }
+
+    private boolean expired() {
+        return until.isPresent() && !clock.instant().isBefore(until.get());
     }
 
     /** Starts a rule for one operation (or {@link FaultOperation#ANY}). */
@@ -49,11 +67,11 @@ public final class FaultRule {
     }
 
     boolean exhausted() {
-        return remaining.get() == 0;
+        return remaining.get() == 0 || expired();
     }
 
     boolean matches(FaultOperation requested, Optional<String> name) {
-        return operation.matches(requested)
+        return !expired() && operation.matches(requested)
                 && nameContains.map(part -> name.filter(n -> n.contains(part)).isPresent()).orElse(true);
     }
 
@@ -76,7 +94,8 @@ public final class FaultRule {
     @Override
     public String toString() {
         return "FaultRule[" + operation + nameContains.map(n -> " name~" + n).orElse("") + " "
-                + action + " remaining=" + (remaining.get() == UNLIMITED ? "unlimited" : remaining.get()) + "]";
+                + action + " remaining=" + (remaining.get() == UNLIMITED ? "unlimited" : remaining.get())
+                + until.map(u -> " until=" + u).orElse("") + "]";
     }
 
     /** Collects the match and count of a rule; {@link #then} completes it. */
@@ -84,6 +103,8 @@ public final class FaultRule {
         private final FaultOperation operation;
         private Optional<String> nameContains = Optional.empty();
         private long times = UNLIMITED;
+        private Duration duration;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(FaultOperation operation) {
             this.operation = operation;
@@ -104,8 +125,26 @@ public final class FaultRule {
             return this;
         }
 
+        /** Hits matching requests only for {@code length} from when the rule is built (then it is gone). */
+        public Builder forDuration(Duration length) {
+            return forDuration(length, Clock.systemUTC());
+        }
+
+        /** {@link #forDuration(Duration)} measured on {@code clock}. */
+        public Builder forDuration(Duration length, Clock clock) {
+            if (length.isNegative() || length.isZero()) {
+                throw new IllegalArgumentException("duration must be positive");
+            }
+            this.duration = length;
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         public FaultRule then(FaultAction action) {
-            return new FaultRule(operation, nameContains, Objects.requireNonNull(action, "action"), times);
+            Optional<Instant> until = duration == null ? Optional.empty()
+                    : Optional.of(clock.instant().plus(duration));
+            return new FaultRule(operation, nameContains, Objects.requireNonNull(action, "action"), times, until,
+                    clock);
         }
     }
 }

@@ -27,6 +27,9 @@ import io.aihub.worker.command.Target;
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.SecretScrubber;
+import io.aihub.worker.flow.BackoffSlots;
+import io.aihub.worker.flow.CallKind;
+import io.aihub.worker.flow.OutageDetector;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +39,8 @@ import io.smallrye.mutiny.Uni;
  * failures are retried with backoff (timers, not sleeping threads). After an unknown outcome — a run may have been
  * created — no new POST is sent before List runs has been searched for the command's tag, and "no run exists" is
  * decided only once the last POST's request timeout plus the settle time has passed (design.md, guarantee 2c).
+ * During an AI Hub outage ({@link OutageDetector}) failed attempts do not count and the retry clock stops: the
+ * command waits for the recovery, then goes on.
  */
 @ApplicationScoped
 public class Submitter {
@@ -50,11 +55,16 @@ public class Submitter {
     private final Duration settleTime;
     private final Duration windowMargin;
     private final WorkerMetrics metrics;
+    private final OutageDetector outage;
+    private final BackoffSlots backoff;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker, WorkerMetrics metrics) {
+    public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker, WorkerMetrics metrics,
+            OutageDetector outage, BackoffSlots backoff) {
+        this.backoff = backoff;
         this.client = client;
+        this.outage = outage;
         this.metrics = metrics;
         this.policy = new RetryPolicy(worker.retry(), () -> ThreadLocalRandom.current().nextDouble());
         this.globalSecrets = aihub.apiToken().map(List::of).orElse(List.of());
@@ -75,6 +85,11 @@ public class Submitter {
 
         /** Start of the retry budget: the first POST, or the resumption of a command found in the ledger. */
         final Instant budgetStart;
+        /** Failed POSTs that count against the budget: Unix ms of each (those of an outage are taken out). */
+        final java.util.ArrayDeque<Long> countedFailures = new java.util.ArrayDeque<>();
+        /** Time spent in outages, which the retry clock does not count. */
+        Duration frozen = Duration.ZERO;
+        Instant lastThaw = Instant.EPOCH;
 
         Attempts(SubmissionGuard guard, Instant now) {
             this.guard = guard;
@@ -145,8 +160,12 @@ public class Submitter {
             return Uni.createFrom().item(failed(command, ErrorCode.AIHUB_REJECTED, failure, attempts));
         }
         attempts.outcomeUnknown |= kind == FailureClassifier.Kind.UNKNOWN_OUTCOME;
-        Duration elapsed = Duration.between(attempts.budgetStart, clock.instant());
-        if (!policy.mayRetry(attempts.posts, elapsed)) {
+        attempts.countedFailures.add(clock.millis());
+        if (outage.inOutage()) {
+            return waitOutOutage(command, body, attempts);
+        }
+        Duration elapsed = Duration.between(attempts.budgetStart, clock.instant()).minus(attempts.frozen);
+        if (!policy.mayRetry(attempts.countedFailures.size(), elapsed)) {
             Supplier<Uni<SubmissionOutcome>> giveUp = () -> Uni.createFrom()
                     .item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
             // Out of retries, a run may still exist from an attempt whose answer was lost: look before giving up.
@@ -161,11 +180,38 @@ public class Submitter {
         CommandLog.infof(LOG, command.commandId(), null, "command %s: attempt %d failed (%s, HTTP %d); next in %d ms",
                 command.commandId(), attempts.posts,
                 kind, status, delay.toMillis());
-        Uni<Void> wait = sleep(delay);
+        Uni<Void> wait = backoff.outsideWindow(command.commandId(), sleep(delay));
         if (!attempts.outcomeUnknown) {
             return wait.chain(() -> post(command, body, attempts));
         }
         return wait.chain(() -> reconcile(command, attempts, () -> post(command, body, attempts)));
+    }
+
+    /**
+     * AI Hub is in an outage: the failures since it began are taken off the budget, the command waits for the
+     * recovery, and the time waited is taken off the retry clock. Then it goes on as after any retry.
+     */
+    private Uni<SubmissionOutcome> waitOutOutage(RunCommand command, ObjectNode body, Attempts attempts) {
+        long since = outage.failingSince();
+        long outageStart = since < 0 ? clock.millis() : since;
+        attempts.countedFailures.removeIf(at -> at >= outageStart);
+        Instant freezeFrom = latest(Instant.ofEpochMilli(outageStart), attempts.budgetStart, attempts.lastThaw);
+        LOG.infof("command %s: AI Hub is in an outage; waiting for it to answer again (attempt %d not counted)",
+                command.commandId(), attempts.posts);
+        return backoff.outsideWindow(command.commandId(), outage.awaitRecovery()).chain(() -> {
+            Instant now = clock.instant();
+            if (now.isAfter(freezeFrom)) {
+                attempts.frozen = attempts.frozen.plus(Duration.between(freezeFrom, now));
+            }
+            attempts.lastThaw = now;
+            return attempts.outcomeUnknown ? reconcile(command, attempts, () -> post(command, body, attempts))
+                    : post(command, body, attempts);
+        });
+    }
+
+    private static Instant latest(Instant a, Instant b, Instant c) {
+        Instant ab = a.isAfter(b) ? a : b;
+        return ab.isAfter(c) ? ab : c;
     }
 
     /**
@@ -184,7 +230,8 @@ public class Submitter {
             }
             Duration untilSettled = Duration.between(clock.instant(), settled);
             if (!untilSettled.isNegative() && !untilSettled.isZero()) {
-                return sleep(untilSettled).chain(() -> reconcile(command, attempts, orElse));
+                return backoff.outsideWindow(command.commandId(), sleep(untilSettled))
+                        .chain(() -> reconcile(command, attempts, orElse));
             }
             return orElse.get();
         }).onFailure().recoverWithUni(failure -> {
@@ -194,7 +241,8 @@ public class Submitter {
             if (!attempts.guard.mayPost()) {
                 return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
             }
-            return sleep(policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty()))
+            return backoff.outsideWindow(command.commandId(),
+                    sleep(policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty())))
                     .chain(() -> reconcile(command, attempts, orElse));
         });
     }
@@ -213,7 +261,7 @@ public class Submitter {
         }
         String tag = command.runTag();
         // where(): the first run with the tag anywhere in the listing (first(predicate) would stop at the first miss).
-        return client.listRuns(command.ibContext(), query).select().where(run -> run.hasTag(tag))
+        return client.listRuns(CallKind.RECONCILE, command.ibContext(), query).select().where(run -> run.hasTag(tag))
                 .toUni().map(Optional::ofNullable);
     }
 

@@ -60,6 +60,7 @@ public class RunTracker {
     /** Field-injected so the constructor stays as it is for the other features that extend it. */
     @Inject
     io.aihub.worker.results.ResultsPublisher results;
+    private final BulkRefresher bulk;
 
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger, Ledger view,
@@ -73,6 +74,9 @@ public class RunTracker {
         this.ledger = ledger;
         this.schedule = new PollSchedule(config.tracking());
         this.maxTrackingTime = config.tracking().maxTrackingTime();
+        this.bulk = new BulkRefresher(this, vertx, client, config.tracking(), config.retry().reconcileWindowMargin(),
+                metrics);
+        bulk.start();
     }
 
     /**
@@ -82,10 +86,11 @@ public class RunTracker {
     public Uni<Void> start(int partition, RunCommand command, String commandHash, Run run, int attempts,
             long sequence, Long firstAttemptAt) {
         long now = clock.millis();
-        TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, commandHash, run.id(),
-                run.status(), sequence,
+        TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), lean(command), commandHash,
+                run.id(), run.status(), sequence,
                 attempts, firstAttemptAt, now, schedule.initialMs());
         tracked.trace = io.opentelemetry.context.Context.current();
+        tracked.calls = attempts;
         StatusEvent submitted = EventFactory.forRun(command, sequence, EventType.SUBMITTED, run, Optional.empty(),
                 attempts, Instant.ofEpochMilli(now));
         return ledger.write(partition, snapshot(tracked, LedgerRecord.State.TRACKING, run.status(), submitted))
@@ -134,6 +139,14 @@ public class RunTracker {
                 failure -> scheduleNext(tracked, tracked.intervalMs));
     }
 
+    /** The command without its settings, which only the submission needed: less memory per tracked run. */
+    private static RunCommand lean(RunCommand command) {
+        return command.settings().isEmpty() ? command
+                : new RunCommand(command.commandId(), command.target(), command.input(), command.version(),
+                        command.outputWorkspace(), command.outputDir(), Optional.empty(), command.ibContext(),
+                        command.metadata(), command.results(), command.secrets());
+    }
+
     /** Stops following the runs of revoked partitions; their next owner resumes them from the ledger. */
     public void stopPartitions(Collection<Integer> partitions) {
         runs.values().removeIf(tracked -> {
@@ -169,13 +182,17 @@ public class RunTracker {
         }
         tracked.intervalMs = Math.max(baseMs, schedule.initialMs());
         long delay = baseMs == 0 ? 1 : schedule.withJitter(baseMs);
+        tracked.dueAt = clock.millis() + delay;
         tracked.timerId = vertx.setTimer(delay, id -> CommandTrace.runIn(vertx, tracked.trace, () -> poll(tracked)));
+        tracked.endStep();
     }
 
     private void poll(TrackedRun tracked) {
-        if (tracked.stopped || runs.get(tracked.command.commandId()) != tracked) {
-            return;
+        if (tracked.stopped || runs.get(tracked.command.commandId()) != tracked || !tracked.tryStep()) {
+            return; // ended, moved, or a bulk refresh found a change and records it (it arms the next timer)
         }
+        long now = clock.millis();
+        metrics.pollScheduleLag(now - tracked.dueAt);
         if (!tracked.held.getAsBoolean()) {
             runs.remove(tracked.command.commandId(), tracked);
             return;
@@ -184,10 +201,17 @@ public class RunTracker {
             endTrackingFailed(tracked, "TRACKING_TIMEOUT", 0, "the run passed the maximum tracking time");
             return;
         }
+        if (bulk.covers(tracked, now)) {
+            // A bulk refresh saw this run recently: no GET of its own.
+            scheduleNext(tracked, schedule.nextBaseMs(tracked.intervalMs, false, RunStatus.of(tracked.status)));
+            return;
+        }
         long start = System.nanoTime();
+        tracked.calls += 1;
         client.getRun(tracked.command.ibContext(), tracked.runId).subscribe().with(
                 run -> {
                     metrics.poll("ok", Duration.ofNanos(System.nanoTime() - start));
+                    tracked.refreshedAt = now;
                     onRun(tracked, run);
                 },
                 failure -> {
@@ -235,6 +259,7 @@ public class RunTracker {
             if (terminal) {
                 runs.remove(tracked.command.commandId(), tracked);
                 metrics.runEnded(event.type().ceType(), Duration.ofMillis(clock.millis() - tracked.trackingSince));
+                metrics.callsPerRun(tracked.calls);
             } else {
                 scheduleNext(tracked, checkpoint ? schedule.nextBaseMs(0, true, RunStatus.STOPPED_AT_CHECKPOINT)
                         : schedule.initialMs());
@@ -246,6 +271,42 @@ public class RunTracker {
                     tracked.command.commandId(), event.id(), failure.getClass().getSimpleName());
             scheduleNext(tracked, tracked.intervalMs);
         });
+    }
+
+    /**
+     * A bulk refresh listed {@code run} as it was at {@code observedAt}. An unchanged status only marks the run
+     * fresh (its timer stays as it is); a change is recorded as a poll would record it, unless a step of the run is
+     * under way or a newer observation exists. {@code share} is this run's part of the List runs calls.
+     */
+    void applyListed(TrackedRun tracked, Run run, long observedAt, float share) {
+        if (tracked.stopped || runs.get(tracked.command.commandId()) != tracked) {
+            return;
+        }
+        tracked.calls += share;
+        if (tracked.refreshedAt > observedAt) {
+            return;
+        }
+        if (Objects.equals(run.status(), tracked.status)) {
+            tracked.seen = true;
+            tracked.refreshedAt = observedAt;
+            return;
+        }
+        if (!tracked.tryStep()) {
+            return;
+        }
+        vertx.cancelTimer(tracked.timerId);
+        if (tracked.refreshedAt > observedAt || tracked.stopped) {
+            scheduleNext(tracked, tracked.intervalMs);
+            return;
+        }
+        tracked.refreshedAt = observedAt;
+        // Like a poll, the change and its event belong to the command's trace.
+        CommandTrace.runIn(vertx, tracked.trace, () -> onRun(tracked, run));
+    }
+
+    /** The runs followed now (a snapshot view; entries may end while it is read). */
+    Collection<TrackedRun> trackedRuns() {
+        return runs.values();
     }
 
     private void onPollFailure(TrackedRun tracked, Throwable failure) {
@@ -281,6 +342,7 @@ public class RunTracker {
 
     @PreDestroy
     void stopTimers() {
+        bulk.stop();
         runs.values().forEach(tracked -> {
             tracked.stopped = true;
             vertx.cancelTimer(tracked.timerId);

@@ -28,6 +28,17 @@ final class TrackedRun {
     volatile boolean stopped;
     /** The command's trace: every poll and event of this run is made within it. */
     volatile io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.root();
+    /** When the next poll is due (Unix ms), to measure how late it starts. */
+    volatile long dueAt;
+    /** When the status last seen was asked for (Unix ms), by a GET or a bulk listing. */
+    volatile long refreshedAt;
+    /** AI Hub calls spent on this run: POSTs, GETs, and shares of bulk List runs pages (approximate under races). */
+    volatile float calls;
+    /**
+     * True while one step (a poll and what follows, or a change found by a bulk refresh) is under way; the next
+     * timer is armed before it is cleared. A new run starts inside its first step.
+     */
+    private boolean stepping = true;
 
     TrackedRun(int partition, java.util.function.BooleanSupplier held, RunCommand command, String commandHash, String runId, String status, long sequence,
             int attempts, Long firstAttemptAt, long trackingSince, long intervalMs) {
@@ -42,5 +53,20 @@ final class TrackedRun {
         this.firstAttemptAt = firstAttemptAt;
         this.trackingSince = trackingSince;
         this.intervalMs = intervalMs;
+        this.refreshedAt = trackingSince;
+    }
+
+    /** Begins a step; false when one is under way. */
+    synchronized boolean tryStep() {
+        if (stepping) {
+            return false;
+        }
+        stepping = true;
+        return true;
+    }
+
+    /** Ends the current step (after the next timer was armed). */
+    synchronized void endStep() {
+        stepping = false;
     }
 }

@@ -70,4 +70,26 @@ class FaultPlanTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new FaultAction.ErrorResponse(429, "x", Optional.of("1\r\nX-Evil: 1")));
     }
+
+    @Test
+    void aRuleForADurationHitsEveryRequestUntilItsTimeIsOverThenLeavesThePlan() {
+        MutableClock clock = new MutableClock();
+        plan.add(FaultRule.on(FaultOperation.ANY).forDuration(Duration.ofSeconds(60), clock)
+                .then(FaultAction.error(503, "outage")));
+
+        assertEquals(Optional.of(FaultAction.error(503, "outage")),
+                plan.takeBefore(FaultOperation.SUBMIT, Optional.empty()).ending());
+        clock.advance(Duration.ofSeconds(59));
+        assertEquals(Optional.of(FaultAction.error(503, "outage")),
+                plan.takeBefore(FaultOperation.LIST, Optional.empty()).ending());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.STATUS, Optional.empty()).ending());
+        assertEquals(List.of(), plan.rules());
+    }
+
+    @Test
+    void aDurationMustBePositive() {
+        assertThrows(IllegalArgumentException.class,
+                () -> FaultRule.on(FaultOperation.ANY).forDuration(Duration.ZERO));
+    }
 }

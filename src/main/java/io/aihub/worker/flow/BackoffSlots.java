@@ -1,0 +1,73 @@
+package io.aihub.worker.flow;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The bounded set of commands waiting in backoff (design.md, "Concurrency"): a command admitted by intake gives its
+ * in-flight slot back while it waits (retry backoff, settle time, an outage) and takes one again before its next
+ * call, so waiting commands do not fill the in-flight window. When {@code worker.max-in-backoff} commands already
+ * wait, a command keeps its slot while it waits, and the full window pauses intake as before.
+ */
+@ApplicationScoped
+public class BackoffSlots {
+
+    private final int max;
+    private final AtomicInteger waiting = new AtomicInteger();
+    // Commands holding an in-flight slot, by command ID, with how many records of that ID do (duplicates wait).
+    private final Map<String, Integer> admitted = new ConcurrentHashMap<>();
+    private volatile Runnable releaseSlot = () -> {
+    };
+    private volatile Supplier<Uni<Void>> takeSlot = () -> Uni.createFrom().voidItem();
+
+    @Inject
+    public BackoffSlots(WorkerConfig config) {
+        this.max = Math.max(0, config.maxInBackoff());
+    }
+
+    /** Connects the in-flight window whose slots are given back and taken again. */
+    public void bind(Runnable release, Supplier<Uni<Void>> take) {
+        this.releaseSlot = release;
+        this.takeSlot = take;
+    }
+
+    /** A record of the command took an in-flight slot. */
+    public void admitted(String commandId) {
+        admitted.merge(commandId, 1, Integer::sum);
+    }
+
+    /** A record of the command reached its outcome (and gives its slot back itself). */
+    public void finished(String commandId) {
+        admitted.computeIfPresent(commandId, (id, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /**
+     * Waits {@code wait} outside the in-flight window when the command holds a slot and the backoff set has room;
+     * completes once the command holds a slot again.
+     */
+    public Uni<Void> outsideWindow(String commandId, Uni<Void> wait) {
+        if (!admitted.containsKey(commandId)) {
+            return wait; // not admitted by intake (an adoption after a restore): holds no slot
+        }
+        if (waiting.incrementAndGet() > max) {
+            waiting.decrementAndGet();
+            return wait; // the backoff set is full: keep the slot
+        }
+        releaseSlot.run();
+        return wait.onTermination().invoke(waiting::decrementAndGet)
+                .chain(() -> takeSlot.get());
+    }
+
+    /** Commands waiting outside the window now. */
+    public int waiting() {
+        return waiting.get();
+    }
+}

@@ -1,0 +1,175 @@
+package io.aihub.worker.track;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.ListRunsQuery;
+import io.aihub.worker.aihub.Run;
+import io.aihub.worker.command.Target;
+import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.flow.CallKind;
+import io.aihub.worker.metrics.WorkerMetrics;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Economical polling: while more than {@code worker.tracking.bulk-threshold} runs are tracked, every
+ * {@code bulk-interval} the runs are refreshed through List runs, one listing per context and app or deployment,
+ * over a window from the earliest start among them (minus a margin) to now (plus the margin), ascending with a fixed
+ * upper bound, page by page. A run seen in a listing is fresh and its own timer skips its GET; a run the listing did
+ * not show (beyond the page cap, or not listed) is polled by its own timer as before. Each page is counted as a share
+ * of a call for every tracked run the listing refreshed.
+ */
+final class BulkRefresher {
+
+    private static final Logger LOG = Logger.getLogger(BulkRefresher.class);
+
+    /** What one listing covers: a context and an app (by name or ID) or a deployment. */
+    private record Group(String context, String appName, String appId, String deploymentId) {
+
+        static Group of(TrackedRun run) {
+            Target target = run.command.target();
+            String context = run.command.ibContext();
+            if (target instanceof Target.AppByName app) {
+                return new Group(context, app.appName(), null, null);
+            }
+            if (target instanceof Target.AppById app) {
+                return new Group(context, null, app.appId(), null);
+            }
+            return new Group(context, null, null, ((Target.Deployment) target).deploymentId());
+        }
+
+        ListRunsQuery query(long from, long to, int limit) {
+            ListRunsQuery query = ListRunsQuery.window(from, to, limit);
+            if (appName != null) {
+                return query.withAppName(appName);
+            }
+            return appId != null ? query.withAppId(appId) : query.withDeploymentId(deploymentId);
+        }
+    }
+
+    private final RunTracker tracker;
+    private final Vertx vertx;
+    private final AiHubClient client;
+    private final WorkerMetrics metrics;
+    private final int threshold;
+    private final long intervalMs;
+    private final int pageSize;
+    private final int maxPages;
+    private final long marginMs;
+    private volatile long timerId = -1;
+    private volatile boolean stopped;
+
+    BulkRefresher(RunTracker tracker, Vertx vertx, AiHubClient client, WorkerConfig.Tracking config,
+            Duration margin, WorkerMetrics metrics) {
+        this.tracker = tracker;
+        this.vertx = vertx;
+        this.client = client;
+        this.metrics = metrics;
+        this.threshold = config.bulkThreshold();
+        this.intervalMs = Math.max(1, config.bulkInterval().toMillis());
+        this.pageSize = Math.max(1, config.bulkPageSize());
+        this.maxPages = Math.max(1, config.bulkMaxPages());
+        this.marginMs = margin.toMillis();
+    }
+
+    void start() {
+        schedule(System.currentTimeMillis() + intervalMs);
+    }
+
+    void stop() {
+        stopped = true;
+        vertx.cancelTimer(timerId);
+    }
+
+    /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
+    boolean covers(TrackedRun run, long now) {
+        // Three intervals: a pass may wait for tokens and take a while; a run missing from the listings is still
+        // polled on its own within a few intervals.
+        return active() && now - run.refreshedAt < 3 * intervalMs;
+    }
+
+    private boolean active() {
+        return tracker.trackedCount() > threshold;
+    }
+
+    private void schedule(long dueAt) {
+        if (stopped) {
+            return;
+        }
+        timerId = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), id -> tick(dueAt));
+    }
+
+    private void tick(long dueAt) {
+        long start = System.currentTimeMillis();
+        if (!active()) {
+            schedule(start + intervalMs);
+            return;
+        }
+        metrics.pollScheduleLag(start - dueAt);
+        refreshAll(start).subscribe().with(
+                done -> schedule(start + intervalMs),
+                failure -> {
+                    LOG.debugf("bulk refresh failed (%s); runs fall back to their own polls",
+                            failure.getClass().getSimpleName());
+                    schedule(start + intervalMs);
+                });
+    }
+
+    /** One pass over every group, one group after another. */
+    Uni<Void> refreshAll(long now) {
+        Map<Group, Map<String, TrackedRun>> groups = new HashMap<>();
+        Map<Group, long[]> earliest = new HashMap<>();
+        for (TrackedRun run : tracker.trackedRuns()) {
+            Group group = Group.of(run);
+            groups.computeIfAbsent(group, g -> new HashMap<>()).put(run.runId, run);
+            long[] min = earliest.computeIfAbsent(group, g -> new long[] { Long.MAX_VALUE });
+            min[0] = Math.min(min[0], run.trackingSince);
+        }
+        List<Group> order = new ArrayList<>(groups.keySet());
+        return Multi.createFrom().iterable(order)
+                .onItem().transformToUniAndConcatenate(group -> refresh(group, groups.get(group),
+                        earliest.get(group)[0], now)
+                        .onFailure().recoverWithItem((Void) null))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> refresh(Group group, Map<String, TrackedRun> runs, long earliestMs, long now) {
+        long from = (earliestMs - marginMs) / 1000;
+        long to = (now + marginMs) / 1000 + 1;
+        ListRunsQuery query = group.query(from, to, pageSize);
+        AtomicInteger offset = new AtomicInteger();
+        AtomicInteger pages = new AtomicInteger();
+        List<TrackedRun> refreshed = new ArrayList<>();
+        List<Run> listed = new ArrayList<>();
+        return Multi.createBy().repeating()
+                .uni(() -> client.listRunsPage(CallKind.LIST, group.context(), query, offset.get()).invoke(page -> {
+                    pages.incrementAndGet();
+                    offset.addAndGet(page.size());
+                    for (Run run : page) {
+                        TrackedRun tracked = runs.get(run.id());
+                        if (tracked != null) {
+                            refreshed.add(tracked);
+                            listed.add(run);
+                        }
+                    }
+                }))
+                .whilst(page -> page.size() >= pageSize && pages.get() < maxPages)
+                .collect().last()
+                .invoke(() -> {
+                    float share = refreshed.isEmpty() ? 0 : (float) pages.get() / refreshed.size();
+                    for (int i = 0; i < refreshed.size(); i++) {
+                        tracker.applyListed(refreshed.get(i), listed.get(i), now, share);
+                    }
+                })
+                .replaceWithVoid();
+    }
+}
