@@ -1,0 +1,35 @@
+package io.aihub.worker.bench;
+
+import java.util.OptionalDouble;
+
+/**
+ * The figures of one implementation's run over fresh topics.
+ *
+ * @param implementation {@code worker}, {@code naive} or {@code parallel-consumer}
+ * @param inFlight its in-flight limit
+ * @param commands commands produced
+ * @param submitted {@code submitted} events read back
+ * @param seconds from the first command produced to the last {@code submitted} event (its record timestamp)
+ * @param latencyP50Ms submitted-event timestamp minus the simulator's response time, median
+ * @param latencyP99Ms the same, 99th percentile
+ * @param cpuSeconds CPU seconds of the implementation's process over the window
+ * @param peakRssMiB its peak resident set size ({@code VmHWM})
+ * @param callsPerRun AI Hub requests over the window divided by runs created
+ * @param maxRequestsIn1s the busiest sliding second the simulator saw
+ * @param brokerCpuSeconds the broker's CPU seconds over the window
+ * @param simulatorCpuSeconds the simulator's CPU seconds over the window
+ */
+record Measurement(String implementation, int inFlight, int commands, int submitted, double seconds,
+        OptionalDouble latencyP50Ms, OptionalDouble latencyP99Ms, double cpuSeconds, double peakRssMiB,
+        double callsPerRun, int maxRequestsIn1s, double brokerCpuSeconds, double simulatorCpuSeconds) {
+
+    /** Commands per second: all commands over the window, so runs of different sizes compare. */
+    double throughput() {
+        return seconds <= 0 ? 0 : submitted / seconds;
+    }
+
+    /** CPU seconds of the implementation per 1,000 commands submitted. */
+    double cpuPer1000() {
+        return submitted == 0 ? Double.NaN : cpuSeconds * 1000.0 / submitted;
+    }
+}
