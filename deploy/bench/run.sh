@@ -31,7 +31,7 @@ cleanup() {
   fi
   if [ -f "$pids_file" ]; then # whatever survived a harness that was killed hard (only if still ours)
     while read -r pid; do
-      if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -Eq "target/bench|$root/target/kafka-libs"; then
+      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -Eq "target/bench|$root/target/kafka-libs"; then
         kill -9 "$pid" 2>/dev/null || true
       fi
     done < "$pids_file"
@@ -49,7 +49,8 @@ mkdir -p "$build/bench-logs"
 : > "$pids_file"
 
 classpath="$build/classes:$build/test-classes:$(cat "$build/bench-classpath.txt")"
-java -Xmx1g -cp "$classpath" -Dbench.pids-file="$pids_file" -Dbench.command="deploy/bench/run.sh${*:+ $*}" \
+java -Xmx1g -cp "$classpath" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Dbench.pids-file="$pids_file" -Dbench.command="deploy/bench/run.sh${*:+ $*}" \
   "$@" io.aihub.worker.bench.BenchmarkHarness &
 harness_pid=$!
 wait "$harness_pid"

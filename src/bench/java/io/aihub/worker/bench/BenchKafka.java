@@ -63,11 +63,17 @@ final class BenchKafka implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             process.requireAlive();
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
-                    .get(30, TimeUnit.SECONDS).get(group);
             int assigned = 0;
-            for (MemberDescription member : description.members()) {
-                assigned += member.assignment().topicPartitions().size();
+            try {
+                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                        .get(30, TimeUnit.SECONDS).get(group);
+                for (MemberDescription member : description.members()) {
+                    assigned += member.assignment().topicPartitions().size();
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                    throw e;
+                }
             }
             if (assigned >= PARTITIONS) {
                 return;

@@ -34,6 +34,7 @@ public final class BenchmarkHarness {
 
     static final String ADMIN_TOKEN = "bench-admin-token";
     static final String API_TOKEN = "sim-token";
+    private static final String JUL_MANAGER = "-Djava.util.logging.manager=org.jboss.logmanager.LogManager";
     static final String RATE_LIMIT_KEY = "worker.rate-limit.requests-per-second";
 
     final BenchSettings settings = BenchSettings.fromSystemProperties();
@@ -123,7 +124,7 @@ public final class BenchmarkHarness {
 
     private void startSimulator() throws Exception {
         simPort = freePort();
-        simulator = track(BenchProcess.start("simulator", List.of("-Xmx768m", "-cp", classpath,
+        simulator = track(BenchProcess.start("simulator", List.of("-Xmx768m", "-cp", classpath, JUL_MANAGER,
                 "-Daihub.simulator.port=" + simPort,
                 "-Daihub.simulator.token=" + API_TOKEN,
                 "-Daihub.simulator.admin-token=" + ADMIN_TOKEN,
@@ -170,8 +171,8 @@ public final class BenchmarkHarness {
                     stats.path("requests_per_run_created").asDouble(), stats.path("max_requests_in_1s").asInt(),
                     brokerCpu, simCpu);
             log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
-                    + "(%.3f s/1000), p50 %s ms", implementation, inFlight, m.submitted(), commands, seconds,
-                    m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms()));
+                    + "(%.3f s/1000), latency p50 %.0f ms", implementation, inFlight, m.submitted(), commands, seconds,
+                    m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN)));
             if (m.submitted() < commands) {
                 log("WARNING: only " + m.submitted() + " of " + commands + " submitted events arrived; see "
                         + process.log());
@@ -271,7 +272,7 @@ public final class BenchmarkHarness {
                 "-Daihub.api-token=" + API_TOKEN,
                 "-Daihub.ib-context=sim-org"));
         if (implementation.equals("parallel-consumer")) {
-            jvm.addAll(List.of("-cp", classpath, "-Dbench.topic.commands=" + topics.commands(),
+            jvm.addAll(List.of("-cp", classpath, JUL_MANAGER, "-Dbench.topic.commands=" + topics.commands(),
                     "-Dbench.topic.events=" + topics.events(), "-Dbench.group-id=" + group,
                     "-Dbench.max-in-flight=" + inFlight));
             return track(BenchProcess.start(implementation + "-" + inFlight, jvm,

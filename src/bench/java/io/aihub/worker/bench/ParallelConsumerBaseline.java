@@ -66,7 +66,7 @@ public final class ParallelConsumerBaseline {
     }
 
     public static void main(String[] args) throws Exception {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultSources()
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultSources().addDiscoveredConverters()
                 .withMapping(WorkerConfig.class).withMapping(AiHubConfig.class).build();
         WorkerConfig worker = config.getConfigMapping(WorkerConfig.class);
         AiHubConfig aihub = config.getConfigMapping(AiHubConfig.class);
