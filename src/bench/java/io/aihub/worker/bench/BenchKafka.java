@@ -123,8 +123,9 @@ final class BenchKafka implements AutoCloseable {
     /**
      * Reads the events topic from the beginning until {@code done} accepts what was read (it counts events whose
      * type {@code counted} names in {@link Events#matching}), or the deadline passes; the process must stay alive.
+     * Only events of commands whose ID starts with {@code prefix-} count.
      */
-    Events readEvents(String topic, java.util.function.Predicate<String> counted,
+    Events readEvents(String topic, String prefix, java.util.function.Predicate<String> counted,
             java.util.function.Predicate<Events> done, BenchProcess process, Duration timeout) {
         Events events = new Events();
         Properties props = new Properties();
@@ -142,6 +143,9 @@ final class BenchKafka implements AutoCloseable {
             while (!done.test(events) && System.nanoTime() < deadline) {
                 process.requireAlive();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() == null || !record.key().startsWith(prefix + "-")) {
+                        continue; // another batch of commands on the same topics (the warm-up)
+                    }
                     Header type = record.headers().lastHeader("ce_type");
                     String ceType = type == null ? "" : new String(type.value(), StandardCharsets.UTF_8);
                     if ("aihub.run.submitted".equals(ceType)) {

@@ -24,10 +24,12 @@ import java.util.Arrays;
  * @param buildDir the bench build's directory ({@code bench.build-dir}, target/bench)
  * @param outputDir where benchmarks.md and the chart go ({@code bench.output-dir}, docs)
  * @param command the command line recorded in the report ({@code bench.command})
+ * @param warmup unmeasured commands before each headline run ({@code bench.warmup}, 1,000; the naive run gets a
+ *        fiftieth of it)
  */
 record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
         int tracked, Duration trackingHold, int callRuns, int compression, Duration submitLatency, int rateLimit,
-        String pollInitialDuringThroughput, String buildDir, String outputDir, String command) {
+        String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup) {
 
     static BenchSettings fromSystemProperties() {
         return new BenchSettings(Integer.getInteger("bench.commands", 20_000),
@@ -46,7 +48,8 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 System.getProperty("bench.poll-initial", "10m"),
                 System.getProperty("bench.build-dir", "target/bench"),
                 System.getProperty("bench.output-dir", "docs"),
-                System.getProperty("bench.command", "deploy/bench/run.sh"));
+                System.getProperty("bench.command", "deploy/bench/run.sh"),
+                Integer.getInteger("bench.warmup", 1_000));
     }
 
     /** Commands of one sweep point: about {@link #sweepSeconds} at the ideal rate of {@code limit} / latency. */
@@ -66,6 +69,6 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 + Arrays.toString(sweep) + " sweep-seconds=" + sweepSeconds + " sweep-max=" + sweepMax + " tracked="
                 + tracked + " tracking-hold=" + trackingHold.toSeconds() + "s call-runs=" + callRuns + " compression="
                 + compression + " submit-latency=" + submitLatency.toMillis() + "ms rate-limit=" + rateLimit
-                + " poll-initial=" + pollInitialDuringThroughput;
+                + " poll-initial=" + pollInitialDuringThroughput + " warmup=" + warmup;
     }
 }

@@ -84,9 +84,9 @@ public final class BenchmarkHarness {
         startSimulator();
 
         List<Measurement> main = new ArrayList<>();
-        main.add(measure("worker", settings.inFlight(), settings.commands()));
-        main.add(measure("parallel-consumer", settings.inFlight(), settings.commands()));
-        main.add(measure("naive", 1, settings.naiveCommands()));
+        main.add(measure("worker", settings.inFlight(), settings.commands(), settings.warmup()));
+        main.add(measure("parallel-consumer", settings.inFlight(), settings.commands(), settings.warmup()));
+        main.add(measure("naive", 1, settings.naiveCommands(), Math.max(1, settings.warmup() / 50)));
 
         Map<String, Map<Integer, Double>> sweep = new LinkedHashMap<>();
         for (String implementation : List.of("worker", "naive")) {
@@ -139,6 +139,14 @@ public final class BenchmarkHarness {
 
     /** One implementation over fresh topics: produce, read back every submitted event, read the figures. */
     Measurement measure(String implementation, int inFlight, int commands) throws Exception {
+        return measure(implementation, inFlight, commands, 0);
+    }
+
+    /**
+     * As {@link #measure(String, int, int)}, after {@code warmup} commands whose events are awaited but not measured,
+     * so that the figures are of a warmed-up JVM (JIT compilation would otherwise dominate short runs).
+     */
+    Measurement measure(String implementation, int inFlight, int commands, int warmup) throws Exception {
         String phase = implementation + "-" + inFlight;
         BenchKafka.Topics topics = BenchKafka.Topics.of(phase);
         kafka.create(topics);
@@ -149,17 +157,26 @@ public final class BenchmarkHarness {
                 Map.of("worker.tracking.poll-initial", settings.pollInitialDuringThroughput()), "512m");
         try {
             kafka.awaitAssigned(group, process, Duration.ofSeconds(120));
+            if (warmup > 0) {
+                kafka.produceCommands(topics.commands(), "warmup", warmup, "bench-app");
+                kafka.readEvents(topics.events(), "warmup", "aihub.run.submitted"::equals,
+                        e -> e.submitted.size() >= warmup, process, Duration.ofSeconds(Math.max(90, warmup / 20)));
+                sim.reset();
+            }
+            double gc0 = gcSeconds(implementation, httpPort);
             double cpu0 = process.cpuSeconds();
             double broker0 = BenchProcess.cpuSeconds(broker.pid());
             double sim0 = simulator.cpuSeconds();
+            double harness0 = harnessCpu();
             long first = kafka.produceCommands(topics.commands(), phase, commands, "bench-app");
-            BenchKafka.Events events = kafka.readEvents(topics.events(), "aihub.run.submitted"::equals,
+            BenchKafka.Events events = kafka.readEvents(topics.events(), phase, "aihub.run.submitted"::equals,
                     e -> e.submitted.size() >= commands, process,
                     Duration.ofSeconds(Math.max(90, commands / 100)));
             double cpu = process.cpuSeconds() - cpu0;
             double brokerCpu = BenchProcess.cpuSeconds(broker.pid()) - broker0;
             double simCpu = simulator.cpuSeconds() - sim0;
             double rss = process.peakRssMiB();
+            double gc = gcSeconds(implementation, httpPort) - gc0;
             JsonNode stats = sim.stats();
             Map<String, Long> responses = sim.responseMicrosByCommand();
             double[] latencies = events.submitted.entrySet().stream()
@@ -169,7 +186,7 @@ public final class BenchmarkHarness {
             Measurement m = new Measurement(implementation, inFlight, commands, events.submitted.size(), seconds,
                     percentile(latencies, 0.50), percentile(latencies, 0.99), cpu, rss,
                     stats.path("requests_per_run_created").asDouble(), stats.path("max_requests_in_1s").asInt(),
-                    brokerCpu, simCpu);
+                    brokerCpu, simCpu, gc, harnessCpu() - harness0);
             log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
                     + "(%.3f s/1000), latency p50 %.0f ms", implementation, inFlight, m.submitted(), commands, seconds,
                     m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN)));
@@ -209,7 +226,7 @@ public final class BenchmarkHarness {
         try {
             kafka.awaitAssigned("bench-calls", process, Duration.ofSeconds(120));
             kafka.produceCommands(topics.commands(), "calls", runs, "bench-app");
-            BenchKafka.Events events = kafka.readEvents(topics.events(), "aihub.run.completed"::equals,
+            BenchKafka.Events events = kafka.readEvents(topics.events(), "calls", "aihub.run.completed"::equals,
                     e -> e.matching >= runs, process, settings.compressedRun().multipliedBy(3).plusSeconds(60));
             JsonNode stats = sim.stats();
             CallsPerRun calls = new CallsPerRun(runs, k, stats.path("requests_per_run_created").asDouble(),
@@ -235,7 +252,7 @@ public final class BenchmarkHarness {
         try {
             kafka.awaitAssigned("bench-tracking", process, Duration.ofSeconds(120));
             long first = kafka.produceCommands(topics.commands(), "tracked", runs, "bench-forever");
-            BenchKafka.Events events = kafka.readEvents(topics.events(), "aihub.run.submitted"::equals,
+            BenchKafka.Events events = kafka.readEvents(topics.events(), "tracked", "aihub.run.submitted"::equals,
                     e -> e.submitted.size() >= runs, process, Duration.ofSeconds(Math.max(120, runs / 50)));
             double submitSeconds = (events.lastSubmitted() - first) / 1000.0;
             log(String.format("tracking: %d of %d runs submitted in %.1f s; holding %d s", events.submitted.size(),
@@ -328,6 +345,27 @@ public final class BenchmarkHarness {
             broker.close();
             broker = null;
         }
+    }
+
+    /** GC pause seconds so far of a worker process (from its metrics); NaN for the Parallel Consumer baseline. */
+    private static double gcSeconds(String implementation, int httpPort) {
+        if (implementation.equals("parallel-consumer")) {
+            return Double.NaN;
+        }
+        try {
+            return PrometheusText.sum(get("http://127.0.0.1:" + httpPort + "/q/metrics"), "jvm_gc_pause_seconds_sum")
+                    .orElse(Double.NaN);
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    /** CPU seconds of this harness (producing commands and reading events shares the cores too). */
+    private static double harnessCpu() {
+        return BenchProcess.cpuSeconds(ProcessHandle.current().pid());
     }
 
     static OptionalDouble percentile(double[] sorted, double quantile) {

@@ -18,14 +18,23 @@ import java.util.OptionalDouble;
  * @param maxRequestsIn1s the busiest sliding second the simulator saw
  * @param brokerCpuSeconds the broker's CPU seconds over the window
  * @param simulatorCpuSeconds the simulator's CPU seconds over the window
+ * @param gcSeconds GC pause seconds of the implementation over the window (NaN where it has no metrics)
+ * @param harnessCpuSeconds the harness's own CPU seconds over the window (producing and reading back)
  */
 record Measurement(String implementation, int inFlight, int commands, int submitted, double seconds,
         OptionalDouble latencyP50Ms, OptionalDouble latencyP99Ms, double cpuSeconds, double peakRssMiB,
-        double callsPerRun, int maxRequestsIn1s, double brokerCpuSeconds, double simulatorCpuSeconds) {
+        double callsPerRun, int maxRequestsIn1s, double brokerCpuSeconds, double simulatorCpuSeconds,
+        double gcSeconds, double harnessCpuSeconds) {
 
     /** Commands per second: all commands over the window, so runs of different sizes compare. */
     double throughput() {
         return seconds <= 0 ? 0 : submitted / seconds;
+    }
+
+    /** Share of the machine's cores used by everything measured over the window (1.0 = all cores busy). */
+    double machineBusy() {
+        double all = cpuSeconds + brokerCpuSeconds + simulatorCpuSeconds + harnessCpuSeconds;
+        return seconds <= 0 ? Double.NaN : all / (seconds * Runtime.getRuntime().availableProcessors());
     }
 
     /** CPU seconds of the implementation per 1,000 commands submitted. */

@@ -57,6 +57,14 @@ final class Report {
                     m.throughput(), ms(m.latencyP50Ms()), ms(m.latencyP99Ms()), m.cpuPer1000(), m.peakRssMiB(),
                     m.callsPerRun(), m.maxRequestsIn1s(), m.brokerCpuSeconds(), m.simulatorCpuSeconds()));
         }
+        out.append("\n| where the CPU went | window (s) | implementation CPU s | GC pauses (s) | broker CPU s "
+                + "| simulator CPU s | harness CPU s | machine busy |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : main) {
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %.1f | %.1f | %.1f | %.0f%% |%n",
+                    m.implementation(), m.seconds(), m.cpuSeconds(),
+                    Double.isNaN(m.gcSeconds()) ? "n/a" : String.format(Locale.ROOT, "%.2f", m.gcSeconds()),
+                    m.brokerCpuSeconds(), m.simulatorCpuSeconds(), m.harnessCpuSeconds(), 100 * m.machineBusy()));
+        }
         out.append("\n| tracking scale | value |\n|---|---:|\n");
         out.append(String.format(Locale.ROOT, "| runs tracked (never ending) | %d |%n", tracking.runs()));
         out.append(String.format(Locale.ROOT, "| time to submit them (s) | %.1f |%n", tracking.submitSeconds()));
@@ -163,9 +171,61 @@ final class Report {
                 ? fmt("busiest second %d requests, limit %d", busiest, settings.rateLimit())
                 : "no rate limit in this worker; busiest second " + busiest + " requests",
                 rateLimitApplied ? busiest <= settings.rateLimit() : null);
-        md.append('\n');
+        md.append('\n').append(limits(worker, naive, pc, busiest)).append('\n');
         md.append(Files.exists(Path.of("deploy/bench/method.md")) ? Files.readString(Path.of("deploy/bench/method.md"))
                 : "");
+        return md.toString();
+    }
+
+    /** What limited the figures of this run, read from where the CPU went (the closing note the issue asks for). */
+    private String limits(Measurement worker, Measurement naive, Measurement pc, int busiest) {
+        StringBuilder md = new StringBuilder("## What limits the figures of this run\n\n");
+        int cores = Runtime.getRuntime().availableProcessors();
+        double ideal = settings.inFlight() * 1000.0 / settings.submitLatency().toMillis();
+        md.append(fmt("- **Throughput.** The in-flight limit alone would allow %d / %d ms = %.0f commands/s. Over the "
+                + "worker's window the machine's %d cores were %.0f%% busy (worker %.1f, broker %.1f, simulator %.1f, "
+                + "harness %.1f CPU-seconds in %.1f s), ", settings.inFlight(), settings.submitLatency().toMillis(),
+                ideal, cores, 100 * worker.machineBusy(), worker.cpuSeconds(), worker.brokerCpuSeconds(),
+                worker.simulatorCpuSeconds(), worker.harnessCpuSeconds(), worker.seconds()));
+        md.append(worker.machineBusy() >= 0.85
+                ? "so the run is **CPU-bound**: every process on the machine competes for the same cores, and the "
+                        + "worker's own share per command decides how far it gets. What moves it: fewer CPU-seconds per "
+                        + "command in the worker (it writes two ledger records and one event per command, each an "
+                        + "acknowledged, idempotent send), a broker and simulator on other cores, or more cores.\n"
+                : "so the run is **not CPU-bound**: the wait is elsewhere — the broker's acknowledged round trips "
+                        + "(two ledger records and one event per command before the `submitted` event), the commit "
+                        + "and fetch cadence, or the in-flight window. What moves it: more in flight, batching of "
+                        + "ledger writes, a shorter linger.\n");
+        md.append(fmt("- **CPU per 1,000 commands.** The worker used %.3f CPU-seconds per 1,000 commands (target ≤ "
+                + "0.5), of which GC pauses %s s over the window; the Parallel Consumer baseline used %.3f and the "
+                + "naive one %.3f. ", worker.cpuPer1000(), Double.isNaN(worker.gcSeconds()) ? "n/a"
+                        : fmt("%.2f", worker.gcSeconds()), pc.cpuPer1000(), naive.cpuPer1000()));
+        md.append(worker.cpuPer1000() <= 0.5 ? "Met.\n"
+                : "Per command the worker parses and validates, writes the `submitting` ledger record, posts, "
+                        + "writes the `tracking` ledger record and publishes the event, and logs a line per state "
+                        + "change; a profile (`jcmd <pid> Thread.print`, async-profiler) of the worker process decides "
+                        + "which of these to cut first.\n");
+        md.append(fmt("- **Against the baselines.** %.1f× the naive baseline (one in flight, %.0f commands/s: its "
+                + "ceiling is one submission round trip, %d ms, plus one acknowledged send) and %.2f× the Parallel "
+                + "Consumer baseline (%.0f commands/s, which skips the ledger and holds a thread per command in "
+                + "flight).\n", worker.throughput() / naive.throughput(), naive.throughput(),
+                settings.submitLatency().toMillis(), worker.throughput() / pc.throughput(), pc.throughput()));
+        md.append(fmt("- **Tracking scale.** %d runs tracked in %.1f MiB of heap after GC (limit %d MiB); the worker "
+                + "made %.0f AI Hub requests per second to follow them and used %.2f cores. ", tracking.runs(),
+                tracking.heapAfterGcMiB(), tracking.maxHeapMiB(), tracking.requestsPerSecond(),
+                tracking.workerCpuPerSecond()));
+        md.append(tracking.pollLagP99Seconds().isPresent() ? fmt("Poll-schedule lag p99 %.3f s.\n",
+                tracking.pollLagP99Seconds().getAsDouble())
+                : "This worker publishes no poll-schedule lag, so whether polls kept their schedule is not measured "
+                        + "here.\n");
+        md.append(fmt("- **Calls per run.** %.2f AI Hub calls per ten-minute run (target ≤ 15): one POST and a poll "
+                + "per interval of the schedule (first after `poll-initial`, growing ×`poll-multiplier` up to "
+                + "`poll-max`). %s\n", calls.requestsPerRun(), calls.requestsPerRun() <= 15 ? "Met."
+                        : "What moves it: a longer `poll-max` or a faster-growing interval, or bulk polling (one "
+                                + "List runs call for many runs)."));
+        md.append(fmt("- **Rate limit.** The busiest second had %d AI Hub requests; %s\n", busiest, rateLimitApplied
+                ? fmt("the limit was %d requests/s.", settings.rateLimit())
+                : "this worker has no rate limit, so nothing bounds it but the in-flight limit and the poll schedule."));
         return md.toString();
     }
 
