@@ -94,7 +94,9 @@ public final class BenchmarkHarness {
             for (int limit : settings.sweep()) {
                 Measurement known = main.stream().filter(m -> m.implementation().equals(implementation)
                         && m.inFlight() == limit).findFirst().orElse(null);
-                points.put(limit, (known != null ? known : measure(implementation, limit, settings.sweepCommands(limit)))
+                int commands = settings.sweepCommands(limit);
+                points.put(limit, (known != null ? known
+                        : measure(implementation, limit, commands, Math.min(settings.warmup(), commands / 4)))
                         .throughput());
             }
             sweep.put(implementation, points);
@@ -168,6 +170,7 @@ public final class BenchmarkHarness {
             double broker0 = BenchProcess.cpuSeconds(broker.pid());
             double sim0 = simulator.cpuSeconds();
             double harness0 = harnessCpu();
+            double machine0 = Machine.busyCpuSeconds();
             long first = kafka.produceCommands(topics.commands(), phase, commands, "bench-app");
             BenchKafka.Events events = kafka.readEvents(topics.events(), phase, "aihub.run.submitted"::equals,
                     e -> e.submitted.size() >= commands, process,
@@ -186,7 +189,7 @@ public final class BenchmarkHarness {
             Measurement m = new Measurement(implementation, inFlight, commands, events.submitted.size(), seconds,
                     percentile(latencies, 0.50), percentile(latencies, 0.99), cpu, rss,
                     stats.path("requests_per_run_created").asDouble(), stats.path("max_requests_in_1s").asInt(),
-                    brokerCpu, simCpu, gc, harnessCpu() - harness0);
+                    brokerCpu, simCpu, gc, harnessCpu() - harness0, Machine.busyCpuSeconds() - machine0);
             log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
                     + "(%.3f s/1000), latency p50 %.0f ms", implementation, inFlight, m.submitted(), commands, seconds,
                     m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN)));

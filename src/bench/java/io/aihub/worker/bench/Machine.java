@@ -30,6 +30,20 @@ final class Machine {
         }
     }
 
+    /** Non-idle CPU seconds of the whole machine since boot, all cores ({@code /proc/stat}). */
+    static double busyCpuSeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+                busy += Long.parseLong(f[i]);
+            }
+            return busy / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private static java.util.Optional<String> field(Path file, String name) {
         try {
             return Files.readAllLines(file).stream().filter(line -> line.startsWith(name))

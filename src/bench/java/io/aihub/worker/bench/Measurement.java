@@ -20,21 +20,26 @@ import java.util.OptionalDouble;
  * @param simulatorCpuSeconds the simulator's CPU seconds over the window
  * @param gcSeconds GC pause seconds of the implementation over the window (NaN where it has no metrics)
  * @param harnessCpuSeconds the harness's own CPU seconds over the window (producing and reading back)
+ * @param machineCpuSeconds non-idle CPU seconds of the whole machine over the window, other users' processes included
  */
 record Measurement(String implementation, int inFlight, int commands, int submitted, double seconds,
         OptionalDouble latencyP50Ms, OptionalDouble latencyP99Ms, double cpuSeconds, double peakRssMiB,
         double callsPerRun, int maxRequestsIn1s, double brokerCpuSeconds, double simulatorCpuSeconds,
-        double gcSeconds, double harnessCpuSeconds) {
+        double gcSeconds, double harnessCpuSeconds, double machineCpuSeconds) {
 
     /** Commands per second: all commands over the window, so runs of different sizes compare. */
     double throughput() {
         return seconds <= 0 ? 0 : submitted / seconds;
     }
 
-    /** Share of the machine's cores used by everything measured over the window (1.0 = all cores busy). */
+    /** Share of the machine's cores busy over the window, whoever used them (1.0 = all cores busy). */
     double machineBusy() {
-        double all = cpuSeconds + brokerCpuSeconds + simulatorCpuSeconds + harnessCpuSeconds;
-        return seconds <= 0 ? Double.NaN : all / (seconds * Runtime.getRuntime().availableProcessors());
+        return seconds <= 0 ? Double.NaN : machineCpuSeconds / (seconds * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** CPU seconds over the window of processes outside the benchmark (other users of the machine). */
+    double otherCpuSeconds() {
+        return Math.max(0, machineCpuSeconds - cpuSeconds - brokerCpuSeconds - simulatorCpuSeconds - harnessCpuSeconds);
     }
 
     /** CPU seconds of the implementation per 1,000 commands submitted. */

@@ -58,12 +58,14 @@ final class Report {
                     m.callsPerRun(), m.maxRequestsIn1s(), m.brokerCpuSeconds(), m.simulatorCpuSeconds()));
         }
         out.append("\n| where the CPU went | window (s) | implementation CPU s | GC pauses (s) | broker CPU s "
-                + "| simulator CPU s | harness CPU s | machine busy |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| simulator CPU s | harness CPU s | other processes CPU s | machine busy |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : main) {
-            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %.1f | %.1f | %.1f | %.0f%% |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %.1f | %.1f | %.1f | %.1f | %.0f%% |%n",
                     m.implementation(), m.seconds(), m.cpuSeconds(),
                     Double.isNaN(m.gcSeconds()) ? "n/a" : String.format(Locale.ROOT, "%.2f", m.gcSeconds()),
-                    m.brokerCpuSeconds(), m.simulatorCpuSeconds(), m.harnessCpuSeconds(), 100 * m.machineBusy()));
+                    m.brokerCpuSeconds(), m.simulatorCpuSeconds(), m.harnessCpuSeconds(), m.otherCpuSeconds(),
+                    100 * m.machineBusy()));
         }
         out.append("\n| tracking scale | value |\n|---|---:|\n");
         out.append(String.format(Locale.ROOT, "| runs tracked (never ending) | %d |%n", tracking.runs()));
@@ -184,9 +186,13 @@ final class Report {
         double ideal = settings.inFlight() * 1000.0 / settings.submitLatency().toMillis();
         md.append(fmt("- **Throughput.** The in-flight limit alone would allow %d / %d ms = %.0f commands/s. Over the "
                 + "worker's window the machine's %d cores were %.0f%% busy (worker %.1f, broker %.1f, simulator %.1f, "
-                + "harness %.1f CPU-seconds in %.1f s), ", settings.inFlight(), settings.submitLatency().toMillis(),
-                ideal, cores, 100 * worker.machineBusy(), worker.cpuSeconds(), worker.brokerCpuSeconds(),
-                worker.simulatorCpuSeconds(), worker.harnessCpuSeconds(), worker.seconds()));
+                + "harness %.1f, processes outside the benchmark %.1f CPU-seconds in %.1f s), ",
+                settings.inFlight(), settings.submitLatency().toMillis(), ideal, cores, 100 * worker.machineBusy(),
+                worker.cpuSeconds(), worker.brokerCpuSeconds(), worker.simulatorCpuSeconds(),
+                worker.harnessCpuSeconds(), worker.otherCpuSeconds(), worker.seconds()));
+        if (worker.otherCpuSeconds() > 0.2 * worker.seconds() * cores) {
+            md.append("and other users of the machine took a large share of it, ");
+        }
         md.append(worker.machineBusy() >= 0.85
                 ? "so the run is **CPU-bound**: every process on the machine competes for the same cores, and the "
                         + "worker's own share per command decides how far it gets. What moves it: fewer CPU-seconds per "
