@@ -11,14 +11,15 @@
 # bench.naive-commands=300, bench.in-flight=256, bench.sweep=1,8,64,256,1024, bench.sweep-seconds=5,
 # bench.sweep-max=6000, bench.tracked=100000, bench.tracking-hold=60 (s), bench.call-runs=200,
 # bench.compression=20, bench.submit-latency=50 (ms), bench.rate-limit=5000 (requests/s; passed only to a worker
-# that knows worker.rate-limit.requests-per-second), bench.poll-initial=10m, bench.warmup=1000, bench.output-dir=docs.
+# that knows worker.rate-limit.requests-per-second), bench.poll-initial=10m, bench.warmup=1000,
+# bench.tracking-budget=300 (s), bench.output-dir=docs.
 # A quick run: deploy/bench/run.sh -Dbench.commands=2000 -Dbench.tracked=10000 -Dbench.tracking-hold=15
 # MVN_ARGS adds Maven options (e.g. MVN_ARGS=-o to build offline).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-case "${1:-}" in -h|--help) sed -n '2,16p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,17p' "$0"; exit 0 ;; esac
 
 build="target/bench"
 pids_file="$build/bench-logs/pids"

@@ -24,12 +24,14 @@ import java.util.Arrays;
  * @param buildDir the bench build's directory ({@code bench.build-dir}, target/bench)
  * @param outputDir where benchmarks.md and the chart go ({@code bench.output-dir}, docs)
  * @param command the command line recorded in the report ({@code bench.command})
+ * @param trackingSubmitBudget longest wait for the tracked runs' submissions ({@code bench.tracking-budget}, 300 s)
  * @param warmup unmeasured commands before each headline run ({@code bench.warmup}, 1,000; the naive run gets a
  *        fiftieth of it)
  */
 record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
         int tracked, Duration trackingHold, int callRuns, int compression, Duration submitLatency, int rateLimit,
-        String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup) {
+        String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup,
+        Duration trackingSubmitBudget) {
 
     static BenchSettings fromSystemProperties() {
         return new BenchSettings(Integer.getInteger("bench.commands", 20_000),
@@ -49,7 +51,8 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 System.getProperty("bench.build-dir", "target/bench"),
                 System.getProperty("bench.output-dir", "docs"),
                 System.getProperty("bench.command", "deploy/bench/run.sh"),
-                Integer.getInteger("bench.warmup", 1_000));
+                Integer.getInteger("bench.warmup", 1_000),
+                Duration.ofSeconds(Integer.getInteger("bench.tracking-budget", 300)));
     }
 
     /** Commands of one sweep point: about {@link #sweepSeconds} at the ideal rate of {@code limit} / latency. */
@@ -69,6 +72,7 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 + Arrays.toString(sweep) + " sweep-seconds=" + sweepSeconds + " sweep-max=" + sweepMax + " tracked="
                 + tracked + " tracking-hold=" + trackingHold.toSeconds() + "s call-runs=" + callRuns + " compression="
                 + compression + " submit-latency=" + submitLatency.toMillis() + "ms rate-limit=" + rateLimit
-                + " poll-initial=" + pollInitialDuringThroughput + " warmup=" + warmup;
+                + " poll-initial=" + pollInitialDuringThroughput + " warmup=" + warmup
+                + " tracking-budget=" + trackingSubmitBudget.toSeconds() + "s";
     }
 }

@@ -68,7 +68,8 @@ final class Report {
                     100 * m.machineBusy()));
         }
         out.append("\n| tracking scale | value |\n|---|---:|\n");
-        out.append(String.format(Locale.ROOT, "| runs tracked (never ending) | %d |%n", tracking.runs()));
+        out.append(String.format(Locale.ROOT, "| runs tracked (never ending) | %d of %d |%n", tracking.runs(),
+                tracking.asked()));
         out.append(String.format(Locale.ROOT, "| time to submit them (s) | %.1f |%n", tracking.submitSeconds()));
         out.append(String.format(Locale.ROOT, "| tracked for, before measuring (s) | %.0f |%n", tracking.heldSeconds()));
         out.append(String.format(Locale.ROOT, "| heap after GC (MiB), -Xmx%dm | %.1f |%n", tracking.maxHeapMiB(),
@@ -157,10 +158,11 @@ final class Report {
         target(md, "≥ 25× the naive baseline in the same run", fmt("%.1f×", vsNaive), vsNaive >= 25);
         double vsPc = worker.throughput() / pc.throughput();
         target(md, "≥ 1.5× the Parallel Consumer baseline", fmt("%.2f×", vsPc), vsPc >= 1.5);
-        target(md, tracking.runs() + " tracked runs in ≤ 512 MiB heap (after GC)",
-                fmt("%.1f MiB", tracking.heapAfterGcMiB()), tracking.heapAfterGcMiB() <= 512
-                        && tracking.runs() >= 100_000 ? Boolean.TRUE
-                        : tracking.runs() < 100_000 ? null : Boolean.FALSE);
+        target(md, "100,000 tracked runs in ≤ 512 MiB heap (after GC)",
+                fmt("%.1f MiB with %d runs tracked%s", tracking.heapAfterGcMiB(), tracking.runs(),
+                        tracking.runs() < tracking.asked() ? fmt(" (%d asked; the rest were not submitted within "
+                                + "the time budget)", tracking.asked()) : ""),
+                tracking.runs() < 100_000 ? null : tracking.heapAfterGcMiB() <= 512);
         OptionalDouble lag = tracking.pollLagP99Seconds();
         target(md, "poll-schedule lag p99 ≤ 1 s", lag.isPresent() ? fmt("%.3f s", lag.getAsDouble()) : "n/a "
                 + "(this worker does not publish `aihub_poll_schedule_lag_seconds`)",

@@ -5,7 +5,8 @@ import java.util.OptionalDouble;
 /**
  * The tracking-scale figures: {@code runs} runs kept going (never terminal), tracked for {@code heldSeconds}.
  *
- * @param runs runs submitted and tracked
+ * @param asked runs the phase produced commands for
+ * @param runs runs submitted (within the phase's time budget) and tracked
  * @param submitSeconds time to submit them all (first command produced to last {@code submitted} event)
  * @param heldSeconds how long they were tracked after the last submission, before the measurement
  * @param heapAfterGcMiB heap used after {@code jcmd GC.run}
@@ -16,7 +17,7 @@ import java.util.OptionalDouble;
  * @param workerCpuPerSecond the worker's CPU seconds per second over the held period
  * @param peakRssMiB the worker's peak resident set size
  */
-record Tracking(int runs, double submitSeconds, double heldSeconds, double heapAfterGcMiB, int maxHeapMiB,
+record Tracking(int asked, int runs, double submitSeconds, double heldSeconds, double heapAfterGcMiB, int maxHeapMiB,
         OptionalDouble pollLagP99Seconds, double requestsPerSecond, int maxRequestsIn1s, double workerCpuPerSecond,
         double peakRssMiB) {
 }
