@@ -205,7 +205,7 @@ public final class BenchmarkHarness {
 
     /** The time-compressed calls per ten-minute run figure. */
     record CallsPerRun(int runs, int compression, double requestsPerRun, double attributedMean, int attributedMax,
-            int terminal) {
+            int terminal, OptionalDouble workerCallsPerRun, OptionalDouble rateLimitWaitSeconds) {
     }
 
     /**
@@ -232,9 +232,16 @@ public final class BenchmarkHarness {
             BenchKafka.Events events = kafka.readEvents(topics.events(), "calls", "aihub.run.completed"::equals,
                     e -> e.matching >= runs, process, settings.compressedRun().multipliedBy(3).plusSeconds(60));
             JsonNode stats = sim.stats();
+            // The worker's own figures, where it publishes them (n/a otherwise).
+            String metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
+            OptionalDouble sum = PrometheusText.sum(metrics, "aihub_calls_per_run_sum");
+            OptionalDouble count = PrometheusText.sum(metrics, "aihub_calls_per_run_count");
+            OptionalDouble workerCalls = sum.isPresent() && count.isPresent() && count.getAsDouble() > 0
+                    ? OptionalDouble.of(sum.getAsDouble() / count.getAsDouble()) : OptionalDouble.empty();
             CallsPerRun calls = new CallsPerRun(runs, k, stats.path("requests_per_run_created").asDouble(),
                     stats.path("calls_per_run").path("mean").asDouble(),
-                    stats.path("calls_per_run").path("max").asInt(), events.matching);
+                    stats.path("calls_per_run").path("max").asInt(), events.matching, workerCalls,
+                    PrometheusText.sum(metrics, "aihub_rate_limit_wait_seconds_sum"));
             log(String.format("calls per ten-minute run (x%d compressed): %.2f requests per run, %d of %d completed",
                     k, calls.requestsPerRun(), events.matching, runs));
             return calls;

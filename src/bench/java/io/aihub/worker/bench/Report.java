@@ -86,6 +86,10 @@ final class Report {
                 tracking.maxRequestsIn1s()));
         out.append(String.format(Locale.ROOT, "| AI Hub calls per ten-minute run (x%d time-compressed, %d runs, %d "
                 + "completed) | %.2f |%n", calls.compression(), calls.runs(), calls.terminal(), calls.requestsPerRun()));
+        out.append(String.format(Locale.ROOT, "| calls per run as the worker counts them (`aihub_calls_per_run` mean) "
+                + "| %s |%n", opt(calls.workerCallsPerRun(), "%.2f")));
+        out.append(String.format(Locale.ROOT, "| time waited for the rate limit in that run (`aihub_rate_limit_wait_"
+                + "seconds` sum, s) | %s |%n", opt(calls.rateLimitWaitSeconds(), "%.2f")));
         out.append("\n| in flight |");
         sweep.keySet().forEach(name -> out.append(' ').append(name).append(" (commands/s) |"));
         out.append("\n|---:|");
@@ -248,6 +252,10 @@ final class Report {
 
     private static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
+    }
+
+    private static String opt(OptionalDouble value, String format) {
+        return value.isPresent() ? String.format(Locale.ROOT, format, value.getAsDouble()) : "n/a";
     }
 
     private static String ms(OptionalDouble value) {
