@@ -171,10 +171,12 @@ public final class BenchmarkHarness {
             double sim0 = simulator.cpuSeconds();
             double harness0 = harnessCpu();
             double machine0 = Machine.busyCpuSeconds();
+            long window0 = System.nanoTime();
             long first = kafka.produceCommands(topics.commands(), phase, commands, "bench-app");
             BenchKafka.Events events = kafka.readEvents(topics.events(), phase, "aihub.run.submitted"::equals,
                     e -> e.submitted.size() >= commands, process,
                     Duration.ofSeconds(Math.max(90, commands / 100)));
+            double cpuWindow = (System.nanoTime() - window0) / 1e9;
             double cpu = process.cpuSeconds() - cpu0;
             double brokerCpu = BenchProcess.cpuSeconds(broker.pid()) - broker0;
             double simCpu = simulator.cpuSeconds() - sim0;
@@ -189,7 +191,7 @@ public final class BenchmarkHarness {
             Measurement m = new Measurement(implementation, inFlight, commands, events.submitted.size(), seconds,
                     percentile(latencies, 0.50), percentile(latencies, 0.99), cpu, rss,
                     stats.path("requests_per_run_created").asDouble(), stats.path("max_requests_in_1s").asInt(),
-                    brokerCpu, simCpu, gc, harnessCpu() - harness0, Machine.busyCpuSeconds() - machine0);
+                    brokerCpu, simCpu, gc, harnessCpu() - harness0, Machine.busyCpuSeconds() - machine0, cpuWindow);
             log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
                     + "(%.3f s/1000), latency p50 %.0f ms", implementation, inFlight, m.submitted(), commands, seconds,
                     m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN)));

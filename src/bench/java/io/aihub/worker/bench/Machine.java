@@ -35,7 +35,7 @@ final class Machine {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+            for (int i : new int[] {1, 2, 3, 6, 7}) { // user nice system irq softirq (not steal: the host's)
                 busy += Long.parseLong(f[i]);
             }
             return busy / 100.0;

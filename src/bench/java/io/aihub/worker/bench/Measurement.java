@@ -21,11 +21,12 @@ import java.util.OptionalDouble;
  * @param gcSeconds GC pause seconds of the implementation over the window (NaN where it has no metrics)
  * @param harnessCpuSeconds the harness's own CPU seconds over the window (producing and reading back)
  * @param machineCpuSeconds non-idle CPU seconds of the whole machine over the window, other users' processes included
+ * @param cpuWindowSeconds wall time between the CPU readings (from just before producing to the last event read)
  */
 record Measurement(String implementation, int inFlight, int commands, int submitted, double seconds,
         OptionalDouble latencyP50Ms, OptionalDouble latencyP99Ms, double cpuSeconds, double peakRssMiB,
         double callsPerRun, int maxRequestsIn1s, double brokerCpuSeconds, double simulatorCpuSeconds,
-        double gcSeconds, double harnessCpuSeconds, double machineCpuSeconds) {
+        double gcSeconds, double harnessCpuSeconds, double machineCpuSeconds, double cpuWindowSeconds) {
 
     /** Commands per second: all commands over the window, so runs of different sizes compare. */
     double throughput() {
@@ -34,7 +35,8 @@ record Measurement(String implementation, int inFlight, int commands, int submit
 
     /** Share of the machine's cores busy over the window, whoever used them (1.0 = all cores busy). */
     double machineBusy() {
-        return seconds <= 0 ? Double.NaN : machineCpuSeconds / (seconds * Runtime.getRuntime().availableProcessors());
+        return cpuWindowSeconds <= 0 ? Double.NaN
+                : machineCpuSeconds / (cpuWindowSeconds * Runtime.getRuntime().availableProcessors());
     }
 
     /** CPU seconds over the window of processes outside the benchmark (other users of the machine). */

@@ -62,7 +62,7 @@ final class Report {
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : main) {
             out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %.1f | %.1f | %.1f | %.1f | %.0f%% |%n",
-                    m.implementation(), m.seconds(), m.cpuSeconds(),
+                    m.implementation(), m.cpuWindowSeconds(), m.cpuSeconds(),
                     Double.isNaN(m.gcSeconds()) ? "n/a" : String.format(Locale.ROOT, "%.2f", m.gcSeconds()),
                     m.brokerCpuSeconds(), m.simulatorCpuSeconds(), m.harnessCpuSeconds(), m.otherCpuSeconds(),
                     100 * m.machineBusy()));
@@ -195,8 +195,8 @@ final class Report {
                 + "harness %.1f, processes outside the benchmark %.1f CPU-seconds in %.1f s), ",
                 settings.inFlight(), settings.submitLatency().toMillis(), ideal, cores, 100 * worker.machineBusy(),
                 worker.cpuSeconds(), worker.brokerCpuSeconds(), worker.simulatorCpuSeconds(),
-                worker.harnessCpuSeconds(), worker.otherCpuSeconds(), worker.seconds()));
-        if (worker.otherCpuSeconds() > 0.2 * worker.seconds() * cores) {
+                worker.harnessCpuSeconds(), worker.otherCpuSeconds(), worker.cpuWindowSeconds()));
+        if (worker.otherCpuSeconds() > 0.2 * worker.cpuWindowSeconds() * cores) {
             md.append("and other users of the machine took a large share of it, ");
         }
         md.append(worker.machineBusy() >= 0.85
