@@ -40,6 +40,14 @@ final class AdminRoutes {
         router.route("/_sim/*").handler(this::guard);
         router.get("/_sim/requests/summary").handler(this::summary);
         router.get("/_sim/runs/by-tag/:tag").handler(this::runsByTag);
+        router.get("/_sim/stats").handler(ctx -> send(ctx, 200, SimulatorStats.stats(store, recorder)));
+        router.get("/_sim/runs/created").handler(ctx -> SimulatorStats.writeCreatedRuns(store, ctx.response()));
+        router.post("/_sim/reset").handler(ctx -> {
+            store.clear();
+            recorder.clear();
+            faults.clear();
+            ctx.response().setStatusCode(204).end();
+        });
         router.post("/_sim/faults").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::addFaults);
         router.delete("/_sim/faults").handler(ctx -> {
             faults.clear();

@@ -16,6 +16,7 @@ final class RequestRecorder {
     private final ArrayDeque<RecordedRequest> recent = new ArrayDeque<>();
     private final Map<String, LongAdder> byRoute = new ConcurrentHashMap<>();
     private final LongAdder total = new LongAdder();
+    private final RateWindow rate = new RateWindow();
 
     RequestRecorder(int capacity) {
         this.capacity = capacity;
@@ -23,6 +24,7 @@ final class RequestRecorder {
 
     void record(RecordedRequest request) {
         total.increment();
+        rate.add(request.time());
         byRoute.computeIfAbsent(request.route(), r -> new LongAdder()).increment();
         if (capacity == 0) {
             return;
@@ -53,7 +55,13 @@ final class RequestRecorder {
         return counts;
     }
 
+    /** The busiest second of API requests. */
+    RateWindow rate() {
+        return rate;
+    }
+
     void clear() {
+        rate.clear();
         synchronized (recent) {
             recent.clear();
         }

@@ -71,6 +71,10 @@ final class RunReadHandlers {
     private SimulatedRun visibleRun(ApiExchange exchange) {
         return store.find(exchange.ctx().pathParam("runId"))
                 .filter(run -> run.context.equals(exchange.context()))
+                .map(run -> {
+                    run.countCall();
+                    return run;
+                })
                 .orElseThrow(() -> Rejection.notFound("run not found"));
     }
 

@@ -27,6 +27,10 @@ final class SimulatedRun {
     final String workspace;
     /** Tags as given; null when the request carried no {@code settings.tags}. */
     final String[] tags;
+    /** API calls that named this run: its creation, then status, results and delete requests. */
+    private volatile int calls;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<SimulatedRun> CALLS =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(SimulatedRun.class, "calls");
 
     /** Keeps the request's values; {@code share} returns one shared instance for repeated strings. */
     SimulatedRun(UUID id, long startNanos, String context, SubmitRequest request, UnaryOperator<String> share) {
@@ -41,6 +45,28 @@ final class SimulatedRun {
         this.inputDir = request.inputDir();
         this.workspace = share.apply(request.workspace());
         this.tags = request.tags() == null ? null : request.tags().stream().map(share).toArray(String[]::new);
+    }
+
+    /** Counts one API call that named this run. */
+    void countCall() {
+        CALLS.incrementAndGet(this);
+    }
+
+    /** API calls that named this run so far. */
+    int calls() {
+        return calls;
+    }
+
+    /** The command ID of the worker's tag ({@code aihub-run-worker:<command_id>}), when the run carries one. */
+    Optional<String> commandId() {
+        if (tags != null) {
+            for (String tag : tags) {
+                if (tag.startsWith(RecordedRequest.COMMAND_TAG_PREFIX)) {
+                    return Optional.of(tag.substring(RecordedRequest.COMMAND_TAG_PREFIX.length()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The name the scenario and behaviour flags were read from: app name, else app ID, else deployment ID. */

@@ -40,6 +40,7 @@ final class SubmitHandler {
 
     private void create(ApiExchange exchange, SubmitRequest request, int status) {
         SimulatedRun run = store.create(exchange.context(), request);
+        run.countCall();
         exchange.respond(status, RunJson.run(store.view(run)));
     }
 

@@ -21,7 +21,9 @@
  *
  * <h2>Admin routes</h2>
  * With an admin token configured, {@code X-Sim-Admin-Token} opens {@code GET /_sim/requests/summary},
- * {@code GET /_sim/runs/by-tag/{tag}}, {@code POST /_sim/faults} and {@code DELETE /_sim/faults}; without one
- * they answer 404.
+ * {@code GET /_sim/runs/by-tag/{tag}}, {@code POST /_sim/faults}, {@code DELETE /_sim/faults}, and for benchmarks
+ * {@code GET /_sim/stats} (requests by route, the busiest second, calls per run), {@code GET /_sim/runs/created}
+ * (CSV {@code command_id,run_id,response_epoch_micros}) and {@code POST /_sim/reset}; without one they answer 404.
+ * {@link io.aihub.worker.simulator.SimulatorMain} runs the simulator as its own process.
  */
 package io.aihub.worker.simulator;

@@ -58,6 +58,11 @@ public final class KafkaProcess implements AutoCloseable {
         return kafka;
     }
 
+    /** The broker's process ID (the benchmark reads its CPU time from {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** {@code host:port} of the broker. */
     public String bootstrap() {
         return "127.0.0.1:" + port;

@@ -1,0 +1,78 @@
+package io.aihub.worker.bench;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The benchmark's settings, from {@code bench.*} system properties (defaults are the full-size run).
+ *
+ * @param commands commands per worker and Parallel Consumer run ({@code bench.commands}, 20,000)
+ * @param naiveCommands commands of the naive run at one in flight ({@code bench.naive-commands}, 300)
+ * @param inFlight in-flight limit of the headline runs ({@code bench.in-flight}, 256)
+ * @param sweep in-flight limits of the chart ({@code bench.sweep}, 1,8,64,256,1024)
+ * @param sweepSeconds the length a sweep point aims at at 50 ms per submission ({@code bench.sweep-seconds}, 5)
+ * @param sweepMax most commands of one sweep point ({@code bench.sweep-max}, 6,000)
+ * @param tracked runs kept going for the tracking-scale figure ({@code bench.tracked}, 100,000)
+ * @param trackingHold how long they are tracked before the measurement ({@code bench.tracking-hold}, 60 s)
+ * @param callRuns runs of the calls-per-run figure ({@code bench.call-runs}, 200)
+ * @param compression time compression of that figure ({@code bench.compression}, 20)
+ * @param submitLatency the simulator's latency per submission ({@code bench.submit-latency}, 50 ms)
+ * @param rateLimit passed as {@code worker.rate-limit.requests-per-second} when the worker knows it
+ *        ({@code bench.rate-limit}, 5,000; 0 passes nothing)
+ * @param pollInitialDuringThroughput the worker's first poll in the throughput runs, so that they measure
+ *        submission only, as the baselines do ({@code bench.poll-initial}, 10m)
+ * @param buildDir the bench build's directory ({@code bench.build-dir}, target/bench)
+ * @param outputDir where benchmarks.md and the chart go ({@code bench.output-dir}, docs)
+ * @param command the command line recorded in the report ({@code bench.command})
+ * @param trackingSubmitBudget longest wait for the tracked runs' submissions ({@code bench.tracking-budget}, 300 s)
+ * @param warmup unmeasured commands before each headline run ({@code bench.warmup}, 1,000; the naive run gets a
+ *        fiftieth of it)
+ */
+record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
+        int tracked, Duration trackingHold, int callRuns, int compression, Duration submitLatency, int rateLimit,
+        String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup,
+        Duration trackingSubmitBudget) {
+
+    static BenchSettings fromSystemProperties() {
+        return new BenchSettings(Integer.getInteger("bench.commands", 20_000),
+                Integer.getInteger("bench.naive-commands", 300),
+                Integer.getInteger("bench.in-flight", 256),
+                Arrays.stream(System.getProperty("bench.sweep", "1,8,64,256,1024").split(","))
+                        .mapToInt(s -> Integer.parseInt(s.trim())).toArray(),
+                Integer.getInteger("bench.sweep-seconds", 5),
+                Integer.getInteger("bench.sweep-max", 6_000),
+                Integer.getInteger("bench.tracked", 100_000),
+                Duration.ofSeconds(Integer.getInteger("bench.tracking-hold", 60)),
+                Integer.getInteger("bench.call-runs", 200),
+                Integer.getInteger("bench.compression", 20),
+                Duration.ofMillis(Integer.getInteger("bench.submit-latency", 50)),
+                Integer.getInteger("bench.rate-limit", 5_000),
+                System.getProperty("bench.poll-initial", "10m"),
+                System.getProperty("bench.build-dir", "target/bench"),
+                System.getProperty("bench.output-dir", "docs"),
+                System.getProperty("bench.command", "deploy/bench/run.sh"),
+                Integer.getInteger("bench.warmup", 1_000),
+                Duration.ofSeconds(Integer.getInteger("bench.tracking-budget", 300)));
+    }
+
+    /** Commands of one sweep point: about {@link #sweepSeconds} at the ideal rate of {@code limit} / latency. */
+    int sweepCommands(int limit) {
+        double ideal = limit * 1000.0 / Math.max(1, submitLatency.toMillis());
+        return (int) Math.max(100, Math.min(sweepMax, ideal * sweepSeconds));
+    }
+
+    /** A ten-minute run after time compression. */
+    Duration compressedRun() {
+        return Duration.ofMinutes(10).dividedBy(compression);
+    }
+
+    @Override
+    public String toString() {
+        return "commands=" + commands + " naive-commands=" + naiveCommands + " in-flight=" + inFlight + " sweep="
+                + Arrays.toString(sweep) + " sweep-seconds=" + sweepSeconds + " sweep-max=" + sweepMax + " tracked="
+                + tracked + " tracking-hold=" + trackingHold.toSeconds() + "s call-runs=" + callRuns + " compression="
+                + compression + " submit-latency=" + submitLatency.toMillis() + "ms rate-limit=" + rateLimit
+                + " poll-initial=" + pollInitialDuringThroughput + " warmup=" + warmup
+                + " tracking-budget=" + trackingSubmitBudget.toSeconds() + "s";
+    }
+}

@@ -1,0 +1,429 @@
+package io.aihub.worker.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.it.KafkaProcess;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The benchmark (docs/benchmarks.md): a Kafka broker, the AI Hub simulator and each implementation as their own
+ * processes on fresh 8-partition topics, the same commands for each, figures read from the processes, the broker and
+ * the simulator. Run by {@code deploy/bench/run.sh}; every setting is a {@code bench.*} system property.
+ */
+public final class BenchmarkHarness {
+
+    static final String ADMIN_TOKEN = "bench-admin-token";
+    static final String API_TOKEN = "sim-token";
+    private static final String JUL_MANAGER = "-Djava.util.logging.manager=org.jboss.logmanager.LogManager";
+    static final String RATE_LIMIT_KEY = "worker.rate-limit.requests-per-second";
+
+    final BenchSettings settings = BenchSettings.fromSystemProperties();
+    private final List<BenchProcess> running = new ArrayList<>();
+    private final Path logs;
+    private final String classpath = System.getProperty("java.class.path");
+    private final Path jar;
+    private final boolean rateLimitKnown;
+    private KafkaProcess broker;
+    private BenchKafka kafka;
+    private BenchProcess simulator;
+    private SimulatorAdmin sim;
+    private int simPort;
+
+    private BenchmarkHarness() throws IOException {
+        logs = Files.createDirectories(Path.of(settings.buildDir(), "bench-logs"));
+        jar = Path.of(settings.buildDir(), "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        rateLimitKnown = workerKnows(RATE_LIMIT_KEY);
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkHarness harness = new BenchmarkHarness();
+        Thread cleanup = new Thread(harness::stopAll, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        int exit = 0;
+        try {
+            harness.run();
+        } catch (Exception e) {
+            System.err.println("[bench] FAILED: " + e);
+            e.printStackTrace();
+            exit = 1;
+        } finally {
+            harness.stopAll();
+        }
+        System.exit(exit);
+    }
+
+    private void run() throws Exception {
+        Instant started = Instant.now();
+        String loadAtStart = Machine.loadAverage();
+        log("settings: " + settings);
+        log("rate limit key " + RATE_LIMIT_KEY + (rateLimitKnown ? " is known to this worker: "
+                + settings.rateLimit() + " requests/s" : " is unknown to this worker: not passed"));
+        broker = KafkaProcess.start(BenchKafka.PARTITIONS);
+        BenchProcess.rememberPid(broker.pid());
+        kafka = new BenchKafka(broker.bootstrap());
+        startSimulator();
+
+        List<Measurement> main = new ArrayList<>();
+        main.add(measure("worker", settings.inFlight(), settings.commands(), settings.warmup()));
+        main.add(measure("parallel-consumer", settings.inFlight(), settings.commands(), settings.warmup()));
+        main.add(measure("naive", 1, settings.naiveCommands(), Math.max(1, settings.warmup() / 50)));
+
+        Map<String, Map<Integer, Double>> sweep = new LinkedHashMap<>();
+        for (String implementation : List.of("worker", "naive")) {
+            Map<Integer, Double> points = new LinkedHashMap<>();
+            for (int limit : settings.sweep()) {
+                Measurement known = main.stream().filter(m -> m.implementation().equals(implementation)
+                        && m.inFlight() == limit).findFirst().orElse(null);
+                int commands = settings.sweepCommands(limit);
+                points.put(limit, (known != null ? known
+                        : measure(implementation, limit, commands, Math.min(settings.warmup(), commands / 4)))
+                        .throughput());
+            }
+            sweep.put(implementation, points);
+        }
+
+        CallsPerRun calls = measureCallsPerRun();
+        Tracking tracking = measureTracking();
+
+        Report report = new Report(settings, main, sweep, calls, tracking, rateLimitKnown, started, Instant.now(),
+                loadAtStart);
+        System.out.println(report.table());
+        report.write(Path.of(settings.outputDir()));
+        log("wrote " + Path.of(settings.outputDir(), "benchmarks.md") + " and "
+                + Path.of(settings.outputDir(), "benchmarks-throughput.png"));
+    }
+
+    /** Whether the worker's configuration knows {@code key}: SmallRye refuses unknown {@code worker.*} keys. */
+    static boolean workerKnows(String key) {
+        try {
+            new SmallRyeConfigBuilder().withMapping(WorkerConfig.class)
+                    .withSources(new PropertiesConfigSource(Map.of(key, "100"), "bench-probe", 500)).build();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void startSimulator() throws Exception {
+        simPort = freePort();
+        simulator = track(BenchProcess.start("simulator", List.of("-Xmx768m", "-cp", classpath, JUL_MANAGER,
+                "-Daihub.simulator.port=" + simPort,
+                "-Daihub.simulator.token=" + API_TOKEN,
+                "-Daihub.simulator.admin-token=" + ADMIN_TOKEN,
+                "-Daihub.simulator.submit-latency=" + settings.submitLatency().toMillis() + "ms",
+                // Ten-minute runs, time-compressed (see measureCallsPerRun); other phases do not poll or never end.
+                "-Daihub.simulator.phase-duration=" + settings.compressedRun().toMillis() + "ms",
+                "-Daihub.simulator.max-recorded-requests=0"),
+                List.of("io.aihub.worker.simulator.SimulatorMain"), logs));
+        sim = new SimulatorAdmin(simPort, ADMIN_TOKEN);
+        await("the simulator", Duration.ofSeconds(60), simulator, sim::answers);
+    }
+
+    /** One implementation over fresh topics: produce, read back every submitted event, read the figures. */
+    Measurement measure(String implementation, int inFlight, int commands) throws Exception {
+        return measure(implementation, inFlight, commands, 0);
+    }
+
+    /**
+     * As {@link #measure(String, int, int)}, after {@code warmup} commands whose events are awaited but not measured,
+     * so that the figures are of a warmed-up JVM (JIT compilation would otherwise dominate short runs).
+     */
+    Measurement measure(String implementation, int inFlight, int commands, int warmup) throws Exception {
+        String phase = implementation + "-" + inFlight;
+        BenchKafka.Topics topics = BenchKafka.Topics.of(phase);
+        kafka.create(topics);
+        sim.reset();
+        String group = "bench-" + phase;
+        int httpPort = freePort();
+        BenchProcess process = startImplementation(implementation, inFlight, topics, group, httpPort,
+                Map.of("worker.tracking.poll-initial", settings.pollInitialDuringThroughput()), "512m");
+        try {
+            kafka.awaitAssigned(group, process, Duration.ofSeconds(120));
+            if (warmup > 0) {
+                kafka.produceCommands(topics.commands(), "warmup", warmup, "bench-app");
+                kafka.readEvents(topics.events(), "warmup", "aihub.run.submitted"::equals,
+                        e -> e.submitted.size() >= warmup, process, Duration.ofSeconds(Math.max(90, warmup / 20)));
+                sim.reset();
+            }
+            double gc0 = gcSeconds(implementation, httpPort);
+            double cpu0 = process.cpuSeconds();
+            double broker0 = BenchProcess.cpuSeconds(broker.pid());
+            double sim0 = simulator.cpuSeconds();
+            double harness0 = harnessCpu();
+            double machine0 = Machine.busyCpuSeconds();
+            long window0 = System.nanoTime();
+            long first = kafka.produceCommands(topics.commands(), phase, commands, "bench-app");
+            BenchKafka.Events events = kafka.readEvents(topics.events(), phase, "aihub.run.submitted"::equals,
+                    e -> e.submitted.size() >= commands, process,
+                    Duration.ofSeconds(Math.max(90, commands / 100)));
+            double cpuWindow = (System.nanoTime() - window0) / 1e9;
+            double cpu = process.cpuSeconds() - cpu0;
+            double brokerCpu = BenchProcess.cpuSeconds(broker.pid()) - broker0;
+            double simCpu = simulator.cpuSeconds() - sim0;
+            double rss = process.peakRssMiB();
+            double gc = gcSeconds(implementation, httpPort) - gc0;
+            JsonNode stats = sim.stats();
+            Map<String, Long> responses = sim.responseMicrosByCommand();
+            double[] latencies = events.submitted.entrySet().stream()
+                    .filter(e -> responses.containsKey(e.getKey()))
+                    .mapToDouble(e -> e.getValue() - responses.get(e.getKey()) / 1000.0).sorted().toArray();
+            double seconds = (events.lastSubmitted() - first) / 1000.0;
+            Measurement m = new Measurement(implementation, inFlight, commands, events.submitted.size(), seconds,
+                    percentile(latencies, 0.50), percentile(latencies, 0.99), cpu, rss,
+                    stats.path("requests_per_run_created").asDouble(), stats.path("max_requests_in_1s").asInt(),
+                    brokerCpu, simCpu, gc, harnessCpu() - harness0, Machine.busyCpuSeconds() - machine0, cpuWindow);
+            log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
+                    + "(%.3f s/1000), latency p50 %.0f ms", implementation, inFlight, m.submitted(), commands, seconds,
+                    m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN)));
+            if (m.submitted() < commands) {
+                log("WARNING: only " + m.submitted() + " of " + commands + " submitted events arrived; see "
+                        + process.log());
+            }
+            return m;
+        } finally {
+            stop(process);
+        }
+    }
+
+    /** The time-compressed calls per ten-minute run figure. */
+    record CallsPerRun(int runs, int compression, double requestsPerRun, double attributedMean, int attributedMax,
+            int terminal, OptionalDouble workerCallsPerRun, OptionalDouble rateLimitWaitSeconds) {
+    }
+
+    /**
+     * AI Hub calls for runs that last ten minutes, time-compressed: runs last {@code 10 min / k} and every poll
+     * timing of the worker is divided by {@code k} ({@code bench.compression}), so the number of calls is that of a
+     * ten-minute run at the default timings.
+     */
+    CallsPerRun measureCallsPerRun() throws Exception {
+        int runs = settings.callRuns();
+        int k = settings.compression();
+        BenchKafka.Topics topics = BenchKafka.Topics.of("calls");
+        kafka.create(topics);
+        sim.reset();
+        int httpPort = freePort();
+        Map<String, String> timings = new LinkedHashMap<>();
+        timings.put("worker.tracking.poll-initial", (2000 / k) + "ms");
+        timings.put("worker.tracking.poll-max", (60_000 / k) + "ms");
+        timings.put("worker.tracking.checkpoint-poll-interval", (300_000 / k) + "ms");
+        BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-calls", httpPort,
+                timings, "512m");
+        try {
+            kafka.awaitAssigned("bench-calls", process, Duration.ofSeconds(120));
+            kafka.produceCommands(topics.commands(), "calls", runs, "bench-app");
+            BenchKafka.Events events = kafka.readEvents(topics.events(), "calls", "aihub.run.completed"::equals,
+                    e -> e.matching >= runs, process, settings.compressedRun().multipliedBy(3).plusSeconds(60));
+            JsonNode stats = sim.stats();
+            // The worker's own figures, where it publishes them (n/a otherwise).
+            String metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
+            OptionalDouble sum = PrometheusText.sum(metrics, "aihub_calls_per_run_sum");
+            OptionalDouble count = PrometheusText.sum(metrics, "aihub_calls_per_run_count");
+            OptionalDouble workerCalls = sum.isPresent() && count.isPresent() && count.getAsDouble() > 0
+                    ? OptionalDouble.of(sum.getAsDouble() / count.getAsDouble()) : OptionalDouble.empty();
+            CallsPerRun calls = new CallsPerRun(runs, k, stats.path("requests_per_run_created").asDouble(),
+                    stats.path("calls_per_run").path("mean").asDouble(),
+                    stats.path("calls_per_run").path("max").asInt(), events.matching, workerCalls,
+                    PrometheusText.sum(metrics, "aihub_rate_limit_wait_seconds_sum"));
+            log(String.format("calls per ten-minute run (x%d compressed): %.2f requests per run, %d of %d completed",
+                    k, calls.requestsPerRun(), events.matching, runs));
+            return calls;
+        } finally {
+            stop(process);
+        }
+    }
+
+    /** Submits {@code bench.tracked} runs that never end, tracks them, then reads heap after GC and poll lag. */
+    Tracking measureTracking() throws Exception {
+        int runs = settings.tracked();
+        BenchKafka.Topics topics = BenchKafka.Topics.of("tracking");
+        kafka.create(topics);
+        sim.reset();
+        int httpPort = freePort();
+        BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-tracking", httpPort,
+                Map.of(), "512m");
+        try {
+            kafka.awaitAssigned("bench-tracking", process, Duration.ofSeconds(120));
+            long first = kafka.produceCommands(topics.commands(), "tracked", runs, "bench-forever");
+            // Bounded: on a busy machine the submissions compete with the polls of the runs already submitted.
+            BenchKafka.Events events = kafka.readEvents(topics.events(), "tracked", "aihub.run.submitted"::equals,
+                    e -> e.submitted.size() >= runs, process, settings.trackingSubmitBudget());
+            if (events.submitted.size() < runs) {
+                log("WARNING: only " + events.submitted.size() + " of " + runs + " runs were submitted within "
+                        + settings.trackingSubmitBudget().toSeconds() + " s; measuring those");
+            }
+            double submitSeconds = (events.lastSubmitted() - first) / 1000.0;
+            log(String.format("tracking: %d of %d runs submitted in %.1f s; holding %d s", events.submitted.size(),
+                    runs, submitSeconds, settings.trackingHold().toSeconds()));
+            long requests0 = sim.stats().path("total_requests").asLong();
+            double cpu0 = process.cpuSeconds();
+            long held0 = System.nanoTime();
+            TimeUnit.MILLISECONDS.sleep(settings.trackingHold().toMillis()); // the measured period itself
+            process.requireAlive();
+            double held = (System.nanoTime() - held0) / 1e9;
+            JsonNode stats = sim.stats();
+            double requestsPerSecond = (stats.path("total_requests").asLong() - requests0) / held;
+            double cpuPerSecond = (process.cpuSeconds() - cpu0) / held;
+            process.jcmd("GC.run");
+            String metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
+            double heap = PrometheusText.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"").orElse(Double.NaN)
+                    / (1024.0 * 1024.0);
+            OptionalDouble lag = PrometheusText.sum(metrics, "aihub_poll_schedule_lag_seconds", "quantile=\"0.99\"");
+            Tracking tracking = new Tracking(runs, events.submitted.size(), submitSeconds, held, heap, 512, lag,
+                    requestsPerSecond, stats.path("max_requests_in_1s").asInt(), cpuPerSecond, process.peakRssMiB());
+            log(String.format("tracking: heap after GC %.1f MiB, poll lag p99 %s, %.0f requests/s, worker CPU %.2f",
+                    heap, lag.isPresent() ? lag.getAsDouble() + " s" : "n/a", requestsPerSecond, cpuPerSecond));
+            return tracking;
+        } finally {
+            stop(process);
+        }
+    }
+
+    private BenchProcess startImplementation(String implementation, int inFlight, BenchKafka.Topics topics,
+            String group, int httpPort, Map<String, String> workerSettings, String heap) throws IOException {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap,
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrap(),
+                "-Daihub.api-root=http://127.0.0.1:" + simPort + "/api",
+                "-Daihub.api-token=" + API_TOKEN,
+                "-Daihub.ib-context=sim-org"));
+        if (implementation.equals("parallel-consumer")) {
+            jvm.addAll(List.of("-cp", classpath, JUL_MANAGER, "-Dbench.topic.commands=" + topics.commands(),
+                    "-Dbench.topic.events=" + topics.events(), "-Dbench.group-id=" + group,
+                    "-Dbench.max-in-flight=" + inFlight));
+            return track(BenchProcess.start(implementation + "-" + inFlight, jvm,
+                    List.of(ParallelConsumerBaseline.class.getName()), logs));
+        }
+        jvm.addAll(List.of("-Dquarkus.http.port=" + httpPort,
+                "-Dworker.topic.commands=" + topics.commands(), "-Dworker.topic.events=" + topics.events(),
+                "-Dworker.topic.dead-letters=" + topics.deadLetters(), "-Dworker.topic.ledger=" + topics.ledger()));
+        if (rateLimitKnown && settings.rateLimit() > 0) {
+            jvm.add("-D" + RATE_LIMIT_KEY + "=" + settings.rateLimit());
+        }
+        if (implementation.equals("naive")) {
+            jvm.addAll(List.of("-Dmp.messaging.incoming.commands.enabled=false",
+                    "-Dmp.messaging.incoming.bench-naive.enabled=true",
+                    "-Dmp.messaging.incoming.bench-naive.group.id=" + group,
+                    "-Dsmallrye.messaging.worker.bench-naive.max-concurrency=" + inFlight));
+        } else {
+            jvm.add("-Dworker.group-id=" + group);
+            jvm.add("-Dworker.max-in-flight=" + inFlight);
+            workerSettings.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        }
+        return track(BenchProcess.start(implementation + "-" + group.replace("bench-", ""), jvm,
+                List.of("-jar", jar.toString()), logs));
+    }
+
+    private BenchProcess track(BenchProcess process) {
+        synchronized (running) {
+            running.add(process);
+        }
+        return process;
+    }
+
+    private void stop(BenchProcess process) {
+        process.stop(20);
+        synchronized (running) {
+            running.remove(process);
+        }
+    }
+
+    /** Stops every process this harness started and removes the broker's data; safe to call twice. */
+    private void stopAll() {
+        List<BenchProcess> all;
+        synchronized (running) {
+            all = new ArrayList<>(running);
+            running.clear();
+        }
+        all.forEach(p -> p.stop(10));
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    /** GC pause seconds so far of a worker process (from its metrics); NaN for the Parallel Consumer baseline. */
+    private static double gcSeconds(String implementation, int httpPort) {
+        if (implementation.equals("parallel-consumer")) {
+            return Double.NaN;
+        }
+        try {
+            return PrometheusText.sum(get("http://127.0.0.1:" + httpPort + "/q/metrics"), "jvm_gc_pause_seconds_sum")
+                    .orElse(Double.NaN);
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    /** CPU seconds of this harness (producing commands and reading events shares the cores too). */
+    private static double harnessCpu() {
+        return BenchProcess.cpuSeconds(ProcessHandle.current().pid());
+    }
+
+    static OptionalDouble percentile(double[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return OptionalDouble.empty();
+        }
+        int rank = (int) Math.ceil(quantile * sorted.length);
+        return OptionalDouble.of(sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))]);
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    private static void await(String what, Duration timeout, BenchProcess process,
+            java.util.function.BooleanSupplier ready) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.getAsBoolean()) {
+            process.requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " was not ready within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // another process's port: nothing to await on but polling
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+
+    static String join(int[] values) {
+        return Arrays.toString(values);
+    }
+}
