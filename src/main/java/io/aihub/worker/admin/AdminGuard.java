@@ -38,7 +38,9 @@ public class AdminGuard {
         this.tokenDigest = config.token().filter(t -> !t.isBlank()).map(AdminGuard::digest);
     }
 
-    void check(@Observes StartupEvent event) {
+    /** Runs before the start-up checks that reach Kafka, so a missing token is the first thing reported. */
+    void check(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
+    StartupEvent event) {
         requireToken(enabled, tokenDigest.isPresent());
     }
 
