@@ -117,7 +117,10 @@ class SubmissionMetricsTest extends KafkaFlowTest {
                 .then(errorRetryAfterSeconds(429, "later", 1)));
         simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("scrape-refused").times(1)
                 .then(error(400, "bad request")));
-        for (String id : new String[] { "scrape-completed", "scrape-retried", "scrape-refused" }) {
+        // The completed command asks for its results, so the results metrics move too.
+        topics.send("scrape-completed", "{\"command_id\": \"scrape-completed\", \"app_name\": \"scrape-completed\","
+                + " \"batch_id\": 1, \"results\": {\"publish\": true}}");
+        for (String id : new String[] { "scrape-retried", "scrape-refused" }) {
             topics.send(id, "{\"command_id\": \"" + id + "\", \"app_name\": \"" + id + "\", \"batch_id\": 1}");
         }
         topics.send("scrape-rejected", "{\"command_id\": \"scrape-rejected\", \"app_name\": \"x\"}");
@@ -138,6 +141,7 @@ class SubmissionMetricsTest extends KafkaFlowTest {
         assertThat(delta(before, after, "aihub_submission_retries_total{reason=\"TRANSIENT_NO_RUN\"}")).isEqualTo(1);
         assertThat(delta(before, after, "aihub_dead_letters_total{code=\"AIHUB_REJECTED\"}")).isEqualTo(1);
         assertThat(delta(before, after, "aihub_dead_letters_total{code=\"MISSING_FIELD\"}")).isEqualTo(1);
+        assertThat(delta(before, after, "aihub_results_runs_total{outcome=\"published\"}")).isEqualTo(1);
         assertThat(delta(before, after, "aihub_run_tracked_seconds_count{type=\"aihub.run.completed\"}"))
                 .isGreaterThanOrEqualTo(2);
 
