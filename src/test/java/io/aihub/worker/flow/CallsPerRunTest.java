@@ -45,7 +45,8 @@ class CallsPerRunTest extends KafkaFlowTest {
 
     private static double sample(String metrics, String name) {
         return metrics.lines().filter(line -> line.startsWith(name + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                // The value is the token after the name: a trace exemplar ("# {...} value time") may follow it.
+                .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).split(" ")[0]))
                 .findFirst().orElse(Double.NaN);
     }
 

@@ -146,7 +146,8 @@ class FlowControlTest extends KafkaFlowTest {
 
     private static double sample(String metrics, String nameAndLabels) {
         return metrics.lines().filter(line -> line.startsWith(nameAndLabels + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                // The value is the token after the name: a trace exemplar ("# {...} value time") may follow it.
+                .mapToDouble(line -> Double.parseDouble(line.substring(nameAndLabels.length() + 1).split(" ")[0]))
                 .findFirst().orElse(Double.NaN);
     }
 
