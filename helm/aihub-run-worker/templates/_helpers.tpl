@@ -223,6 +223,22 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- if and (include "aihub-run-worker.kafkaSasl" .) (not .Values.secret.existingSecret) (not .Values.kafka.sasl.jaasConfig) (or (not .Values.kafka.sasl.username) (not .Values.kafka.sasl.password)) }}
 {{- fail (printf "kafka.securityProtocol %s needs kafka.sasl.username and kafka.sasl.password (or kafka.sasl.jaasConfig, or secret.existingSecret)" .Values.kafka.securityProtocol) }}
 {{- end }}
+{{- if .Values.worker.extraConfig }}
+{{- /* The ConfigMap's own keys, rendered without extraConfig: an extraConfig key among them would be a duplicate. */}}
+{{- $values := deepCopy .Values }}
+{{- $_ := set $values.worker "extraConfig" dict }}
+{{- $ctx := dict "Values" $values "Release" .Release "Chart" .Chart "Template" .Template "Capabilities" .Capabilities }}
+{{- $chartKeys := (include (print $.Template.BasePath "/configmap.yaml") $ctx | fromYaml).data | keys }}
+{{- $secretKeys := list "AIHUB_API_TOKEN" "KAFKA_SASL_JAAS_CONFIG" "KAFKA_SSL_TRUSTSTORE_PASSWORD" "AIHUB_SIMULATOR_ADMIN_TOKEN" "AIHUB_SIMULATOR_TOKEN" "WORKER_ADMIN_TOKEN" }}
+{{- range $name, $value := .Values.worker.extraConfig }}
+{{- if has $name $chartKeys }}
+{{- fail (printf "worker.extraConfig.%s is set by the chart from its own value; set that value instead" $name) }}
+{{- end }}
+{{- if has $name $secretKeys }}
+{{- fail (printf "worker.extraConfig.%s is a secret and would land in the ConfigMap; it comes from the Secret" $name) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and .Values.admin.enabled (not .Values.secret.existingSecret) (not .Values.admin.token) }}
 {{- fail "admin.enabled needs a token: set admin.token (stored in the chart's Secret) or secret.existingSecret holding the key secret.keys.adminToken; the worker refuses to serve /admin/* without one" }}
 {{- end }}

@@ -237,4 +237,12 @@ class DeploymentTest {
         assertThatThrownBy(() -> render("aihub.apiToken=t", "rateLimit.organisationRequestsPerSecond=3"))
                 .hasMessageContaining("rateLimit.organisationRequestsPerSecond (3) shared by 6 replicas leaves 0.5");
     }
+
+    @Test
+    void extraConfigCannotDuplicateASettingTheChartRenders() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "worker.extraConfig.WORKER_ORDERING=key"))
+                .hasMessageContaining("worker.extraConfig.WORKER_ORDERING is set by the chart");
+        assertThat(render("aihub.apiToken=t", "worker.extraConfig.WORKER_TRACKING_POLL_MAX=60s").configData())
+                .containsEntry("WORKER_TRACKING_POLL_MAX", "60s").containsEntry("WORKER_ORDERING", "unordered");
+    }
 }

@@ -130,4 +130,10 @@ class SecretTest {
         assertThat(Yamls.map(manifests.single("Secret"), "data")).containsOnlyKeys("AIHUB_API_TOKEN");
         assertThat(Yamls.env(manifests.container(), "WORKER_ADMIN_TOKEN")).isNull();
     }
+
+    @Test
+    void theAdminTokenCannotBeSmuggledIntoTheConfigMapThroughExtraConfig() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "worker.extraConfig.WORKER_ADMIN_TOKEN=leak"))
+                .hasMessageContaining("worker.extraConfig.WORKER_ADMIN_TOKEN is a secret");
+    }
 }
