@@ -105,7 +105,8 @@ kafka_java -Xmx512m kafka.Kafka "$data/server.properties" > "$data/kafka.log" 2>
 pids+=($!)
 wait_for "the broker" 60 port_open "$kafka_port"
 
-for topic in aihub.run.commands aihub.run.events aihub.run.commands.dlq; do
+# The ledger is created by the worker; the results topic must exist before a command asks for results.
+for topic in aihub.run.commands aihub.run.events aihub.run.commands.dlq aihub.run.results; do
   kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create --if-not-exists \
     --topic "$topic" --partitions 4 --replication-factor 1 >/dev/null
 done

@@ -170,6 +170,31 @@ namespace="{{ include "aihub-run-worker.namespace" . }}",job="{{ include "aihub-
 {{- end }}
 
 {{/*
+Most replicas that can run at once: the autoscaler's maximum, else replicaCount.
+*/}}
+{{- define "aihub-run-worker.maxReplicas" -}}
+{{- if eq .Values.autoscaling.mode "none" }}
+{{- .Values.replicaCount | int }}
+{{- else }}
+{{- .Values.autoscaling.maxReplicaCount | int }}
+{{- end }}
+{{- end }}
+
+{{/*
+AI Hub calls per second of one replica: rateLimit.organisationRequestsPerSecond divided by the most replicas
+(rounded down to hundredths, so the replicas together never exceed the budget), else rateLimit.requestsPerSecond.
+*/}}
+{{- define "aihub-run-worker.replicaRequestsPerSecond" -}}
+{{- $org := .Values.rateLimit.organisationRequestsPerSecond | float64 }}
+{{- if gt $org 0.0 }}
+{{- $max := include "aihub-run-worker.maxReplicas" . | float64 }}
+{{- divf (floor (mulf (divf $org (max $max 1.0)) 100)) 100 | toString }}
+{{- else }}
+{{- .Values.rateLimit.requestsPerSecond | toString }}
+{{- end }}
+{{- end }}
+
+{{/*
 Refuses combinations that cannot work. Included by the Deployment, which every render has.
 */}}
 {{- define "aihub-run-worker.validate" -}}
@@ -197,6 +222,31 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- end }}
 {{- if and (include "aihub-run-worker.kafkaSasl" .) (not .Values.secret.existingSecret) (not .Values.kafka.sasl.jaasConfig) (or (not .Values.kafka.sasl.username) (not .Values.kafka.sasl.password)) }}
 {{- fail (printf "kafka.securityProtocol %s needs kafka.sasl.username and kafka.sasl.password (or kafka.sasl.jaasConfig, or secret.existingSecret)" .Values.kafka.securityProtocol) }}
+{{- end }}
+{{- if .Values.worker.extraConfig }}
+{{- /* The ConfigMap's own keys, rendered without extraConfig: an extraConfig key among them would be a duplicate. */}}
+{{- $values := deepCopy .Values }}
+{{- $_ := set $values.worker "extraConfig" dict }}
+{{- $ctx := dict "Values" $values "Release" .Release "Chart" .Chart "Template" .Template "Capabilities" .Capabilities }}
+{{- $chartKeys := (include (print $.Template.BasePath "/configmap.yaml") $ctx | fromYaml).data | keys }}
+{{- $secretKeys := list "AIHUB_API_TOKEN" "KAFKA_SASL_JAAS_CONFIG" "KAFKA_SSL_TRUSTSTORE_PASSWORD" "AIHUB_SIMULATOR_ADMIN_TOKEN" "AIHUB_SIMULATOR_TOKEN" "WORKER_ADMIN_TOKEN" }}
+{{- range $name, $value := .Values.worker.extraConfig }}
+{{- if has $name $chartKeys }}
+{{- fail (printf "worker.extraConfig.%s is set by the chart from its own value; set that value instead" $name) }}
+{{- end }}
+{{- if has $name $secretKeys }}
+{{- fail (printf "worker.extraConfig.%s is a secret and would land in the ConfigMap; it comes from the Secret" $name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and .Values.admin.enabled (not .Values.secret.existingSecret) (not .Values.admin.token) }}
+{{- fail "admin.enabled needs a token: set admin.token (stored in the chart's Secret) or secret.existingSecret holding the key secret.keys.adminToken; the worker refuses to serve /admin/* without one" }}
+{{- end }}
+{{- if gt (.Values.rateLimit.organisationRequestsPerSecond | float64) 0.0 }}
+{{- $share := include "aihub-run-worker.replicaRequestsPerSecond" . | float64 }}
+{{- if lt $share (.Values.rateLimit.minRequestsPerSecond | float64) }}
+{{- fail (printf "rateLimit.organisationRequestsPerSecond (%v) shared by %s replicas leaves %v calls/s each, below rateLimit.minRequestsPerSecond (%v)" .Values.rateLimit.organisationRequestsPerSecond (include "aihub-run-worker.maxReplicas" .) $share .Values.rateLimit.minRequestsPerSecond) }}
+{{- end }}
 {{- end }}
 {{- if and (eq $a.mode "keda") (include "aihub-run-worker.kafkaSasl" .) (not .Values.secret.existingSecret) (or (not .Values.kafka.sasl.username) (not .Values.kafka.sasl.password)) }}
 {{- fail "autoscaling.mode keda with SASL needs kafka.sasl.username and kafka.sasl.password: the KEDA scaler cannot use a JAAS config" }}

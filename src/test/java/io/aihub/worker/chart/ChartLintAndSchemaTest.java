@@ -83,4 +83,16 @@ class ChartLintAndSchemaTest {
         assertThatThrownBy(() -> render("kafka.securityProtocol=TLS"))
                 .hasMessageContaining("at '/kafka/securityProtocol'");
     }
+
+    @Test
+    void schemaRejectsAnUnknownOrdering() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "worker.ordering=random"))
+                .hasMessageContaining("at '/worker/ordering': value must be one of 'unordered', 'key'");
+    }
+
+    @Test
+    void schemaRejectsAResultsRecordLargerThanTheProducersRequestLimit() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "results.maxRecordBytes=2000000"))
+                .hasMessageContaining("at '/results/maxRecordBytes'");
+    }
 }

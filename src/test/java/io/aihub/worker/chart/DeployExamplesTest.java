@@ -84,7 +84,40 @@ class DeployExamplesTest {
         assertThat(String.join("\n", expressions)).contains("aihub_commands_total", "aihub_submission_attempts_total",
                 "aihub_submission_retries_total", "aihub_dead_letters_total",
                 "aihub_submission_retry_after_wait_seconds_sum", "kafka_consumer_fetch_manager_records_lag_max",
-                "jvm_memory_used_bytes");
+                "jvm_memory_used_bytes", "aihub_rate_limit_wait_seconds_sum", "aihub_rate_limit_current_rps",
+                "aihub_outage", "aihub_calls_per_run_sum", "aihub_poll_schedule_lag_seconds_sum",
+                "aihub_results_records_total", "aihub_results_runs_total");
         assertThat(dashboard.get("uid").asText()).isEqualTo("aihub-run-worker");
+    }
+
+    @Test
+    void theResultsTopicMatchesTheCommandsPartitionsAndTakesTheLargestResultRecord() throws IOException {
+        Map<String, Map<String, Object>> topics = topicsByName();
+        Map<String, Object> results = topics.get("aihub.run.results");
+        Map<String, String> config = ChartRender.render(CHART, DEPLOY.resolve("kubernetes/values-production.yaml"))
+                .configData().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue()));
+
+        assertThat(Yamls.at(results, "spec", "partitions"))
+                .isEqualTo(Yamls.at(topics.get("aihub.run.commands"), "spec", "partitions"));
+        assertThat(config).containsEntry("WORKER_TOPIC_RESULTS", "aihub.run.results");
+        assertThat(((Number) Yamls.at(results, "spec", "config", "max.message.bytes")).longValue())
+                .isGreaterThan(Long.parseLong(config.get("WORKER_RESULTS_MAX_RECORD_BYTES")));
+        assertThat(Yamls.at(results, "spec", "config", "retention.ms"))
+                .isEqualTo(Yamls.at(topics.get("aihub.run.events"), "spec", "config", "retention.ms"));
+    }
+
+    @Test
+    void productionValuesShareTheOrganisationsBudgetAndReadTheAdminTokenFromTheExistingSecret() {
+        ChartRender.Manifests manifests = ChartRender.render(CHART,
+                DEPLOY.resolve("kubernetes/values-production.yaml"));
+
+        assertThat(manifests.configData()).containsEntry("WORKER_RATE_LIMIT_REQUESTS_PER_SECOND", "10")
+                .containsEntry("WORKER_ADMIN_ENABLED", "true").containsEntry("WORKER_ORDERING", "key")
+                .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true").doesNotContainKey("WORKER_ADMIN_TOKEN");
+        assertThat(Yamls.env(manifests.container(), "WORKER_ADMIN_TOKEN")).isEqualTo(Map.of("name",
+                "WORKER_ADMIN_TOKEN", "valueFrom", Map.of("secretKeyRef",
+                        Map.of("name", "aihub-run-worker-credentials", "key", "WORKER_ADMIN_TOKEN"))));
+        assertThat(Yamls.list(manifests.single("NetworkPolicy"), "spec", "ingress")).hasSize(3);
     }
 }

@@ -181,4 +181,68 @@ class DeploymentTest {
                 "valueFrom", Map.of("secretKeyRef", Map.of("name", "aihub-run-worker", "key", "AIHUB_API_TOKEN"))));
         assertThat(manifests.secretValue("AIHUB_SIMULATOR_ADMIN_TOKEN")).isEqualTo("staging-admin-token");
     }
+
+    @Test
+    void resultsFlowControlAndLoggingDefaultsReachTheConfigMap() {
+        assertThat(defaults.configData()).containsAllEntriesOf(Map.of(
+                "WORKER_TOPIC_RESULTS", "aihub.run.results",
+                "WORKER_RESULTS_MAX_RECORD_BYTES", "900000",
+                "WORKER_RESULTS_MAX_ATTEMPTS", "5",
+                "WORKER_ORDERING", "unordered",
+                "WORKER_MAX_IN_BACKOFF", "1024",
+                "WORKER_RATE_LIMIT_REQUESTS_PER_SECOND", "50",
+                "WORKER_RATE_LIMIT_POLL_MIN_SHARE", "0.2",
+                "WORKER_TRACKING_MAX_RUNS", "150000",
+                "WORKER_ADMIN_ENABLED", "false",
+                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
+        assertThat(defaults.configData()).doesNotContainKeys("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "QUARKUS_OTEL_SERVICE_NAME");
+    }
+
+    @Test
+    void changedResultsFlowControlLoggingAndTracingValuesReachTheConfigMap() {
+        Map<String, String> data = Yamls.map(renderCi("admin-values.yaml").single("ConfigMap"), "data").entrySet()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue()));
+
+        assertThat(data).containsAllEntriesOf(Map.of(
+                "WORKER_TOPIC_RESULTS", "documents.run.results",
+                "WORKER_RESULTS_MAX_RECORD_BYTES", "500000",
+                "WORKER_RESULTS_MAX_ATTEMPTS", "8",
+                "WORKER_ORDERING", "key",
+                "WORKER_MAX_IN_BACKOFF", "2048",
+                "WORKER_RATE_LIMIT_BURST", "4",
+                "WORKER_RATE_LIMIT_POLL_MIN_SHARE", "0.3",
+                "WORKER_OUTAGE_PROBE_INTERVAL", "10s",
+                "WORKER_TRACKING_BULK_THRESHOLD", "20",
+                "WORKER_TRACKING_MAX_RUNS", "50000"));
+        assertThat(data).containsAllEntriesOf(Map.of(
+                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false",
+                "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://otel-collector.observability:4317",
+                "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc",
+                "QUARKUS_OTEL_SERVICE_NAME", "aihub-run-worker-ci"));
+    }
+
+    @Test
+    void theOrganisationsBudgetIsSharedByTheMostReplicasThatCanRun() {
+        assertThat(renderCi("admin-values.yaml").configData())
+                .as("100 calls/s over autoscaling.maxReplicaCount 6, rounded down to hundredths")
+                .containsEntry("WORKER_RATE_LIMIT_REQUESTS_PER_SECOND", "16.66");
+        assertThat(render("aihub.apiToken=t", "autoscaling.mode=none", "replicaCount=4",
+                "rateLimit.organisationRequestsPerSecond=200").configData())
+                .containsEntry("WORKER_RATE_LIMIT_REQUESTS_PER_SECOND", "50");
+    }
+
+    @Test
+    void anOrganisationBudgetTooSmallForEveryReplicaFailsToRender() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "rateLimit.organisationRequestsPerSecond=3"))
+                .hasMessageContaining("rateLimit.organisationRequestsPerSecond (3) shared by 6 replicas leaves 0.5");
+    }
+
+    @Test
+    void extraConfigCannotDuplicateASettingTheChartRenders() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "worker.extraConfig.WORKER_ORDERING=key"))
+                .hasMessageContaining("worker.extraConfig.WORKER_ORDERING is set by the chart");
+        assertThat(render("aihub.apiToken=t", "worker.extraConfig.WORKER_TRACKING_POLL_MAX=60s").configData())
+                .containsEntry("WORKER_TRACKING_POLL_MAX", "60s").containsEntry("WORKER_ORDERING", "unordered");
+    }
 }

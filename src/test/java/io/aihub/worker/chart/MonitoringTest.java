@@ -36,12 +36,13 @@ class MonitoringTest {
     }
 
     @Test
-    void theRuleAlertsOnLagDeadLettersAiHubErrorsAndTrackingBacklog() {
+    void theRuleAlertsOnLagDeadLettersAiHubErrorsTrackingBacklogOutageAndMissingResults() {
         List<Object> rules = Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
 
         assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly(
                 "AihubRunWorkerConsumerLagGrowing", "AihubRunWorkerDeadLettersRising",
-                "AihubRunWorkerAiHubErrorRatioHigh", "AihubRunWorkerTrackingBacklog");
+                "AihubRunWorkerAiHubErrorRatioHigh", "AihubRunWorkerTrackingBacklog", "AihubRunWorkerAiHubOutage",
+                "AihubRunWorkerResultsNotPublished");
         assertThat(rules).allSatisfy(r -> assertThat(Yamls.map(r, "labels")).containsEntry("team", "documents"));
     }
 
@@ -63,6 +64,11 @@ class MonitoringTest {
         assertThat(Yamls.at(rules, 3, "expr"))
                 .isEqualTo("sum by (pod) (aihub_runs_in_flight{" + SELECTOR + "}) > 5000");
         assertThat(Yamls.at(rules, 2, "labels", "severity")).isEqualTo("critical");
+        assertThat(Yamls.at(rules, 4, "expr")).isEqualTo("max by (pod) (aihub_outage{" + SELECTOR + "}) == 1");
+        assertThat(Yamls.at(rules, 4, "for")).isEqualTo("5m");
+        assertThat(Yamls.at(rules, 4, "labels", "severity")).isEqualTo("critical");
+        assertThat(Yamls.at(rules, 5, "expr")).isEqualTo(
+                "sum(increase(aihub_results_runs_total{" + SELECTOR + ",outcome=\"failed\"}[30m])) > 0");
     }
 
     @Test
@@ -72,6 +78,6 @@ class MonitoringTest {
         List<Object> rules = Yamls.list(manifests.single("PrometheusRule"), "spec", "groups", 0, "rules");
 
         assertThat(rules).extracting(r -> Yamls.at(r, "alert")).doesNotContain("AihubRunWorkerTrackingBacklog")
-                .hasSize(3);
+                .hasSize(5);
     }
 }

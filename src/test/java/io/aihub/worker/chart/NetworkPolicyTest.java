@@ -45,22 +45,42 @@ class NetworkPolicyTest {
     }
 
     @Test
-    void ingressComesOnlyFromMonitoringTheHelmTestAndNamedAdminsToTheHttpPort() {
+    void ingressComesOnlyFromMonitoringAndTheHelmTestToTheHttpPortWhileAdminIsOff() {
         List<Object> ingress = Yamls.list(spec, "ingress");
 
-        assertThat(ingress).hasSize(3).allSatisfy(rule -> assertThat(Yamls.list(rule, "ports")).containsExactly(HTTP));
+        assertThat(ingress).as("admin.allowedFrom opens nothing while admin.enabled is false").hasSize(2)
+                .allSatisfy(rule -> assertThat(Yamls.list(rule, "ports")).containsExactly(HTTP));
         assertThat(Yamls.at(ingress, 0, "from", 0, "namespaceSelector", "matchLabels"))
                 .isEqualTo(Map.of("kubernetes.io/metadata.name", "monitoring"));
         assertThat(Yamls.at(ingress, 1, "from")).isEqualTo(List.of(Map.of("podSelector", Map.of("matchLabels", Map.of(
                 "app.kubernetes.io/instance", "aihub-run-worker", "app.kubernetes.io/component", "helm-test")))));
-        assertThat(Yamls.at(ingress, 2, "from")).isEqualTo(List.of(Map.of("podSelector",
-                Map.of("matchLabels", Map.of("app.kubernetes.io/name", "aihub-ops-console")))));
+    }
+
+    @Test
+    void enabledAdminEndpointsAreReachableOnlyFromTheAllowedPeersBesideTheMonitoringRule() {
+        List<Object> ingress = Yamls.list(
+                renderCi("admin-values.yaml").single("NetworkPolicy"), "spec", "ingress");
+
+        assertThat(ingress).hasSize(3).allSatisfy(rule -> assertThat(Yamls.list(rule, "ports")).containsExactly(HTTP));
+        assertThat(Yamls.at(ingress, 0, "from", 0, "podSelector", "matchLabels"))
+                .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus"));
+        assertThat(Yamls.at(ingress, 2, "from")).isEqualTo(List.of(Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "ops")),
+                "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "aihub-ops-console")))));
+    }
+
+    @Test
+    void enabledAdminEndpointsWithoutAllowedPeersOpenNoRuleForThem() {
+        List<Object> ingress = Yamls.list(renderCi("admin-values.yaml", "admin.allowedFrom=null")
+                .single("NetworkPolicy"), "spec", "ingress");
+
+        assertThat(ingress).hasSize(2);
     }
 
     @Test
     void anEmptyPeerListOpensNothing() {
         Map<String, Object> closed = Yamls.map(renderCi("networkpolicy-values.yaml",
-                "networkPolicy.ingress.monitoring=null", "tests.enabled=false", "networkPolicy.ingress.admin=null",
+                "networkPolicy.ingress.monitoring=null", "tests.enabled=false", "admin.allowedFrom=null",
                 "networkPolicy.egress.aihub.to=null").single("NetworkPolicy"), "spec");
 
         assertThat(closed.get("ingress")).as("no ingress rule, so nothing may connect").isNull();

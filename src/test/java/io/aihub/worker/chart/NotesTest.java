@@ -40,4 +40,16 @@ class NotesTest {
         assertThat(notes("aihub.apiToken=t", "simulator.enabled=true"))
                 .contains("WARNING: the AI Hub simulator is ON");
     }
+
+    @Test
+    void notesNameTheResultsTopicTheRateShareAndTheAdminEndpoints() {
+        String notes = notes("aihub.apiToken=t", "rateLimit.organisationRequestsPerSecond=60", "admin.enabled=true",
+                "admin.token=a");
+
+        assertThat(notes).contains("to aihub.run.results (create that topic first)")
+                .contains("AI Hub calls per second per replica: 10 (the organisation's 60 shared by up to 6 replicas).")
+                .contains("Admin endpoints (/admin/*) are on; their token is in Secret aihub-run-worker, key "
+                        + "WORKER_ADMIN_TOKEN")
+                .doesNotContain("WARNING");
+    }
 }

@@ -91,4 +91,49 @@ class SecretTest {
         assertThat(Yamls.env(manifests.container(), "KAFKA_SSL_TRUSTSTORE_PASSWORD"))
                 .as("a PEM truststore has no password").isNull();
     }
+
+    @Test
+    void theAdminTokenComesFromTheChartsSecretUnderItsOwnKeyAndNeverFromTheConfigMap() {
+        ChartRender.Manifests manifests = renderCi("admin-values.yaml");
+
+        assertThat(manifests.secretValue("WORKER_ADMIN_TOKEN")).isEqualTo("ci-admin-token");
+        assertThat(manifests.secretValue("AIHUB_API_TOKEN")).isEqualTo("ci-token");
+        assertThat(Yamls.env(manifests.container(), "WORKER_ADMIN_TOKEN")).isEqualTo(Map.of("name",
+                "WORKER_ADMIN_TOKEN", "valueFrom", secretRef("aihub-run-worker", "WORKER_ADMIN_TOKEN")));
+        assertThat(manifests.configData()).containsEntry("WORKER_ADMIN_ENABLED", "true")
+                .doesNotContainKey("WORKER_ADMIN_TOKEN")
+                .allSatisfy((key, value) -> assertThat(String.valueOf(value)).doesNotContain("ci-admin-token"));
+    }
+
+    @Test
+    void theAdminTokenComesFromAnExistingSecretUnderTheConfiguredKey() {
+        ChartRender.Manifests manifests = renderCi("admin-existing-secret-values.yaml");
+
+        assertThat(manifests.ofKind("Secret")).isEmpty();
+        assertThat(Yamls.env(manifests.container(), "WORKER_ADMIN_TOKEN")).isEqualTo(Map.of("name",
+                "WORKER_ADMIN_TOKEN", "valueFrom", secretRef("aihub-run-worker-credentials", "admin-token")));
+        assertThat(manifests.configData()).containsEntry("WORKER_ADMIN_ENABLED", "true")
+                .doesNotContainKey("WORKER_ADMIN_TOKEN");
+    }
+
+    @Test
+    void adminEndpointsWithoutATokenSourceFailToRender() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "admin.enabled=true"))
+                .hasMessageContaining("admin.enabled needs a token: set admin.token");
+    }
+
+    @Test
+    void disabledAdminEndpointsGetNeitherTokenNorEnvEvenWithATokenSet() {
+        ChartRender.Manifests manifests = render("aihub.apiToken=t", "admin.token=unused");
+
+        assertThat(manifests.configData()).containsEntry("WORKER_ADMIN_ENABLED", "false");
+        assertThat(Yamls.map(manifests.single("Secret"), "data")).containsOnlyKeys("AIHUB_API_TOKEN");
+        assertThat(Yamls.env(manifests.container(), "WORKER_ADMIN_TOKEN")).isNull();
+    }
+
+    @Test
+    void theAdminTokenCannotBeSmuggledIntoTheConfigMapThroughExtraConfig() {
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "worker.extraConfig.WORKER_ADMIN_TOKEN=leak"))
+                .hasMessageContaining("worker.extraConfig.WORKER_ADMIN_TOKEN is a secret");
+    }
 }

@@ -1,6 +1,7 @@
 package io.aihub.worker.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import com.networknt.schema.ValidationMessage;
 
 import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.ParseResult;
+import io.aihub.worker.results.ResultRecords;
 import io.aihub.worker.simulator.AiHubSimulator;
 import io.aihub.worker.simulator.FaultAction;
 import io.aihub.worker.simulator.FaultOperation;
@@ -54,6 +56,8 @@ class AsyncApiContractTest extends KafkaFlowTest {
     private static JsonSchema eventDataSchema;
     private static JsonSchema eventHeadersSchema;
     private static JsonSchema deadLetterHeadersSchema;
+    private static JsonSchema resultRecordSchema;
+    private static JsonSchema resultHeadersSchema;
 
     @Inject
     AiHubSimulator simulator;
@@ -66,13 +70,23 @@ class AsyncApiContractTest extends KafkaFlowTest {
         document = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docs", "asyncapi.yaml").toFile());
         assertThat(document.path("asyncapi").asText()).isEqualTo("2.6.0");
         assertThat(document.path("channels").fieldNames()).toIterable()
-                .contains("aihub.run.commands", "aihub.run.events", "aihub.run.commands.dlq", "aihub.run.ledger");
+                .contains("aihub.run.commands", "aihub.run.events", "aihub.run.commands.dlq", "aihub.run.ledger",
+                        "aihub.run.results");
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
         JsonNode schemas = document.path("components").path("schemas");
         commandSchema = factory.getSchema(schemas.path("RunCommand"));
         eventDataSchema = factory.getSchema(schemas.path("EventData"));
         eventHeadersSchema = factory.getSchema(schemas.path("StatusEventHeaders"));
         deadLetterHeadersSchema = factory.getSchema(schemas.path("DeadLetterHeaders"));
+        // EventData refers to ResultsSummary (#/components/schemas/...), which a schema compiled from the EventData
+        // node alone cannot resolve: the references are replaced by the schemas they name first.
+        eventDataSchema = factory.getSchema(inlined(schemas.path("EventData")));
+        resultRecordSchema = factory.getSchema(schemas.path("ResultRecord"));
+        resultHeadersSchema = factory.getSchema(schemas.path("ResultRecordHeaders"));
+        assertThat(document.at("/components/messages/ResultRecord/payload/$ref").asText())
+                .isEqualTo("#/components/schemas/ResultRecord");
+        assertThat(document.at("/channels/aihub.run.results/subscribe/message/$ref").asText())
+                .isEqualTo("#/components/messages/ResultRecord");
         assertThat(document.at("/components/messages/StatusEvent/payload/$ref").asText())
                 .isEqualTo("#/components/schemas/EventData");
     }
@@ -95,6 +109,70 @@ class AsyncApiContractTest extends KafkaFlowTest {
             assertValid(eventDataSchema, readJson(event.value()), "event data " + header(event, "ce_id"));
             assertValid(eventHeadersSchema, headersOf(event), "event headers " + header(event, "ce_id"));
         }
+    }
+
+    @Test
+    void result_records_and_the_completed_event_that_counts_them_match_the_results_schemas() {
+        String published = "asyncapi-results";
+        String broken = "asyncapi-results-broken";
+        simulator.server().faults().add(FaultRule.on(FaultOperation.RESULTS).nameContains("asyncapi-results-broken-app")
+                .then(FaultAction.error(503, "results store down")));
+        topics.send(published, "{\"command_id\": \"" + published + "\", \"app_name\": \"results-app\", \"batch_id\": 7,"
+                + " \"results\": {\"publish\": true}}");
+        topics.send(broken, "{\"command_id\": \"" + broken + "\", \"app_name\": \"asyncapi-results-broken-app\","
+                + " \"batch_id\": 1, \"results\": {\"publish\": true}}");
+        topics.awaitTerminalEvent(published, DEADLINE);
+        topics.awaitTerminalEvent(broken, DEADLINE);
+
+        ConsumerRecord<byte[], byte[]> completed = lastEvent(published);
+        JsonNode data = readJson(completed.value());
+        assertThat(header(completed, "ce_type")).isEqualTo("aihub.run.completed");
+        assertThat(data.at("/results/published").asBoolean()).isTrue();
+        assertValid(eventDataSchema, data, "completed event with results");
+        assertValid(eventHeadersSchema, headersOf(completed), "completed event headers");
+        ConsumerRecord<byte[], byte[]> unavailable = lastEvent(broken);
+        JsonNode unavailableData = readJson(unavailable.value());
+        assertThat(unavailableData.at("/results/published").asBoolean()).isFalse();
+        assertThat(unavailableData.at("/results/error/code").asText()).isEqualTo("RESULTS_UNAVAILABLE");
+        assertValid(eventDataSchema, unavailableData, "completed event with unavailable results");
+
+        // The test profile's 700-byte record limit splits every file: these are file_chunk parts.
+        int count = data.at("/results/records").asInt();
+        await().atMost(DEADLINE).until(() -> topics.resultsFor(published).size() >= count);
+        List<ConsumerRecord<byte[], byte[]>> records = topics.resultsFor(published);
+        assertThat(records).hasSize(count);
+        StringBuilder firstFile = new StringBuilder();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            JsonNode value = readJson(record.value());
+            assertThat(value.has("file_chunk")).as("a part of a split file").isTrue();
+            assertValid(resultRecordSchema, value, "result record " + headersOf(record));
+            assertValid(resultHeadersSchema, headersOf(record), "result record headers " + headersOf(record));
+            if (value.get("file_index").asInt() == 0) {
+                firstFile.append(value.get("file_chunk").asText());
+            }
+        }
+        // The same file under the default limit (900000 bytes) is one whole record, built by the worker's own code.
+        List<ResultRecords.ResultRecord> whole = ResultRecords.of(JSON, published, data.get("run_id").asText(), 0,
+                readJson(firstFile.toString().getBytes(StandardCharsets.UTF_8)), 900_000);
+        assertThat(whole).hasSize(1);
+        assertThat(readJson(whole.get(0).value()).has("file")).isTrue();
+        assertValid(resultRecordSchema, readJson(whole.get(0).value()), "whole-file result record");
+        assertValid(resultHeadersSchema, JSON.valueToTree(whole.get(0).headers()), "whole-file result headers");
+
+        // The checks can fail: a part without its chunk, a whole file that claims to be a part, unpublished results
+        // without their error, and has_errors that contradicts error_fields are refused.
+        ObjectNode chunkless = (ObjectNode) readJson(records.get(0).value());
+        chunkless.remove("file_chunk");
+        assertThat(resultRecordSchema.validate(chunkless)).isNotEmpty();
+        ObjectNode wholeAsPart = (ObjectNode) readJson(whole.get(0).value());
+        wholeAsPart.put("parts", 2);
+        assertThat(resultRecordSchema.validate(wholeAsPart)).isNotEmpty();
+        ObjectNode silent = unavailableData.deepCopy();
+        ((ObjectNode) silent.get("results")).remove("error");
+        assertThat(eventDataSchema.validate(silent)).isNotEmpty();
+        ObjectNode contradicting = data.deepCopy();
+        ((ObjectNode) contradicting.get("results")).put("has_errors", true).put("error_fields", 0);
+        assertThat(eventDataSchema.validate(contradicting)).isNotEmpty();
     }
 
     @Test
@@ -155,6 +233,27 @@ class AsyncApiContractTest extends KafkaFlowTest {
             assertThat(parser.parse(command.getBytes(StandardCharsets.UTF_8), new RecordHeaders()))
                     .as("the worker refuses %s", command).isInstanceOf(ParseResult.Invalid.class);
         }
+    }
+
+    /** A copy of {@code schema} with every {@code $ref} to {@code #/...} replaced by (an inlined copy of) its target. */
+    private static JsonNode inlined(JsonNode schema) {
+        if (schema.isObject() && schema.has("$ref") && schema.get("$ref").asText().startsWith("#/")) {
+            return inlined(document.at(schema.get("$ref").asText().substring(1)));
+        }
+        JsonNode copy = schema.deepCopy();
+        if (copy.isObject()) {
+            copy.fieldNames().forEachRemaining(name -> ((ObjectNode) copy).set(name, inlined(schema.get(name))));
+        } else if (copy.isArray()) {
+            for (int i = 0; i < copy.size(); i++) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) copy).set(i, inlined(schema.get(i)));
+            }
+        }
+        return copy;
+    }
+
+    private ConsumerRecord<byte[], byte[]> lastEvent(String commandId) {
+        List<ConsumerRecord<byte[], byte[]>> events = recordsOf(commandId);
+        return events.get(events.size() - 1);
     }
 
     private static void assertValid(JsonSchema schema, JsonNode value, String what) {
