@@ -284,9 +284,17 @@ public final class BenchmarkHarness {
             double requestsPerSecond = (stats.path("total_requests").asLong() - requests0) / held;
             double cpuPerSecond = (process.cpuSeconds() - cpu0) / held;
             process.jcmd("GC.run");
-            String metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
-            double heap = PrometheusText.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"").orElse(Double.NaN)
-                    / (1024.0 * 1024.0);
+            // The heap from jcmd, which answers even when the worker's HTTP server is too busy to.
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K")
+                    .matcher(process.jcmd("GC.heap_info"));
+            double heap = used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+            String metrics;
+            try {
+                metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
+            } catch (IOException e) {
+                log("WARNING: the worker's /q/metrics did not answer (" + e + "); its figures are n/a");
+                metrics = "";
+            }
             OptionalDouble lag = PrometheusText.sum(metrics, "aihub_poll_schedule_lag_seconds", "quantile=\"0.99\"");
             Tracking tracking = new Tracking(runs, events.submitted.size(), submitSeconds, held, heap, 512, lag,
                     requestsPerSecond, stats.path("max_requests_in_1s").asInt(), cpuPerSecond, process.peakRssMiB());
