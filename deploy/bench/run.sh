@@ -3,7 +3,7 @@
 # package is untouched), then starts a Kafka broker (KRaft), the AI Hub simulator (50 ms per submission) and, one
 # after the other on fresh 8-partition topics, the worker, the Parallel Consumer baseline and the naive baseline;
 # prints a table and rewrites docs/benchmarks.md and docs/benchmarks-throughput.png. Everything it started is
-# stopped and the broker's data removed at the end, also on failure or Ctrl-C. About 12 minutes on 2 cores.
+# stopped and the broker's data removed at the end, also on failure or Ctrl-C. About 17 minutes on 2 shared cores.
 #
 #   deploy/bench/run.sh [-Dbench.<setting>=<value> ...]
 #

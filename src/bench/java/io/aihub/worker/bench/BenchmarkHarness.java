@@ -297,7 +297,8 @@ public final class BenchmarkHarness {
             }
             OptionalDouble lag = PrometheusText.sum(metrics, "aihub_poll_schedule_lag_seconds", "quantile=\"0.99\"");
             Tracking tracking = new Tracking(runs, events.submitted.size(), submitSeconds, held, heap, 512, lag,
-                    requestsPerSecond, stats.path("max_requests_in_1s").asInt(), cpuPerSecond, process.peakRssMiB());
+                    requestsPerSecond, stats.path("max_requests_in_1s").asInt(), cpuPerSecond, process.peakRssMiB(),
+                    Files.readString(process.log()).contains("OutOfMemoryError"));
             log(String.format("tracking: heap after GC %.1f MiB, poll lag p99 %s, %.0f requests/s, worker CPU %.2f",
                     heap, lag.isPresent() ? lag.getAsDouble() + " s" : "n/a", requestsPerSecond, cpuPerSecond));
             return tracking;

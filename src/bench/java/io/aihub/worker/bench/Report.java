@@ -163,10 +163,12 @@ final class Report {
         double vsPc = worker.throughput() / pc.throughput();
         target(md, "≥ 1.5× the Parallel Consumer baseline", fmt("%.2f×", vsPc), vsPc >= 1.5);
         target(md, "100,000 tracked runs in ≤ 512 MiB heap (after GC)",
-                fmt("%.1f MiB with %d runs tracked%s", tracking.heapAfterGcMiB(), tracking.runs(),
+                fmt("%s with %d runs tracked%s", tracking.outOfMemory() ? "OutOfMemoryError in the worker"
+                        : fmt("%.1f MiB", tracking.heapAfterGcMiB()), tracking.runs(),
                         tracking.runs() < tracking.asked() ? fmt(" (%d asked; the rest were not submitted within "
                                 + "the time budget)", tracking.asked()) : ""),
-                tracking.runs() < 100_000 ? null : tracking.heapAfterGcMiB() <= 512);
+                tracking.outOfMemory() ? Boolean.FALSE
+                        : tracking.runs() < 100_000 ? null : tracking.heapAfterGcMiB() <= 512);
         OptionalDouble lag = tracking.pollLagP99Seconds();
         target(md, "poll-schedule lag p99 ≤ 1 s", lag.isPresent() ? fmt("%.3f s", lag.getAsDouble()) : "n/a "
                 + "(this worker does not publish `aihub_poll_schedule_lag_seconds`)",

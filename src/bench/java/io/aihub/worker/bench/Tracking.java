@@ -16,8 +16,9 @@ import java.util.OptionalDouble;
  * @param maxRequestsIn1s the busiest sliding second over the phase
  * @param workerCpuPerSecond the worker's CPU seconds per second over the held period
  * @param peakRssMiB the worker's peak resident set size
+ * @param outOfMemory whether the worker's log shows an {@code OutOfMemoryError}
  */
 record Tracking(int asked, int runs, double submitSeconds, double heldSeconds, double heapAfterGcMiB, int maxHeapMiB,
         OptionalDouble pollLagP99Seconds, double requestsPerSecond, int maxRequestsIn1s, double workerCpuPerSecond,
-        double peakRssMiB) {
+        double peakRssMiB, boolean outOfMemory) {
 }
