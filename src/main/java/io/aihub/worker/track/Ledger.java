@@ -44,7 +44,9 @@ public class Ledger {
             return; // a late write of work begun under an earlier assignment; the next restore reads it
         }
         boolean done = record.state() == LedgerRecord.State.ENDED || record.state() == LedgerRecord.State.REJECTED;
-        byCommand.put(record.commandId(), new Entry(partition, done ? record.compact() : record));
+        LedgerRecord kept = done ? record.compact()
+                : record.state() == LedgerRecord.State.TRACKING ? record.withoutEvent() : record;
+        byCommand.put(record.commandId(), new Entry(partition, kept));
     }
 
     void forget(int partition, String commandId) {

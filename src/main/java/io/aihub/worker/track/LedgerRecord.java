@@ -63,6 +63,19 @@ public record LedgerRecord(int version, String commandId, State state, String st
         }
     }
 
+    /**
+     * A copy without the last event's data, for the in-memory view of a tracked run: the tracker holds the run's
+     * state, and a restore reads the full record from the topic, so nothing reads the data from the view. With
+     * 100,000 runs tracked this saves about a third of the view's heap.
+     */
+    LedgerRecord withoutEvent() {
+        return event == null ? this
+                : new LedgerRecord(version, commandId, state, status, runId, sequence, eventType, eventTime, null,
+                        attempts, firstAttemptAt, lastAttemptAt, trackingSince, ibContext, appName, appId, owner,
+                        deploymentId, batchId, inputDir, manualUpstreamIntegration, fromTimestamp, toTimestamp, metadata,
+                        publishResults, commandHash, updatedAt, traceparent, resultsInclude);
+    }
+
     /** A copy without the fields only an in-flight command needs, kept for dedupe after the command ended. */
     LedgerRecord compact() {
         return new LedgerRecord(version, commandId, state, status, runId, sequence, null, null, null, attempts, null,

@@ -97,6 +97,9 @@ class CrashRecoveryIT {
         p.put("worker.tracking.poll-initial", "500ms");
         p.put("worker.tracking.poll-max", "1s");
         p.put("worker.shutdown.drain-timeout", "10s");
+        // This test is about crashes, not flow control: the default budget (50 calls/s) would make 2,000 commands and
+        // their 1-s polls queue for tokens, so a drain could not finish and polls would resume late.
+        p.put("worker.rate-limit.requests-per-second", "2000");
         // A killed member's partitions move after the session timeout; the broker's minimum keeps the test short.
         p.put("mp.messaging.incoming.commands.session.timeout.ms", "6000");
         p.put("mp.messaging.incoming.commands.heartbeat.interval.ms", "1000");
