@@ -214,6 +214,7 @@ public final class BenchmarkHarness {
         timings.put("worker.tracking.poll-initial", (2000 / k) + "ms");
         timings.put("worker.tracking.poll-max", (60_000 / k) + "ms");
         timings.put("worker.tracking.checkpoint-poll-interval", (300_000 / k) + "ms");
+        timings.put("worker.tracking.bulk-interval", (15_000 / k) + "ms");
         BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-calls", httpPort,
                 timings, "512m");
         try {

@@ -18,7 +18,8 @@ final class PrometheusText {
             if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
                 continue;
             }
-            int close = line.lastIndexOf('}');
+            // The label set's own brace, not an exemplar's ("value # {trace_id=...} value time") after the value.
+            int close = line.startsWith(name + "{") ? line.indexOf('}') : -1;
             String labelSet = close < 0 ? "" : line.substring(name.length(), close + 1);
             boolean all = true;
             for (String label : labels) {
