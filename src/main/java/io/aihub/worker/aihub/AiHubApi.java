@@ -43,19 +43,10 @@ interface AiHubApi {
     @Path("/runs/{runId}")
     Uni<Run> getRun(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId);
 
+    /** Get one page of run results as the service sent them, every field kept (what the results topic publishes). */
     @GET
     @Path("/runs/{runId}/results")
-    Uni<ResultsPage> getResults(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId,
-            @QueryParam("include_review_results") boolean includeReviewResults,
-            @QueryParam("include_confidence_scores") boolean includeConfidenceScores,
-            @QueryParam("include_validation_results") boolean includeValidationResults,
-            @QueryParam("include_source_info") boolean includeSourceInfo,
-            @QueryParam("file_offset") int fileOffset);
-
-    /** Get run results as the service sent them, every field kept (what the results topic publishes). */
-    @GET
-    @Path("/runs/{runId}/results")
-    Uni<JsonNode> getResultsJson(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId,
+    Uni<JsonNode> getResults(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId,
             @QueryParam("include_review_results") boolean includeReviewResults,
             @QueryParam("include_confidence_scores") boolean includeConfidenceScores,
             @QueryParam("include_validation_results") boolean includeValidationResults,

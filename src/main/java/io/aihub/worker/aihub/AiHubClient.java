@@ -32,11 +32,13 @@ public class AiHubClient {
     static final int MAX_PAGES = 10_000;
 
     private final AiHubApi api;
+    private final ObjectMapper mapper;
     private final RateLimiter limiter;
     private final OutageDetector outage;
 
     @Inject
     public AiHubClient(AiHubConfig config, ObjectMapper mapper, RateLimiter limiter, OutageDetector outage) {
+        this.mapper = mapper;
         this.limiter = limiter;
         this.outage = outage;
         String token = config.apiToken().orElseThrow(() -> new IllegalStateException(
@@ -93,26 +95,9 @@ public class AiHubClient {
         return limited(CallKind.DELETE, () -> api.deleteRun(context, runId));
     }
 
-    /** One page of results at {@code fileOffset}. */
-    public Uni<ResultsPage> resultsPage(String context, String runId, ResultsOptions options, int fileOffset) {
-        return limited(CallKind.RESULTS, () -> api.getResults(context, runId, options.includeReviewResults(),
-                options.includeConfidenceScores(), options.includeValidationResults(), options.includeSourceInfo(),
-                fileOffset))
-                .onItem().ifNull().failWith(AiHubClient::emptyBody);
-    }
-
-    /** Every page of results, in order, following {@code has_more} with a growing {@code file_offset}. */
+    /** Every page of results, in order, read into the documented fields (see {@link #resultsJson}). */
     public Multi<ResultsPage> results(String context, String runId, ResultsOptions options) {
-        AtomicInteger offset = new AtomicInteger();
-        AtomicInteger pages = new AtomicInteger();
-        return Multi.createBy().repeating()
-                .uni(() -> resultsPage(context, runId, options, offset.get()).invoke(page -> {
-                    if (page.hasMore() && page.filesOrEmpty().isEmpty() || pages.incrementAndGet() > MAX_PAGES) {
-                        throw new AiHubProtocolException("results paging does not advance");
-                    }
-                    offset.addAndGet(page.filesOrEmpty().size());
-                }))
-                .whilst(ResultsPage::hasMore);
+        return resultsJson(context, runId, options).map(page -> mapper.convertValue(page, ResultsPage.class));
     }
 
     /**
@@ -123,9 +108,9 @@ public class AiHubClient {
         AtomicInteger offset = new AtomicInteger();
         AtomicInteger pages = new AtomicInteger();
         return Multi.createBy().repeating()
-                .uni(() -> api.getResultsJson(context, runId, options.includeReviewResults(),
+                .uni(() -> limited(CallKind.RESULTS, () -> api.getResults(context, runId, options.includeReviewResults(),
                         options.includeConfidenceScores(), options.includeValidationResults(),
-                        options.includeSourceInfo(), offset.get())
+                        options.includeSourceInfo(), offset.get()))
                         .onItem().ifNull().failWith(AiHubClient::emptyBody)
                         .invoke(page -> {
                             int files = page.path("files").size();

@@ -53,16 +53,16 @@ public class CommandHandler {
     private final LedgerWriter ledgerWriter;
     private final WorkerMetrics metrics;
     private final CommandClaims claims = new CommandClaims();
-    /** Field-injected so the constructor stays as it is for the other features that extend it. */
-    @Inject
-    ReplayReopening reopening;
+    private final ReplayReopening reopening;
     // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
     private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
     @Inject
     public CommandHandler(Submitter submitter, RunTracker tracker, EventPublisher events,
-            DeadLetterPublisher deadLetters, Ledger ledger, LedgerWriter ledgerWriter, WorkerMetrics metrics) {
+            DeadLetterPublisher deadLetters, Ledger ledger, LedgerWriter ledgerWriter, WorkerMetrics metrics,
+            ReplayReopening reopening) {
         this.submitter = submitter;
+        this.reopening = reopening;
         this.tracker = tracker;
         this.events = events;
         this.deadLetters = deadLetters;

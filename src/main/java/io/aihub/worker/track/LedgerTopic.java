@@ -86,13 +86,28 @@ public class LedgerTopic {
                     throw e;
                 }
             }
-            ledgerPartitions = partitions(admin, ledgerTopic);
+            ledgerPartitions = awaitPartitions(admin, ledgerTopic);
         }
         if (ledgerPartitions.orElse(0) != commandPartitions) {
             throw new IllegalStateException("the ledger topic '" + ledgerTopic + "' has " + ledgerPartitions.orElse(0)
                     + " partitions but the commands topic '" + commands + "' has " + commandPartitions
                     + "; they must be equal (command partition N keeps its state in ledger partition N)");
         }
+    }
+
+    /**
+     * The partitions of a topic just created: the broker may describe it with none (or not at all) until its
+     * metadata has spread, so ask again for a while instead of taking that for a mismatch.
+     */
+    private static Optional<Integer> awaitPartitions(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Optional<Integer> found = partitions(admin, topic);
+        while (found.orElse(0) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100); // start-up only, before the channels start
+            found = partitions(admin, topic);
+        }
+        return found;
     }
 
     private static Optional<Integer> partitions(Admin admin, String topic)

@@ -29,6 +29,7 @@ import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.observability.CommandTrace;
+import io.aihub.worker.results.ResultsPublisher;
 import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -57,15 +58,14 @@ public class RunTracker {
 
     private final WorkerMetrics metrics;
     private final Ledger view;
-    /** Field-injected so the constructor stays as it is for the other features that extend it. */
-    @Inject
-    io.aihub.worker.results.ResultsPublisher results;
+    private final ResultsPublisher results;
     private final BulkRefresher bulk;
 
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger, Ledger view,
-            WorkerConfig config, WorkerMetrics metrics) {
+            WorkerConfig config, WorkerMetrics metrics, ResultsPublisher results) {
         this.metrics = metrics;
+        this.results = results;
         this.view = view;
         metrics.trackRunsInFlight(this::countByStatus);
         this.vertx = vertx;
