@@ -12,14 +12,17 @@
 # bench.sweep-max=6000, bench.tracked=100000, bench.tracking-hold=60 (s), bench.call-runs=200,
 # bench.compression=20, bench.submit-latency=50 (ms), bench.rate-limit=5000 (requests/s; passed only to a worker
 # that knows worker.rate-limit.requests-per-second), bench.poll-initial=10m, bench.warmup=1000,
-# bench.tracking-budget=300 (s), bench.output-dir=docs.
+# bench.tracking-budget=300 (s), bench.system-warmup=5000 (a discarded worker run that warms the broker and the
+# simulator first), bench.output-dir=docs.
+# For profiling: bench.only=worker[,parallel-consumer,naive] runs only those headline runs and writes no report;
+# bench.jvm-args="..." adds JVM options to each implementation.
 # A quick run: deploy/bench/run.sh -Dbench.commands=2000 -Dbench.tracked=10000 -Dbench.tracking-hold=15
 # MVN_ARGS adds Maven options (e.g. MVN_ARGS=-o to build offline).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-case "${1:-}" in -h|--help) sed -n '2,17p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,21p' "$0"; exit 0 ;; esac
 
 build="target/bench"
 pids_file="$build/bench-logs/pids"

@@ -81,6 +81,20 @@ public final class BenchmarkHarness {
         kafka = new BenchKafka(broker.bootstrap());
         startSimulator();
 
+        // The broker and the simulator are fresh JVMs: whichever implementation ran first would pay for their JIT
+        // compilation. A discarded worker run warms them first.
+        int systemWarmup = Integer.getInteger("bench.system-warmup", 5_000);
+        if (systemWarmup > 0) {
+            log("warming the broker and the simulator with " + systemWarmup + " commands (not measured)");
+            measure("worker", settings.inFlight(), systemWarmup, 0, "system-warmup");
+        }
+        String only = System.getProperty("bench.only", "");
+        if (!only.isBlank()) { // a profiling aid: the named headline runs only, no report
+            for (String implementation : only.split(",")) {
+                measure(implementation.trim(), settings.inFlight(), settings.commands(), settings.warmup());
+            }
+            return;
+        }
         List<Measurement> main = new ArrayList<>();
         main.add(measure("worker", settings.inFlight(), settings.commands(), settings.warmup()));
         main.add(measure("parallel-consumer", settings.inFlight(), settings.commands(), settings.warmup()));
@@ -137,7 +151,13 @@ public final class BenchmarkHarness {
      * so that the figures are of a warmed-up JVM (JIT compilation would otherwise dominate short runs).
      */
     Measurement measure(String implementation, int inFlight, int commands, int warmup) throws Exception {
-        String phase = implementation + "-" + inFlight;
+        return measure(implementation, inFlight, commands, warmup, "");
+    }
+
+    /** As above, on topics and a consumer group whose names carry {@code tag} (for a run that is not measured). */
+    private Measurement measure(String implementation, int inFlight, int commands, int warmup, String tag)
+            throws Exception {
+        String phase = implementation + "-" + inFlight + (tag.isEmpty() ? "" : "-" + tag);
         BenchKafka.Topics topics = BenchKafka.Topics.of(phase);
         kafka.create(topics);
         sim.reset();
@@ -181,8 +201,10 @@ public final class BenchmarkHarness {
                     stats.path("requests_per_run_created").asDouble(), stats.path("max_requests_in_1s").asInt(),
                     brokerCpu, simCpu, gc, harnessCpu() - harness0, Machine.busyCpuSeconds() - machine0, cpuWindow);
             log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
-                    + "(%.3f s/1000), latency p50 %.0f ms", implementation, inFlight, m.submitted(), commands, seconds,
-                    m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN)));
+                    + "(%.3f s/1000), latency p50 %.0f ms; broker %.1f s, simulator %.1f s, harness %.1f s, GC %.2f s, "
+                    + "machine %.0f%% busy, %.2f AI Hub calls per run", implementation, inFlight, m.submitted(), commands, seconds,
+                    m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN), brokerCpu, simCpu,
+                    m.harnessCpuSeconds(), gc, 100 * m.machineBusy(), m.callsPerRun()));
             if (m.submitted() < commands) {
                 log("WARNING: only " + m.submitted() + " of " + commands + " submitted events arrived; see "
                         + process.log());
@@ -298,7 +320,12 @@ public final class BenchmarkHarness {
 
     private BenchProcess startImplementation(String implementation, int inFlight, BenchKafka.Topics topics,
             String group, int httpPort, Map<String, String> workerSettings, String heap) throws IOException {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap,
+        List<String> jvm = new ArrayList<>();
+        String extra = System.getProperty("bench.jvm-args", ""); // e.g. a flight recording while profiling
+        if (!extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        jvm.addAll(List.of("-Xmx" + heap,
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrap(),
                 "-Daihub.api-root=http://127.0.0.1:" + simPort + "/api",
                 "-Daihub.api-token=" + API_TOKEN,

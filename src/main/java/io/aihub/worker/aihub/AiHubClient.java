@@ -10,8 +10,10 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import io.aihub.worker.config.AiHubConfig;
+import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.flow.CallKind;
 import io.aihub.worker.flow.OutageDetector;
 import io.aihub.worker.flow.RateLimiter;
@@ -37,7 +39,8 @@ public class AiHubClient {
     private final OutageDetector outage;
 
     @Inject
-    public AiHubClient(AiHubConfig config, ObjectMapper mapper, RateLimiter limiter, OutageDetector outage) {
+    public AiHubClient(AiHubConfig config, WorkerConfig worker, ObjectMapper mapper, RateLimiter limiter,
+            OutageDetector outage) {
         this.mapper = mapper;
         this.limiter = limiter;
         this.outage = outage;
@@ -47,6 +50,9 @@ public class AiHubClient {
                 .baseUri(config.apiRoot())
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // The client's default pool (50) would cap a 256-command window at 50 POSTs at a time.
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE,
+                        config.connectionLimit(worker.maxInFlight()))
                 .register(new BearerTokenFilter(token))
                 .register(new ErrorResponseMapper(mapper, Clock.systemUTC()))
                 .build(AiHubApi.class);

@@ -38,4 +38,23 @@ public interface AiHubConfig {
     /** Time allowed for one request, from send to the whole response. Default 30 s. */
     @WithDefault("30s")
     Duration requestTimeout();
+
+    /**
+     * Most HTTP connections open to AI Hub at once. An HTTP/1.1 connection carries one request at a time, so this caps
+     * the calls in flight: below {@code worker.max-in-flight} the surplus submissions queue for a connection. Default:
+     * {@code worker.max-in-flight} + {@value #POLL_CONNECTIONS} (one per submission in flight, the rest for polls).
+     */
+    Optional<Integer> maxConnections();
+
+    /** Connections added to {@code worker.max-in-flight} for polls and listings when {@link #maxConnections()} is unset. */
+    int POLL_CONNECTIONS = 64;
+
+    /** The connection limit in force: {@link #maxConnections()}, or the default derived from {@code maxInFlight}. */
+    default int connectionLimit(int maxInFlight) {
+        int limit = maxConnections().orElse(maxInFlight + POLL_CONNECTIONS);
+        if (limit < 1) {
+            throw new IllegalArgumentException("aihub.max-connections must be at least 1, was " + limit);
+        }
+        return limit;
+    }
 }

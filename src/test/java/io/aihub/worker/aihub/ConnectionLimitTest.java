@@ -1,0 +1,120 @@
+package io.aihub.worker.aihub;
+
+import static io.aihub.worker.simulator.FaultAction.latency;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.aihub.worker.config.AiHubConfig;
+import io.aihub.worker.simulator.AiHubSimulator;
+import io.aihub.worker.simulator.FaultOperation;
+import io.aihub.worker.simulator.FaultRule;
+import io.aihub.worker.simulator.RecordedRequest;
+import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.KafkaFlowTest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The REST client holds as many connections to AI Hub as the in-flight window needs: a full window of slow
+ * submissions is at AI Hub at once, instead of the client's default pool of 50 and a queue behind it.
+ */
+@QuarkusTest
+@TestProfile(ConnectionLimitTest.Profile.class)
+@WithTestResource(KafkaBrokerResource.class)
+class ConnectionLimitTest extends KafkaFlowTest {
+
+    private static final int WINDOW = 120;
+    private static final Duration POST_LATENCY = Duration.ofMillis(800); // under the test profile's 1-s request timeout
+
+    /** A window of 120, a rate limit that lets 120 POSTs through at once, the default connection limit. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("worker.max-in-flight", Integer.toString(WINDOW),
+                    "worker.rate-limit.requests-per-second", "1000",
+                    "worker.rate-limit.burst", "200");
+        }
+    }
+
+    @Inject
+    AiHubSimulator simulator;
+
+    @Inject
+    AiHubConfig config;
+
+    @Test
+    void a_full_window_of_slow_submissions_reaches_ai_hub_at_once() {
+        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("pool-app")
+                .then(latency(POST_LATENCY)));
+        List<String> ids = IntStream.range(0, WINDOW).mapToObj(i -> "pool-" + i).toList();
+        ids.forEach(id -> topics.send(id, "{\"command_id\": \"" + id + "\", \"app_name\": \"pool-app\", \"batch_id\": 1}"));
+
+        ids.forEach(id -> assertThat(topics.awaitTerminalEvent(id, Duration.ofSeconds(60))).last()
+                .extracting(CloudEventRecord::type).isEqualTo("aihub.run.completed"));
+
+        List<Instant> arrivals = simulator.server().requests().stream()
+                .filter(r -> r.method().equals("POST") && r.commandTag().map(t -> t.contains(":pool-")).orElse(false))
+                .map(RecordedRequest::time).sorted().toList();
+        assertThat(arrivals).hasSize(WINDOW);
+        // Each POST is held for 0.8 s. With 50 connections the 51st could only start 0.8 s after the first; with a
+        // connection per command in flight, all of them arrived while the first was still held.
+        assertThat(Duration.between(arrivals.get(0), arrivals.get(WINDOW - 1))).isLessThan(POST_LATENCY);
+    }
+
+    @Test
+    void the_connection_limit_is_the_window_plus_room_for_polls_unless_set() {
+        assertThat(config.maxConnections()).isEmpty();
+        assertThat(config.connectionLimit(WINDOW)).isEqualTo(WINDOW + AiHubConfig.POLL_CONNECTIONS);
+        AiHubConfig explicit = new DelegatingConfig(config, Optional.of(40));
+        assertThat(explicit.connectionLimit(WINDOW)).isEqualTo(40);
+        assertThatThrownBy(() -> new DelegatingConfig(config, Optional.of(0)).connectionLimit(WINDOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aihub.max-connections");
+    }
+
+    /** The running configuration with another {@code aihub.max-connections}. */
+    private record DelegatingConfig(AiHubConfig delegate, Optional<Integer> maxConnections) implements AiHubConfig {
+        @Override
+        public java.net.URI apiRoot() {
+            return delegate.apiRoot();
+        }
+
+        @Override
+        public Optional<String> apiToken() {
+            return delegate.apiToken();
+        }
+
+        @Override
+        public Optional<String> ibContext() {
+            return delegate.ibContext();
+        }
+
+        @Override
+        public Optional<List<String>> allowedContexts() {
+            return delegate.allowedContexts();
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return delegate.connectTimeout();
+        }
+
+        @Override
+        public Duration requestTimeout() {
+            return delegate.requestTimeout();
+        }
+    }
+}
