@@ -3,7 +3,7 @@
 # package is untouched), then starts a Kafka broker (KRaft), the AI Hub simulator (50 ms per submission) and, one
 # after the other on fresh 8-partition topics, the worker, the Parallel Consumer baseline and the naive baseline;
 # prints a table and rewrites docs/benchmarks.md and docs/benchmarks-throughput.png. Everything it started is
-# stopped and the broker's data removed at the end, also on failure or Ctrl-C. About 17 minutes on 2 shared cores.
+# stopped and the broker's data removed at the end, also on failure or Ctrl-C. About 20 minutes on 2 shared cores.
 #
 #   deploy/bench/run.sh [-Dbench.<setting>=<value> ...]
 #
@@ -11,18 +11,19 @@
 # bench.naive-commands=300, bench.in-flight=256, bench.sweep=1,8,64,256,1024, bench.sweep-seconds=5,
 # bench.sweep-max=6000, bench.tracked=100000, bench.tracking-hold=60 (s), bench.call-runs=200,
 # bench.compression=20, bench.submit-latency=50 (ms), bench.rate-limit=5000 (requests/s; passed only to a worker
-# that knows worker.rate-limit.requests-per-second), bench.poll-initial=10m, bench.warmup=1000,
-# bench.tracking-budget=300 (s), bench.system-warmup=5000 (a discarded worker run that warms the broker and the
-# simulator first), bench.output-dir=docs.
+# that knows worker.rate-limit.requests-per-second), bench.poll-initial=10m (and bulk-refresh interval of the
+# throughput runs), bench.warmup=1000,
+# bench.tracking-budget=300 (s), bench.system-warmup=10000 (a discarded worker run that warms the broker and the
+# simulator first), bench.rounds=2 (headline rounds, worker and Parallel Consumer taking turns), bench.output-dir=docs.
 # For profiling: bench.only=worker[,parallel-consumer,naive] runs only those headline runs and writes no report;
-# bench.jvm-args="..." adds JVM options to each implementation.
+# bench.jvm-args="..." adds JVM options to each implementation (after the image's, from src/main/docker/Dockerfile.jvm).
 # A quick run: deploy/bench/run.sh -Dbench.commands=2000 -Dbench.tracked=10000 -Dbench.tracking-hold=15
 # MVN_ARGS adds Maven options (e.g. MVN_ARGS=-o to build offline).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-case "${1:-}" in -h|--help) sed -n '2,21p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,20p' "$0"; exit 0 ;; esac
 
 build="target/bench"
 pids_file="$build/bench-logs/pids"

@@ -38,6 +38,25 @@ public final class BenchmarkHarness {
     private final List<BenchProcess> running = new ArrayList<>();
     private final Path logs;
     private final String classpath = System.getProperty("java.class.path");
+
+    /**
+     * The {@code -XX} options the worker's image passes to the JVM ({@code JAVA_OPTS_APPEND} of
+     * {@code src/main/docker/Dockerfile.jvm}): the packaged worker runs with them, and so do both baselines.
+     */
+    static final List<String> IMAGE_JVM_OPTIONS = imageJvmOptions(Path.of("src/main/docker/Dockerfile.jvm"));
+
+    static List<String> imageJvmOptions(Path dockerfile) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"")
+                    .matcher(Files.readString(dockerfile));
+            if (!m.find()) {
+                throw new IllegalStateException(dockerfile + " sets no JAVA_OPTS_APPEND");
+            }
+            return Arrays.stream(m.group(1).trim().split("\\s+")).filter(o -> o.startsWith("-XX:")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
     private final Path jar;
     private final boolean rateLimitKnown;
     private KafkaProcess broker;
@@ -74,6 +93,7 @@ public final class BenchmarkHarness {
         Instant started = Instant.now();
         String loadAtStart = Machine.loadAverage();
         log("settings: " + settings);
+        log("JVM options of the image, for the worker and both baselines: " + IMAGE_JVM_OPTIONS);
         log("rate limit key " + RATE_LIMIT_KEY + (rateLimitKnown ? " is known to this worker: "
                 + settings.rateLimit() + " requests/s" : " is unknown to this worker: not passed"));
         broker = KafkaProcess.start(BenchKafka.PARTITIONS);
@@ -83,7 +103,7 @@ public final class BenchmarkHarness {
 
         // The broker and the simulator are fresh JVMs: whichever implementation ran first would pay for their JIT
         // compilation. A discarded worker run warms them first.
-        int systemWarmup = Integer.getInteger("bench.system-warmup", 5_000);
+        int systemWarmup = Integer.getInteger("bench.system-warmup", 10_000);
         if (systemWarmup > 0) {
             log("warming the broker and the simulator with " + systemWarmup + " commands (not measured)");
             measure("worker", settings.inFlight(), systemWarmup, 0, "system-warmup");
@@ -95,9 +115,29 @@ public final class BenchmarkHarness {
             }
             return;
         }
+        // The worker and the Parallel Consumer baseline take turns (worker first in odd rounds, second in even ones),
+        // so that neither always meets a broker and simulator the other has just warmed or loaded.
+        int rounds = Math.max(1, Integer.getInteger("bench.rounds", 2));
+        List<Measurement> workerRounds = new ArrayList<>();
+        List<Measurement> pcRounds = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            log("headline round " + round + " of " + rounds);
+            List<String> order = round % 2 == 1 ? List.of("worker", "parallel-consumer")
+                    : List.of("parallel-consumer", "worker");
+            for (String implementation : order) {
+                Measurement m = measure(implementation, settings.inFlight(), settings.commands(), settings.warmup(),
+                        rounds == 1 ? "" : "r" + round);
+                (implementation.equals("worker") ? workerRounds : pcRounds).add(m);
+            }
+        }
         List<Measurement> main = new ArrayList<>();
-        main.add(measure("worker", settings.inFlight(), settings.commands(), settings.warmup()));
-        main.add(measure("parallel-consumer", settings.inFlight(), settings.commands(), settings.warmup()));
+        main.add(Measurement.pooled(workerRounds));
+        main.add(Measurement.pooled(pcRounds));
+        if (rounds > 1) {
+            log(String.format("pooled over %d rounds: worker %.1f commands/s (%.3f CPU-s/1000), parallel-consumer "
+                    + "%.1f commands/s (%.3f CPU-s/1000)", rounds, main.get(0).throughput(), main.get(0).cpuPer1000(),
+                    main.get(1).throughput(), main.get(1).cpuPer1000()));
+        }
         main.add(measure("naive", 1, settings.naiveCommands(), Math.max(1, settings.warmup() / 50)));
 
         Map<String, Map<Integer, Double>> sweep = new LinkedHashMap<>();
@@ -164,7 +204,9 @@ public final class BenchmarkHarness {
         String group = "bench-" + phase;
         int httpPort = freePort();
         BenchProcess process = startImplementation(implementation, inFlight, topics, group, httpPort,
-                Map.of("worker.tracking.poll-initial", settings.pollInitialDuringThroughput()), "512m");
+                // Submission only, as the baselines do: no polls and no bulk refreshes of the runs piling up.
+                Map.of("worker.tracking.poll-initial", settings.pollInitialDuringThroughput(),
+                        "worker.tracking.bulk-interval", settings.pollInitialDuringThroughput()), "512m");
         try {
             kafka.awaitAssigned(group, process, Duration.ofSeconds(120));
             if (warmup > 0) {
@@ -320,7 +362,7 @@ public final class BenchmarkHarness {
 
     private BenchProcess startImplementation(String implementation, int inFlight, BenchKafka.Topics topics,
             String group, int httpPort, Map<String, String> workerSettings, String heap) throws IOException {
-        List<String> jvm = new ArrayList<>();
+        List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
         String extra = System.getProperty("bench.jvm-args", ""); // e.g. a flight recording while profiling
         if (!extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));

@@ -28,6 +28,39 @@ record Measurement(String implementation, int inFlight, int commands, int submit
         double callsPerRun, int maxRequestsIn1s, double brokerCpuSeconds, double simulatorCpuSeconds,
         double gcSeconds, double harnessCpuSeconds, double machineCpuSeconds, double cpuWindowSeconds) {
 
+    /**
+     * Several rounds of one implementation as one: commands, seconds and CPU summed (so throughput and CPU per 1,000
+     * are over all rounds), latencies averaged, peaks the highest.
+     */
+    static Measurement pooled(java.util.List<Measurement> rounds) {
+        if (rounds.size() == 1) {
+            return rounds.get(0);
+        }
+        Measurement first = rounds.get(0);
+        return new Measurement(first.implementation(), first.inFlight(),
+                rounds.stream().mapToInt(Measurement::commands).sum(),
+                rounds.stream().mapToInt(Measurement::submitted).sum(),
+                rounds.stream().mapToDouble(Measurement::seconds).sum(),
+                mean(rounds, Measurement::latencyP50Ms), mean(rounds, Measurement::latencyP99Ms),
+                rounds.stream().mapToDouble(Measurement::cpuSeconds).sum(),
+                rounds.stream().mapToDouble(Measurement::peakRssMiB).max().orElse(Double.NaN),
+                rounds.stream().mapToDouble(m -> m.callsPerRun() * m.submitted()).sum()
+                        / Math.max(1, rounds.stream().mapToInt(Measurement::submitted).sum()),
+                rounds.stream().mapToInt(Measurement::maxRequestsIn1s).max().orElse(0),
+                rounds.stream().mapToDouble(Measurement::brokerCpuSeconds).sum(),
+                rounds.stream().mapToDouble(Measurement::simulatorCpuSeconds).sum(),
+                rounds.stream().mapToDouble(Measurement::gcSeconds).sum(),
+                rounds.stream().mapToDouble(Measurement::harnessCpuSeconds).sum(),
+                rounds.stream().mapToDouble(Measurement::machineCpuSeconds).sum(),
+                rounds.stream().mapToDouble(Measurement::cpuWindowSeconds).sum());
+    }
+
+    private static OptionalDouble mean(java.util.List<Measurement> rounds,
+            java.util.function.Function<Measurement, OptionalDouble> figure) {
+        return rounds.stream().map(figure).filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble)
+                .average();
+    }
+
     /** Commands per second: all commands over the window, so runs of different sizes compare. */
     double throughput() {
         return seconds <= 0 ? 0 : submitted / seconds;

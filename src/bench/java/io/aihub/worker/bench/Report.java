@@ -147,6 +147,10 @@ final class Report {
         md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" |\n");
         md.append("| load average at start | ").append(loadAtStart).append(" |\n");
+        md.append("| JVM options (the image's, for the worker and both baselines) | `")
+                .append(String.join(" ", BenchmarkHarness.IMAGE_JVM_OPTIONS)).append("` |\n");
+        md.append("| headline rounds | ").append(Integer.getInteger("bench.rounds", 2)).append(" (worker and Parallel "
+                + "Consumer take turns going first; their figures are pooled over the rounds) |\n");
         md.append("| settings | `").append(settings).append("` |\n");
         md.append("| rate limit | ").append(rateLimitApplied
                 ? "`worker.rate-limit.requests-per-second=" + settings.rateLimit() + "`"
