@@ -103,7 +103,7 @@ public final class BenchmarkHarness {
 
         // The broker and the simulator are fresh JVMs: whichever implementation ran first would pay for their JIT
         // compilation. A discarded worker run warms them first.
-        int systemWarmup = Integer.getInteger("bench.system-warmup", 10_000);
+        int systemWarmup = Integer.getInteger("bench.system-warmup", 30_000);
         if (systemWarmup > 0) {
             log("warming the broker and the simulator with " + systemWarmup + " commands (not measured)");
             measure("worker", settings.inFlight(), systemWarmup, 0, "system-warmup");
