@@ -3,6 +3,7 @@ package io.aihub.worker.track;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -11,14 +12,25 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aihub.worker.config.WorkerConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Writes ledger snapshots to the {@value #CHANNEL} channel, to the ledger partition with the same number as the
  * command's source partition, and records each in the in-memory {@link Ledger} once the broker has acknowledged
  * it — never before, so the view never runs ahead of what a restore would find.
+ * <p>
+ * Snapshots go through the channel's Kafka producer ({@link KafkaClientService#getProducer}) rather than its
+ * emitter: the ledger carries no CloudEvent, trace or message acknowledgement, and two snapshots per command through
+ * the emitter's message pipeline showed in the profile (docs/benchmarks.md). The producer is the channel's own, so
+ * its configuration ({@code mp.messaging.outgoing.ledger.*}: acks, idempotence, linger) applies; sends run on
+ * SmallRye's sending thread, and completion comes back on the caller's Vert.x context, as with an emitter.
  */
 @ApplicationScoped
 public class LedgerWriter {
@@ -27,15 +39,21 @@ public class LedgerWriter {
     public static final String CHANNEL = "ledger";
 
     private final MutinyEmitter<byte[]> emitter;
+    private final KafkaClientService kafka;
     private final ObjectMapper mapper;
     private final Ledger ledger;
+    private final String topic;
+    private volatile KafkaProducer<String, byte[]> producer;
 
     @Inject
     public LedgerWriter(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-    MutinyEmitter<byte[]> emitter, ObjectMapper mapper, Ledger ledger) {
+    MutinyEmitter<byte[]> emitter, KafkaClientService kafka, ObjectMapper mapper, Ledger ledger,
+            WorkerConfig config) {
         this.emitter = emitter;
+        this.kafka = kafka;
         this.mapper = mapper;
         this.ledger = ledger;
+        this.topic = config.topic().ledger();
     }
 
     /** Writes one snapshot; completes when the broker has it. */
@@ -46,19 +64,36 @@ public class LedgerWriter {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalStateException("ledger record could not be written", e));
         }
-        return send(partition, record.commandId(), value).invoke(() -> ledger.remember(partition, record));
+        Context caller = Vertx.currentContext();
+        Uni<Void> sent = producer().send(new ProducerRecord<>(topic, partition, record.commandId(), value))
+                .replaceWithVoid();
+        if (caller != null) {
+            // The producer completes on its network thread; what follows a write runs where the write was asked.
+            sent = sent.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        }
+        return sent.invoke(() -> ledger.remember(partition, record));
     }
 
     /** Removes a command from the ledger (compaction drops it); completes when the broker has the tombstone. */
     public Uni<Void> tombstone(int partition, String commandId) {
-        return send(partition, commandId, null).invoke(() -> ledger.forget(partition, commandId));
-    }
-
-    private Uni<Void> send(int partition, String key, byte[] value) {
+        // Rare (the hourly cleanup): through the emitter, which also keeps the channel wired.
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
-                .withKey(key)
+                .withKey(commandId)
                 .withPartition(partition)
                 .build();
-        return emitter.sendMessage(Message.of(value, Metadata.of(metadata)));
+        return emitter.sendMessage(Message.<byte[]> of(null, Metadata.of(metadata)))
+                .invoke(() -> ledger.forget(partition, commandId));
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> p = producer;
+        if (p == null) {
+            p = kafka.getProducer(CHANNEL);
+            if (p == null) {
+                throw new IllegalStateException("the " + CHANNEL + " channel has no Kafka producer");
+            }
+            producer = p;
+        }
+        return p;
     }
 }
