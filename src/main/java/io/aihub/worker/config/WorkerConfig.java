@@ -203,11 +203,8 @@ public interface WorkerConfig {
         @WithDefault("100")
         int bulkPageSize();
 
-        /**
-         * Most pages per app or deployment in one bulk refresh; runs beyond fall back to their own GET. Default 1000:
-         * 100,000 runs of one app at the default page size (at 200, 80 of 100,000 runs were polled one by one).
-         */
-        @WithDefault("1000")
+        /** Most pages per app or deployment in one bulk refresh; runs beyond fall back to their own GET. Default 200. */
+        @WithDefault("200")
         int bulkMaxPages();
 
         /** Most runs tracked at once; above it intake pauses (back-pressure). Default 150000. */
