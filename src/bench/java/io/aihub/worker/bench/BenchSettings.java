@@ -27,11 +27,18 @@ import java.util.Arrays;
  * @param trackingSubmitBudget longest wait for the tracked runs' submissions ({@code bench.tracking-budget}, 300 s)
  * @param warmup unmeasured commands before each headline run ({@code bench.warmup}, 1,000; the naive run gets a
  *        fiftieth of it)
+ * @param systemWarmup commands of the discarded worker run that warms the broker and the simulator first
+ *        ({@code bench.system-warmup}, 30,000; 0 skips it)
+ * @param rounds headline rounds of the worker and the Parallel Consumer baseline, taking turns going first
+ *        ({@code bench.rounds}, 2)
+ * @param only for profiling: only these headline runs, and no report ({@code bench.only}, comma-separated; empty)
+ * @param jvmArgs JVM options added to each implementation's, after the image's ({@code bench.jvm-args}; none)
  */
 record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
         int tracked, Duration trackingHold, int callRuns, int compression, Duration submitLatency, int rateLimit,
         String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup,
-        Duration trackingSubmitBudget) {
+        Duration trackingSubmitBudget, int systemWarmup, int rounds, java.util.List<String> only,
+        java.util.List<String> jvmArgs) {
 
     static BenchSettings fromSystemProperties() {
         return new BenchSettings(Integer.getInteger("bench.commands", 20_000),
@@ -52,7 +59,16 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 System.getProperty("bench.output-dir", "docs"),
                 System.getProperty("bench.command", "deploy/bench/run.sh"),
                 Integer.getInteger("bench.warmup", 1_000),
-                Duration.ofSeconds(Integer.getInteger("bench.tracking-budget", 300)));
+                Duration.ofSeconds(Integer.getInteger("bench.tracking-budget", 300)),
+                Integer.getInteger("bench.system-warmup", 30_000),
+                Math.max(1, Integer.getInteger("bench.rounds", 2)),
+                words(System.getProperty("bench.only", ""), ","),
+                words(System.getProperty("bench.jvm-args", ""), "\\s+"));
+    }
+
+    private static java.util.List<String> words(String value, String separator) {
+        return value.isBlank() ? java.util.List.of()
+                : Arrays.stream(value.trim().split(separator)).map(String::trim).toList();
     }
 
     /** Commands of one sweep point: about {@link #sweepSeconds} at the ideal rate of {@code limit} / latency. */
@@ -73,6 +89,8 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 + tracked + " tracking-hold=" + trackingHold.toSeconds() + "s call-runs=" + callRuns + " compression="
                 + compression + " submit-latency=" + submitLatency.toMillis() + "ms rate-limit=" + rateLimit
                 + " poll-initial=" + pollInitialDuringThroughput + " warmup=" + warmup
-                + " tracking-budget=" + trackingSubmitBudget.toSeconds() + "s";
+                + " tracking-budget=" + trackingSubmitBudget.toSeconds() + "s system-warmup=" + systemWarmup
+                + " rounds=" + rounds + (only.isEmpty() ? "" : " only=" + String.join(",", only))
+                + (jvmArgs.isEmpty() ? "" : " jvm-args=" + String.join(" ", jvmArgs));
     }
 }

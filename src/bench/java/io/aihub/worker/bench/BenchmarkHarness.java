@@ -34,11 +34,6 @@ public final class BenchmarkHarness {
     private static final String JUL_MANAGER = "-Djava.util.logging.manager=org.jboss.logmanager.LogManager";
     static final String RATE_LIMIT_KEY = "worker.rate-limit.requests-per-second";
 
-    final BenchSettings settings = BenchSettings.fromSystemProperties();
-    private final List<BenchProcess> running = new ArrayList<>();
-    private final Path logs;
-    private final String classpath = System.getProperty("java.class.path");
-
     /**
      * The {@code -XX} options the worker's image passes to the JVM ({@code JAVA_OPTS_APPEND} of
      * {@code src/main/docker/Dockerfile.jvm}): the packaged worker runs with them, and so do both baselines.
@@ -57,6 +52,11 @@ public final class BenchmarkHarness {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    final BenchSettings settings = BenchSettings.fromSystemProperties();
+    private final List<BenchProcess> running = new ArrayList<>();
+    private final Path logs;
+    private final String classpath = System.getProperty("java.class.path");
     private final Path jar;
     private final boolean rateLimitKnown;
     private KafkaProcess broker;
@@ -103,21 +103,19 @@ public final class BenchmarkHarness {
 
         // The broker and the simulator are fresh JVMs: whichever implementation ran first would pay for their JIT
         // compilation. A discarded worker run warms them first.
-        int systemWarmup = Integer.getInteger("bench.system-warmup", 30_000);
-        if (systemWarmup > 0) {
-            log("warming the broker and the simulator with " + systemWarmup + " commands (not measured)");
-            measure("worker", settings.inFlight(), systemWarmup, 0, "system-warmup");
+        if (settings.systemWarmup() > 0) {
+            log("warming the broker and the simulator with " + settings.systemWarmup() + " commands (not measured)");
+            measure("worker", settings.inFlight(), settings.systemWarmup(), 0, "system-warmup");
         }
-        String only = System.getProperty("bench.only", "");
-        if (!only.isBlank()) { // a profiling aid: the named headline runs only, no report
-            for (String implementation : only.split(",")) {
-                measure(implementation.trim(), settings.inFlight(), settings.commands(), settings.warmup());
+        if (!settings.only().isEmpty()) { // a profiling aid: the named headline runs only, no report
+            for (String implementation : settings.only()) {
+                measure(implementation, settings.inFlight(), settings.commands(), settings.warmup());
             }
             return;
         }
         // The worker and the Parallel Consumer baseline take turns (worker first in odd rounds, second in even ones),
         // so that neither always meets a broker and simulator the other has just warmed or loaded.
-        int rounds = Math.max(1, Integer.getInteger("bench.rounds", 2));
+        int rounds = settings.rounds();
         List<Measurement> workerRounds = new ArrayList<>();
         List<Measurement> pcRounds = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -194,7 +192,7 @@ public final class BenchmarkHarness {
         return measure(implementation, inFlight, commands, warmup, "");
     }
 
-    /** As above, on topics and a consumer group whose names carry {@code tag} (for a run that is not measured). */
+    /** As above, on topics and a consumer group whose names carry {@code tag} (a round, or the system warm-up). */
     private Measurement measure(String implementation, int inFlight, int commands, int warmup, String tag)
             throws Exception {
         String phase = implementation + "-" + inFlight + (tag.isEmpty() ? "" : "-" + tag);
@@ -363,10 +361,7 @@ public final class BenchmarkHarness {
     private BenchProcess startImplementation(String implementation, int inFlight, BenchKafka.Topics topics,
             String group, int httpPort, Map<String, String> workerSettings, String heap) throws IOException {
         List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
-        String extra = System.getProperty("bench.jvm-args", ""); // e.g. a flight recording while profiling
-        if (!extra.isBlank()) {
-            jvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        jvm.addAll(settings.jvmArgs()); // e.g. a flight recording while profiling
         jvm.addAll(List.of("-Xmx" + heap,
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrap(),
                 "-Daihub.api-root=http://127.0.0.1:" + simPort + "/api",

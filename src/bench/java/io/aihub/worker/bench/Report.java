@@ -149,7 +149,7 @@ final class Report {
         md.append("| load average at start | ").append(loadAtStart).append(" |\n");
         md.append("| JVM options (the image's, for the worker and both baselines) | `")
                 .append(String.join(" ", BenchmarkHarness.IMAGE_JVM_OPTIONS)).append("` |\n");
-        md.append("| headline rounds | ").append(Integer.getInteger("bench.rounds", 2)).append(" (worker and Parallel "
+        md.append("| headline rounds | ").append(settings.rounds()).append(" (worker and Parallel "
                 + "Consumer take turns going first; their figures are pooled over the rounds) |\n");
         md.append("| settings | `").append(settings).append("` |\n");
         md.append("| rate limit | ").append(rateLimitApplied

@@ -51,7 +51,12 @@ public interface AiHubConfig {
 
     /** The connection limit in force: {@link #maxConnections()}, or the default derived from {@code maxInFlight}. */
     default int connectionLimit(int maxInFlight) {
-        int limit = maxConnections().orElse(maxInFlight + POLL_CONNECTIONS);
+        return connectionLimit(maxConnections(), maxInFlight);
+    }
+
+    /** The connection limit for a configured value ({@code aihub.max-connections}) and in-flight window. */
+    static int connectionLimit(Optional<Integer> configured, int maxInFlight) {
+        int limit = configured.orElse(maxInFlight + POLL_CONNECTIONS);
         if (limit < 1) {
             throw new IllegalArgumentException("aihub.max-connections must be at least 1, was " + limit);
         }
