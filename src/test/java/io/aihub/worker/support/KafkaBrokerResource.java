@@ -75,7 +75,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         embedded = new EmbeddedKafkaBroker()
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(p -> {
-                    p.put("log.dirs", logDir.toAbsolutePath().toString());
+                    // "log.dir", not "log.dirs": the companion makes its own temporary directory (and leaves it
+                    // behind, empty) unless "log.dir" is set.
+                    p.put("log.dir", logDir.toAbsolutePath().toString());
                     p.put("group.initial.rebalance.delay.ms", "0");
                     p.put("num.partitions", "4");
                 })
