@@ -108,8 +108,10 @@ public final class BenchmarkHarness {
             measure("worker", settings.inFlight(), settings.systemWarmup(), 0, "system-warmup");
         }
         if (!settings.only().isEmpty()) { // a profiling aid: the named headline runs only, no report
+            // An implementation may be named more than once (repeated runs to average): each run gets its own topics.
+            int run = 0;
             for (String implementation : settings.only()) {
-                measure(implementation, settings.inFlight(), settings.commands(), settings.warmup());
+                measure(implementation, settings.inFlight(), settings.commands(), settings.warmup(), "only-" + ++run);
             }
             return;
         }
