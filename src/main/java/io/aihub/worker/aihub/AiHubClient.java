@@ -8,8 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import io.aihub.worker.config.AiHubConfig;
@@ -35,6 +40,9 @@ public class AiHubClient {
 
     private final AiHubApi api;
     private final ObjectMapper mapper;
+    private final ObjectWriter bodyWriter;
+    private final ObjectReader runReader;
+    private final ObjectReader runListReader;
     private final RateLimiter limiter;
     private final OutageDetector outage;
 
@@ -42,6 +50,9 @@ public class AiHubClient {
     public AiHubClient(AiHubConfig config, WorkerConfig worker, ObjectMapper mapper, RateLimiter limiter,
             OutageDetector outage) {
         this.mapper = mapper;
+        this.bodyWriter = mapper.writer();
+        this.runReader = mapper.readerFor(Run.class);
+        this.runListReader = mapper.readerFor(RunList.class);
         this.limiter = limiter;
         this.outage = outage;
         String token = config.apiToken().orElseThrow(() -> new IllegalStateException(
@@ -77,23 +88,30 @@ public class AiHubClient {
     private Uni<?> probe(String context) {
         long now = Clock.systemUTC().instant().getEpochSecond();
         return limited(CallKind.PROBE, () -> api.listRuns(context, null, null, null, null, null, now - 60, now + 60, 1,
-                0, "start_timestamp", "ASCENDING"));
+                0, "start_timestamp", "ASCENDING").map(json -> read(runListReader, json, "a run list")));
     }
 
     /** Run app: {@code POST /v2/apps/runs}. */
     public Uni<Run> runApp(String context, JsonNode body) {
-        return limited(CallKind.SUBMIT, () -> api.runApp(context, body)).map(AiHubClient::requireId);
+        byte[] json = write(body);
+        return limited(CallKind.SUBMIT, () -> api.runApp(context, json)).map(this::requireRun);
     }
 
     /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
     public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
-        return limited(CallKind.SUBMIT, () -> api.runDeployment(context, deploymentId, body))
-                .map(AiHubClient::requireId);
+        byte[] json = write(body);
+        return limited(CallKind.SUBMIT, () -> api.runDeployment(context, deploymentId, json)).map(this::requireRun);
     }
 
     /** Get run status. */
     public Uni<Run> getRun(String context, String runId) {
-        return limited(CallKind.POLL, () -> api.getRun(context, runId)).onItem().ifNull().failWith(AiHubClient::emptyBody);
+        return limited(CallKind.POLL, () -> api.getRun(context, runId)).map(json -> {
+            Run run = read(runReader, json, "a run");
+            if (run == null) {
+                throw emptyBody();
+            }
+            return run;
+        });
     }
 
     /** Delete a run. */
@@ -140,7 +158,10 @@ public class AiHubClient {
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
                 query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING"))
-                .map(list -> list == null ? List.<Run>of() : list.runsOrEmpty());
+                .map(json -> {
+                    RunList list = read(runListReader, json, "a run list");
+                    return list == null ? List.<Run>of() : list.runsOrEmpty();
+                });
     }
 
     /** Every run that matches, page by page, until a page comes back shorter than the limit. */
@@ -161,8 +182,33 @@ public class AiHubClient {
                 .onItem().transformToIterable(page -> page);
     }
 
+    private byte[] write(JsonNode body) {
+        try {
+            return bodyWriter.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the request body could not be written as JSON", e);
+        }
+    }
+
+    /**
+     * An answer's JSON read as {@code what}; {@code null} for an empty body. An unreadable body is a protocol
+     * failure (for a submission: outcome unknown); its text is not quoted, as it may echo what was sent.
+     */
+    private static <T> T read(ObjectReader reader, byte[] json, String what) {
+        if (json == null || json.length == 0) {
+            return null;
+        }
+        try {
+            return reader.readValue(json);
+        } catch (IOException e) {
+            throw new AiHubProtocolException("AI Hub answered with a body that is not " + what + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** A run answer without an ID cannot be followed: the outcome is unknown, as for an unreadable body. */
-    private static Run requireId(Run run) {
+    private Run requireRun(byte[] json) {
+        Run run = read(runReader, json, "a run");
         if (run == null || run.id() == null || run.id().isBlank()) {
             throw new AiHubProtocolException("AI Hub answered a submission without a run ID");
         }

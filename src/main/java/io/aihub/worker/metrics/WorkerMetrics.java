@@ -21,6 +21,10 @@ public class WorkerMetrics {
     private final Timer retryAfterWait;
     private final Timer scheduleLag;
     private final io.micrometer.core.instrument.DistributionSummary callsPerRun;
+    private final TaggedCounter submissionAttempts;
+    private final TaggedCounter retries;
+    private final TaggedCounter deadLetters;
+    private final TaggedCounter commands;
 
     @Inject
     public WorkerMetrics(MeterRegistry registry) {
@@ -40,6 +44,38 @@ public class WorkerMetrics {
                         + "its share of the bulk List runs pages that refreshed it")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
+        this.submissionAttempts = new TaggedCounter(registry, "aihub.submission.attempts",
+                "POSTs sent to AI Hub, by the HTTP status of the answer (none: no answer)", "http_status");
+        this.retries = new TaggedCounter(registry, "aihub.submission.retries",
+                "Submission retries, by the kind of failure that caused them", "reason");
+        this.deadLetters = new TaggedCounter(registry, "aihub.dead.letters",
+                "Commands written to the dead-letter topic, by error code", "code");
+        this.commands = new TaggedCounter(registry, "aihub.commands",
+                "Commands taken from the commands topic, by outcome", "outcome");
+    }
+
+    /**
+     * A counter with one tag, each of its (few, fixed) values registered once: building and registering a meter on
+     * every increment costs a registry lookup per command.
+     */
+    private static final class TaggedCounter {
+        private final MeterRegistry registry;
+        private final String name;
+        private final String description;
+        private final String tag;
+        private final java.util.concurrent.ConcurrentHashMap<String, Counter> byValue = new java.util.concurrent.ConcurrentHashMap<>();
+
+        TaggedCounter(MeterRegistry registry, String name, String description, String tag) {
+            this.registry = registry;
+            this.name = name;
+            this.description = description;
+            this.tag = tag;
+        }
+
+        void increment(String value) {
+            byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v)
+                    .register(registry)).increment();
+        }
     }
 
     /** A scheduled poll or bulk refresh started {@code lagMs} after it was due. */
@@ -54,18 +90,12 @@ public class WorkerMetrics {
 
     /** One POST to AI Hub ended with {@code httpStatus} (0 when there was no HTTP answer). */
     public void submissionAttempt(int httpStatus) {
-        Counter.builder("aihub.submission.attempts")
-                .description("POSTs sent to AI Hub, by the HTTP status of the answer (none: no answer)")
-                .tag("http_status", httpStatus == 0 ? "none" : Integer.toString(httpStatus))
-                .register(registry).increment();
+        submissionAttempts.increment(httpStatus == 0 ? "none" : Integer.toString(httpStatus));
     }
 
     /** A submission is retried; {@code reason} is the failure kind. */
     public void retry(String reason) {
-        Counter.builder("aihub.submission.retries")
-                .description("Submission retries, by the kind of failure that caused them")
-                .tag("reason", reason)
-                .register(registry).increment();
+        retries.increment(reason);
     }
 
     /** A submission waited for a {@code Retry-After}. */
@@ -75,10 +105,7 @@ public class WorkerMetrics {
 
     /** A command went to the dead-letter topic. */
     public void deadLetter(ErrorCode code) {
-        Counter.builder("aihub.dead.letters")
-                .description("Commands written to the dead-letter topic, by error code")
-                .tag("code", code.name())
-                .register(registry).increment();
+        deadLetters.increment(code.name());
     }
 
     /** Follows the number of runs being tracked, by the AI Hub status last seen. */
@@ -109,9 +136,6 @@ public class WorkerMetrics {
 
     /** A command reached its first outcome: {@code submitted}, {@code rejected} or {@code submission_failed}. */
     public void commandOutcome(String outcome) {
-        Counter.builder("aihub.commands")
-                .description("Commands taken from the commands topic, by outcome")
-                .tag("outcome", outcome)
-                .register(registry).increment();
+        commands.increment(outcome);
     }
 }

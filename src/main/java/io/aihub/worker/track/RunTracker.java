@@ -160,11 +160,27 @@ public class RunTracker {
     }
 
     private long countByStatus(String status) {
-        return runs.values().stream().filter(tracked -> {
-            RunStatus known = RunStatus.of(tracked.status);
-            return "OTHER".equals(status) ? known == RunStatus.UNKNOWN : known.name().equals(status);
-        }).count();
+        // A scrape reads the gauges one after another: one pass over the runs (up to 100,000) serves them all.
+        StatusCounts counts = statusCounts;
+        long now = System.nanoTime();
+        if (counts == null || now - counts.takenAt() > STATUS_COUNTS_TTL_NANOS) {
+            java.util.Map<String, Long> byStatus = new java.util.HashMap<>();
+            for (TrackedRun tracked : runs.values()) {
+                RunStatus known = RunStatus.of(tracked.status);
+                byStatus.merge(known == RunStatus.UNKNOWN ? "OTHER" : known.name(), 1L, Long::sum);
+            }
+            counts = new StatusCounts(now, byStatus);
+            statusCounts = counts;
+        }
+        return counts.byStatus().getOrDefault(status, 0L);
     }
+
+    private static final long STATUS_COUNTS_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    private record StatusCounts(long takenAt, java.util.Map<String, Long> byStatus) {
+    }
+
+    private volatile StatusCounts statusCounts;
 
     /** How many runs are being followed. */
     public int trackedCount() {
