@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -14,6 +16,16 @@ import io.quarkus.runtime.StartupEvent;
  */
 @ApplicationScoped
 public class StartupChecks {
+
+    private static final Logger LOG = Logger.getLogger(StartupChecks.class);
+
+    /**
+     * Heap of a worker tracking {@code runs} runs, from the benchmark's tracking figure (docs/benchmarks.md: 100,000
+     * runs in about 358 MiB after a full GC): a fixed part plus about 3 KiB per tracked run.
+     */
+    static long heapNeededMiB(int runs) {
+        return 64 + Math.round(runs * 3.0 / 1024);
+    }
 
     private final WorkerConfig worker;
     private final AiHubConfig aihub;
@@ -26,6 +38,24 @@ public class StartupChecks {
 
     void check(@Observes StartupEvent event) {
         requireRecordAgeCoversRetries(worker, aihub);
+        heapWarning(worker.tracking().maxRuns(), Runtime.getRuntime().maxMemory() / (1024 * 1024))
+                .ifPresent(LOG::warn);
+    }
+
+    /**
+     * A warning when the heap cannot hold {@code worker.tracking.max-runs} tracked runs: the cap that pauses intake
+     * is there to protect memory, and a heap smaller than it needs fails with an OutOfMemoryError first. The check
+     * leaves a fifth of the heap free for the garbage of submissions and polls.
+     */
+    public static java.util.Optional<String> heapWarning(int maxRuns, long maxHeapMiB) {
+        long needed = heapNeededMiB(maxRuns);
+        if (needed <= maxHeapMiB * 0.8) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("worker.tracking.max-runs=" + maxRuns + " needs about " + needed
+                + " MiB of heap (about 3 KiB per tracked run), more than 80% of the " + maxHeapMiB
+                + " MiB this JVM may use: lower worker.tracking.max-runs or give the JVM more memory"
+                + " (JAVA_MAX_MEM_RATIO or the container's memory limit)");
     }
 
     /**

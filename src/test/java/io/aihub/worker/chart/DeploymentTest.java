@@ -86,8 +86,16 @@ class DeploymentTest {
     @Test
     void resourcesRequestCpuAndMemoryAndLimitMemory() {
         assertThat(Yamls.at(defaults.container(), "resources")).isEqualTo(Map.of(
-                "requests", Map.of("cpu", "250m", "memory", "768Mi"),
-                "limits", Map.of("memory", "768Mi")));
+                "requests", Map.of("cpu", "250m", "memory", "1Gi"),
+                "limits", Map.of("memory", "1Gi")));
+    }
+
+    @Test
+    void theHeapShareOfTheMemoryLimitHoldsTheDefaultMaximumOfTrackedRuns() {
+        assertThat(defaults.configData()).containsEntry("JAVA_MAX_MEM_RATIO", "75");
+        // 75 % of the 1Gi limit, against what the default tracking.maxRuns needs (config.StartupChecks).
+        assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 768)).isEmpty();
+        assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 384)).isPresent();
     }
 
     @Test
