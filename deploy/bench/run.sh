@@ -13,9 +13,9 @@
 # bench.compression=20, bench.submit-latency=50 (ms), bench.rate-limit=5000 (requests/s; passed only to a worker
 # that knows worker.rate-limit.requests-per-second), bench.poll-initial=10m (and bulk-refresh interval of the
 # throughput runs), bench.warmup=1000,
-# bench.tracking-budget=300 (s), bench.system-warmup=30000 (a discarded worker run that warms the broker and the
+# bench.tracking-budget=300 (s), bench.system-warmup=60000 (a discarded worker run that warms the broker and the
 # simulator first), bench.rounds=2 (headline rounds, worker and Parallel Consumer taking turns), bench.output-dir=docs.
-# For profiling: bench.only=worker[,parallel-consumer,naive] runs only those headline runs (a name may repeat) and writes no report;
+# For profiling: bench.only=worker[,parallel-consumer,naive,tracking] runs only those runs (a name may repeat), no report;
 # bench.jvm-args="..." adds JVM options to each implementation (after the image's, from src/main/docker/Dockerfile.jvm).
 # A quick run: deploy/bench/run.sh -Dbench.commands=2000 -Dbench.tracked=10000 -Dbench.tracking-hold=15
 # MVN_ARGS adds Maven options (e.g. MVN_ARGS=-o to build offline).

@@ -28,10 +28,10 @@ import java.util.Arrays;
  * @param warmup unmeasured commands before each headline run ({@code bench.warmup}, 1,000; the naive run gets a
  *        fiftieth of it)
  * @param systemWarmup commands of the discarded worker run that warms the broker and the simulator first
- *        ({@code bench.system-warmup}, 30,000; 0 skips it)
+ *        ({@code bench.system-warmup}, 60,000; 0 skips it)
  * @param rounds headline rounds of the worker and the Parallel Consumer baseline, taking turns going first
  *        ({@code bench.rounds}, 2)
- * @param only for profiling: only these headline runs, and no report ({@code bench.only}, comma-separated; empty)
+ * @param only for profiling: only these headline runs (a name may repeat; "tracking" is the tracking-scale run), and no report ({@code bench.only}, comma-separated; empty)
  * @param jvmArgs JVM options added to each implementation's, after the image's ({@code bench.jvm-args}; none)
  */
 record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
@@ -60,7 +60,7 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 System.getProperty("bench.command", "deploy/bench/run.sh"),
                 Integer.getInteger("bench.warmup", 1_000),
                 Duration.ofSeconds(Integer.getInteger("bench.tracking-budget", 300)),
-                Integer.getInteger("bench.system-warmup", 30_000),
+                Integer.getInteger("bench.system-warmup", 60_000),
                 Math.max(1, Integer.getInteger("bench.rounds", 2)),
                 words(System.getProperty("bench.only", ""), ","),
                 words(System.getProperty("bench.jvm-args", ""), "\\s+"));

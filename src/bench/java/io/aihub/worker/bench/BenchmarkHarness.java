@@ -35,19 +35,43 @@ public final class BenchmarkHarness {
     static final String RATE_LIMIT_KEY = "worker.rate-limit.requests-per-second";
 
     /**
-     * The {@code -XX} options the worker's image passes to the JVM ({@code JAVA_OPTS_APPEND} of
-     * {@code src/main/docker/Dockerfile.jvm}): the packaged worker runs with them, and so do both baselines.
+     * What the base image's {@code run-java.sh} puts before {@code JAVA_OPTS_APPEND} when no variable overrides it
+     * ({@code GC_CONTAINER_OPTIONS} and the {@code GC_*} ratios of the UBI OpenJDK images): the parallel collector
+     * and its sizing policy. {@code -XX:MaxRAMPercentage} is left out, as every run sets {@code -Xmx}.
+     */
+    static final List<String> RUN_JAVA_DEFAULTS = List.of("-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4", "-XX:AdaptiveSizePolicyWeight=90",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    /**
+     * The {@code -XX} options the worker's image passes to the JVM (the base image's defaults, then
+     * {@code JAVA_OPTS_APPEND} of {@code src/main/docker/Dockerfile.jvm}): the packaged worker runs with them, and so
+     * do both baselines.
      */
     static final List<String> IMAGE_JVM_OPTIONS = imageJvmOptions(Path.of("src/main/docker/Dockerfile.jvm"));
 
+    /** The used heap in {@code jcmd GC.heap_info}: the one G1 heap, or the generations of the other collectors. */
+    static double heapUsedMiB(String heapInfo) {
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(heapInfo);
+        long kib = 0;
+        boolean found = false;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+            found = true;
+        }
+        return found ? kib / 1024.0 : Double.NaN;
+    }
+
     static List<String> imageJvmOptions(Path dockerfile) {
+        List<String> options = new ArrayList<>(RUN_JAVA_DEFAULTS);
         try {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"")
                     .matcher(Files.readString(dockerfile));
             if (!m.find()) {
                 throw new IllegalStateException(dockerfile + " sets no JAVA_OPTS_APPEND");
             }
-            return Arrays.stream(m.group(1).trim().split("\\s+")).filter(o -> o.startsWith("-XX:")).toList();
+            Arrays.stream(m.group(1).trim().split("\\s+")).filter(o -> o.startsWith("-XX:")).forEach(options::add);
+            return List.copyOf(options);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -111,7 +135,11 @@ public final class BenchmarkHarness {
             // An implementation may be named more than once (repeated runs to average): each run gets its own topics.
             int run = 0;
             for (String implementation : settings.only()) {
-                measure(implementation, settings.inFlight(), settings.commands(), settings.warmup(), "only-" + ++run);
+                if (implementation.equals("tracking")) {
+                    measureTracking();
+                } else {
+                    measure(implementation, settings.inFlight(), settings.commands(), settings.warmup(), "only-" + ++run);
+                }
             }
             return;
         }
@@ -338,9 +366,7 @@ public final class BenchmarkHarness {
             double cpuPerSecond = (process.cpuSeconds() - cpu0) / held;
             process.jcmd("GC.run");
             // The heap from jcmd, which answers even when the worker's HTTP server is too busy to.
-            java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K")
-                    .matcher(process.jcmd("GC.heap_info"));
-            double heap = used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+            double heap = heapUsedMiB(process.jcmd("GC.heap_info"));
             String metrics;
             try {
                 metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
