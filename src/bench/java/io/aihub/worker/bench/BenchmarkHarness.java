@@ -35,18 +35,10 @@ public final class BenchmarkHarness {
     static final String RATE_LIMIT_KEY = "worker.rate-limit.requests-per-second";
 
     /**
-     * What the base image's {@code run-java.sh} puts before {@code JAVA_OPTS_APPEND} when no variable overrides it
-     * ({@code GC_CONTAINER_OPTIONS} and the {@code GC_*} ratios of the UBI OpenJDK images): the parallel collector
-     * and its sizing policy. {@code -XX:MaxRAMPercentage} is left out, as every run sets {@code -Xmx}.
-     */
-    static final List<String> RUN_JAVA_DEFAULTS = List.of("-XX:+UseParallelGC", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4", "-XX:AdaptiveSizePolicyWeight=90",
-            "-XX:+ExitOnOutOfMemoryError");
-
-    /**
-     * The {@code -XX} options the worker's image passes to the JVM (the base image's defaults, then
-     * {@code JAVA_OPTS_APPEND} of {@code src/main/docker/Dockerfile.jvm}): the packaged worker runs with them, and so
-     * do both baselines.
+     * The {@code -XX} options the worker's image passes to the JVM: those the base image's {@code run-java.sh} builds
+     * from the Dockerfile's {@code GC_*} variables (its {@code gc_config}, with its defaults for what is not set),
+     * then those of {@code JAVA_OPTS_APPEND}, in {@code src/main/docker/Dockerfile.jvm}. The packaged worker runs with
+     * them, and so do both baselines. {@code -XX:MaxRAMPercentage} is left out, as every run sets {@code -Xmx}.
      */
     static final List<String> IMAGE_JVM_OPTIONS = imageJvmOptions(Path.of("src/main/docker/Dockerfile.jvm"));
 
@@ -63,18 +55,29 @@ public final class BenchmarkHarness {
     }
 
     static List<String> imageJvmOptions(Path dockerfile) {
-        List<String> options = new ArrayList<>(RUN_JAVA_DEFAULTS);
+        Map<String, String> env = new java.util.HashMap<>();
         try {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV (\\w+)=(?:\"([^\"]*)\"|(\\S+))$")
                     .matcher(Files.readString(dockerfile));
-            if (!m.find()) {
-                throw new IllegalStateException(dockerfile + " sets no JAVA_OPTS_APPEND");
+            while (m.find()) {
+                env.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
             }
-            Arrays.stream(m.group(1).trim().split("\\s+")).filter(o -> o.startsWith("-XX:")).forEach(options::add);
-            return List.copyOf(options);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        if (!env.containsKey("JAVA_OPTS_APPEND")) {
+            throw new IllegalStateException(dockerfile + " sets no JAVA_OPTS_APPEND");
+        }
+        List<String> options = new ArrayList<>(
+                Arrays.asList(env.getOrDefault("GC_CONTAINER_OPTIONS", "-XX:+UseParallelGC").trim().split("\\s+")));
+        options.add("-XX:MinHeapFreeRatio=" + env.getOrDefault("GC_MIN_HEAP_FREE_RATIO", "10"));
+        options.add("-XX:MaxHeapFreeRatio=" + env.getOrDefault("GC_MAX_HEAP_FREE_RATIO", "20"));
+        options.add("-XX:GCTimeRatio=" + env.getOrDefault("GC_TIME_RATIO", "4"));
+        options.add("-XX:AdaptiveSizePolicyWeight=" + env.getOrDefault("GC_ADAPTIVE_SIZE_POLICY_WEIGHT", "90"));
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        Arrays.stream(env.get("JAVA_OPTS_APPEND").trim().split("\\s+")).filter(o -> o.startsWith("-XX:"))
+                .forEach(options::add);
+        return List.copyOf(options);
     }
 
     final BenchSettings settings = BenchSettings.fromSystemProperties();
