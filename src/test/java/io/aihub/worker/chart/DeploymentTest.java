@@ -92,9 +92,9 @@ class DeploymentTest {
 
     @Test
     void theHeapShareOfTheMemoryLimitHoldsTheDefaultMaximumOfTrackedRuns() {
-        assertThat(defaults.configData()).containsEntry("JAVA_MAX_MEM_RATIO", "75");
-        // 75 % of the 1Gi limit, against what the default tracking.maxRuns needs (config.StartupChecks).
-        assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 768)).isEmpty();
+        assertThat(defaults.configData()).containsEntry("JAVA_MAX_MEM_RATIO", "70");
+        // 70 % of the 1Gi limit, against what the default tracking.maxRuns needs (config.StartupChecks).
+        assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 716)).isEmpty();
         assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 384)).isPresent();
     }
 
