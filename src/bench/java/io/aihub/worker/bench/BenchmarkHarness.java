@@ -60,7 +60,10 @@ public final class BenchmarkHarness {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV (\\w+)=(?:\"([^\"]*)\"|(\\S+))$")
                     .matcher(Files.readString(dockerfile));
             while (m.find()) {
-                env.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
+                String value = m.group(2) != null ? m.group(2) : m.group(3);
+                if (!value.isBlank()) { // run-java.sh's ${VAR:-default}: an empty value takes the default too
+                    env.put(m.group(1), value);
+                }
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -88,30 +88,27 @@ public class AiHubClient {
     private Uni<?> probe(String context) {
         long now = Clock.systemUTC().instant().getEpochSecond();
         return limited(CallKind.PROBE, () -> api.listRuns(context, null, null, null, null, null, now - 60, now + 60, 1,
-                0, "start_timestamp", "ASCENDING").map(json -> read(runListReader, json, "a run list")));
+                0, "start_timestamp", "ASCENDING").map(json -> AiHubClient.<RunList> read(runListReader, json, "a run list")));
     }
 
     /** Run app: {@code POST /v2/apps/runs}. */
     public Uni<Run> runApp(String context, JsonNode body) {
-        byte[] json = write(body);
-        return limited(CallKind.SUBMIT, () -> api.runApp(context, json)).map(this::requireRun);
+        return write(body).chain(json -> limited(CallKind.SUBMIT,
+                () -> api.runApp(context, json).map(answer -> AiHubClient.<Run> read(runReader, answer, "a run"))))
+                .map(AiHubClient::requireId);
     }
 
     /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
     public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
-        byte[] json = write(body);
-        return limited(CallKind.SUBMIT, () -> api.runDeployment(context, deploymentId, json)).map(this::requireRun);
+        return write(body).chain(json -> limited(CallKind.SUBMIT,
+                () -> api.runDeployment(context, deploymentId, json).map(answer -> AiHubClient.<Run> read(runReader, answer, "a run"))))
+                .map(AiHubClient::requireId);
     }
 
     /** Get run status. */
     public Uni<Run> getRun(String context, String runId) {
-        return limited(CallKind.POLL, () -> api.getRun(context, runId)).map(json -> {
-            Run run = read(runReader, json, "a run");
-            if (run == null) {
-                throw emptyBody();
-            }
-            return run;
-        });
+        return limited(CallKind.POLL, () -> api.getRun(context, runId).map(json -> AiHubClient.<Run> read(runReader, json, "a run")))
+                .onItem().ifNull().failWith(AiHubClient::emptyBody);
     }
 
     /** Delete a run. */
@@ -157,11 +154,9 @@ public class AiHubClient {
         return limited(kind, () -> api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
-                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING"))
-                .map(json -> {
-                    RunList list = read(runListReader, json, "a run list");
-                    return list == null ? List.<Run>of() : list.runsOrEmpty();
-                });
+                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
+                .map(json -> AiHubClient.<RunList> read(runListReader, json, "a run list")))
+                .map(list -> list == null ? List.<Run>of() : list.runsOrEmpty());
     }
 
     /** Every run that matches, page by page, until a page comes back shorter than the limit. */
@@ -182,17 +177,20 @@ public class AiHubClient {
                 .onItem().transformToIterable(page -> page);
     }
 
-    private byte[] write(JsonNode body) {
+    /** The request body as JSON; a body that cannot be written fails the call (nothing is sent). */
+    private Uni<byte[]> write(JsonNode body) {
         try {
-            return bodyWriter.writeValueAsBytes(body);
+            return Uni.createFrom().item(bodyWriter.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the request body could not be written as JSON", e);
+            return Uni.createFrom().failure(new IllegalArgumentException("the request body could not be written as JSON"));
         }
     }
 
     /**
      * An answer's JSON read as {@code what}; {@code null} for an empty body. An unreadable body is a protocol
-     * failure (for a submission: outcome unknown); its text is not quoted, as it may echo what was sent.
+     * failure (for a submission: outcome unknown), read inside the rate-limited call so that the outage detector
+     * counts it as the client's own Jackson provider made it count; its text is not quoted, as it may echo what
+     * was sent.
      */
     private static <T> T read(ObjectReader reader, byte[] json, String what) {
         if (json == null || json.length == 0) {
@@ -207,8 +205,7 @@ public class AiHubClient {
     }
 
     /** A run answer without an ID cannot be followed: the outcome is unknown, as for an unreadable body. */
-    private Run requireRun(byte[] json) {
-        Run run = read(runReader, json, "a run");
+    private static Run requireId(Run run) {
         if (run == null || run.id() == null || run.id().isBlank()) {
             throw new AiHubProtocolException("AI Hub answered a submission without a run ID");
         }

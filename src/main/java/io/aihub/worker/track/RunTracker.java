@@ -160,7 +160,8 @@ public class RunTracker {
     }
 
     private long countByStatus(String status) {
-        // A scrape reads the gauges one after another: one pass over the runs (up to 100,000) serves them all.
+        // A scrape reads the gauges one after another: one pass over the runs (up to worker.tracking.max-runs)
+        // serves them all.
         StatusCounts counts = statusCounts;
         long now = System.nanoTime();
         if (counts == null || now - counts.takenAt() > STATUS_COUNTS_TTL_NANOS) {

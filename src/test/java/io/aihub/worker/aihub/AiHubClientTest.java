@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.aihub.worker.simulator.AiHubSimulator;
+import io.aihub.worker.simulator.FaultAction;
+import io.aihub.worker.simulator.FaultOperation;
+import io.aihub.worker.simulator.FaultRule;
 import io.aihub.worker.simulator.RecordedRequest;
 import io.aihub.worker.support.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;
@@ -57,6 +60,23 @@ class AiHubClientTest {
         assertThat(run.batchId()).isEqualTo(7L);
         assertThat(run.tags()).containsExactly("aihub-run-worker:client-1");
         assertThat(simulator.server().runsCreatedWithTag("aihub-run-worker:client-1")).isEqualTo(1);
+    }
+
+    @Test
+    void a_submission_answered_with_a_body_that_is_not_json_fails_with_an_unknown_outcome_and_quotes_nothing()
+            throws Exception {
+        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("client-garbled").times(1)
+                .then(FaultAction.malformedBody()));
+
+        Throwable failure = catchThrowable(() -> client.runApp(CONTEXT, body("""
+                {"app_name": "client-garbled", "batch_id": 3, "settings": {"tags": ["aihub-run-worker:garbled-1"]}}"""))
+                .await().atMost(WAIT));
+
+        assertThat(failure).isInstanceOf(AiHubProtocolException.class)
+                .hasMessage("AI Hub answered with a body that is not a run (JsonMappingException)");
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClassifier.Kind.UNKNOWN_OUTCOME);
+        // The run was created all the same: what reconciliation will find by its tag.
+        assertThat(simulator.server().runsCreatedWithTag("aihub-run-worker:garbled-1")).isEqualTo(1);
     }
 
     @Test
