@@ -88,26 +88,26 @@ public class AiHubClient {
     private Uni<?> probe(String context) {
         long now = Clock.systemUTC().instant().getEpochSecond();
         return limited(CallKind.PROBE, () -> api.listRuns(context, null, null, null, null, null, now - 60, now + 60, 1,
-                0, "start_timestamp", "ASCENDING").map(json -> AiHubClient.<RunList> read(runListReader, json, "a run list")));
+                0, "start_timestamp", "ASCENDING").map(this::readRunList));
     }
 
     /** Run app: {@code POST /v2/apps/runs}. */
     public Uni<Run> runApp(String context, JsonNode body) {
         return write(body).chain(json -> limited(CallKind.SUBMIT,
-                () -> api.runApp(context, json).map(answer -> AiHubClient.<Run> read(runReader, answer, "a run"))))
+                () -> api.runApp(context, json).map(this::readRun)))
                 .map(AiHubClient::requireId);
     }
 
     /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
     public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
         return write(body).chain(json -> limited(CallKind.SUBMIT,
-                () -> api.runDeployment(context, deploymentId, json).map(answer -> AiHubClient.<Run> read(runReader, answer, "a run"))))
+                () -> api.runDeployment(context, deploymentId, json).map(this::readRun)))
                 .map(AiHubClient::requireId);
     }
 
     /** Get run status. */
     public Uni<Run> getRun(String context, String runId) {
-        return limited(CallKind.POLL, () -> api.getRun(context, runId).map(json -> AiHubClient.<Run> read(runReader, json, "a run")))
+        return limited(CallKind.POLL, () -> api.getRun(context, runId).map(this::readRun))
                 .onItem().ifNull().failWith(AiHubClient::emptyBody);
     }
 
@@ -155,7 +155,7 @@ public class AiHubClient {
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
                 query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
-                .map(json -> AiHubClient.<RunList> read(runListReader, json, "a run list")))
+                .map(this::readRunList))
                 .map(list -> list == null ? List.<Run>of() : list.runsOrEmpty());
     }
 
@@ -202,6 +202,14 @@ public class AiHubClient {
             throw new AiHubProtocolException("AI Hub answered with a body that is not " + what + " ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private Run readRun(byte[] json) {
+        return read(runReader, json, "a run");
+    }
+
+    private RunList readRunList(byte[] json) {
+        return read(runListReader, json, "a run list");
     }
 
     /** A run answer without an ID cannot be followed: the outcome is unknown, as for an unreadable body. */

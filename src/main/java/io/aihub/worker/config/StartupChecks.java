@@ -21,7 +21,7 @@ public class StartupChecks {
 
     /**
      * Heap of a worker tracking {@code runs} runs, from the benchmark's tracking figure (docs/benchmarks.md: 100,000
-     * runs in 358 to 370 MiB after a full GC, depending on the collector): a fixed part plus about 3 KiB per run.
+     * runs in 348 to 375 MiB after a full GC over the runs of 2026-11-30): a fixed part plus about 3 KiB per run.
      */
     static long heapNeededMiB(int runs) {
         return 80 + Math.round(runs * 3.0 / 1024);

@@ -64,19 +64,14 @@ public class CommandConsumer {
             // Shutting down: the record stays unacknowledged, so its offset is not committed and it is redelivered.
             return Uni.createFrom().voidItem();
         }
-        if (!ledger.restoring(record.partition())) {
-            return restored(message, record); // the common case, without a stage to wait on
-        }
         // Records of a partition wait until its ledger is restored (bounded by the restore timeout).
-        return ledger.awaitRestored(record.partition()).chain(() -> restored(message, record));
-    }
-
-    private Uni<Void> restored(Message<byte[]> message, CommandRecord record) {
-        if (!ledger.owns(record.partition())) {
-            // Fetched before a revocation: its new owner reads it again; nothing here may act on it.
-            return Uni.createFrom().voidItem();
-        }
-        return process(message, record, ledger.ownership(record.partition()));
+        return ledger.awaitRestored(record.partition()).chain(() -> {
+            if (!ledger.owns(record.partition())) {
+                // Fetched before a revocation: its new owner reads it again; nothing here may act on it.
+                return Uni.createFrom().voidItem();
+            }
+            return process(message, record, ledger.ownership(record.partition()));
+        });
     }
 
     private Uni<Void> process(Message<byte[]> message, CommandRecord record, BooleanSupplier owned) {
@@ -85,42 +80,34 @@ public class CommandConsumer {
         // command in retry) must not hold up the rest of the stream.
         String commandId = result instanceof ParseResult.Parsed parsed ? parsed.command().commandId()
                 : ((ParseResult.Invalid) result).commandId().orElse("unknown");
-        if (gate.open() && window.tryAdmit()) {
-            start(message, record, result, commandId, owned); // the common case, without a stage to wait on
-            return Uni.createFrom().voidItem();
-        }
         // An AI Hub outage or a full tracker holds intake first (back-pressure), then a slot is taken.
-        return gate.awaitOpen().chain(window::admit).invoke(() -> start(message, record, result, commandId, owned));
-    }
-
-    /** Runs an admitted command (it holds a window slot) and acknowledges its record once the outcome is durable. */
-    private void start(Message<byte[]> message, CommandRecord record, ParseResult result, String commandId,
-            BooleanSupplier owned) {
-        if (draining) {
-            // Admitted after the drain began: left unacknowledged, so it is redelivered to the next owner.
-            window.release();
-            return;
-        }
-        if (result instanceof ParseResult.Parsed) {
-            backoff.admitted(commandId); // it may wait out its backoffs outside the window
-        }
-        Uni<Void> outcome = ordering.inOrder(record.key(), () -> result instanceof ParseResult.Parsed parsed
-                ? handler.run(record, parsed.command(), owned)
-                : handler.reject(record, (ParseResult.Invalid) result, owned));
-        outcome.eventually(() -> {
-            if (result instanceof ParseResult.Parsed) {
-                backoff.finished(commandId);
+        return gate.awaitOpen().chain(window::admit).invoke(() -> {
+            if (draining) {
+                // Admitted after the drain began: left unacknowledged, so it is redelivered to the next owner.
+                window.release();
+                return;
             }
-            window.release();
-        })
-                .subscribe().with(
-                        done -> message.ack(),
-                        failure -> {
-                            // Only the broker failing to take our outcome gets here; the record is not committed.
-                            CommandLog.errorf(LOG, commandId, null, "command %s: outcome could not be written (%s)", commandId,
-                                    failure.getClass().getSimpleName());
-                            nack(message, failure);
-                        });
+            if (result instanceof ParseResult.Parsed) {
+                backoff.admitted(commandId); // it may wait out its backoffs outside the window
+            }
+            Uni<Void> outcome = ordering.inOrder(record.key(), () -> result instanceof ParseResult.Parsed parsed
+                    ? handler.run(record, parsed.command(), owned)
+                    : handler.reject(record, (ParseResult.Invalid) result, owned));
+            outcome.eventually(() -> {
+                if (result instanceof ParseResult.Parsed) {
+                    backoff.finished(commandId);
+                }
+                window.release();
+            })
+                    .subscribe().with(
+                            done -> message.ack(),
+                            failure -> {
+                                // Only the broker failing to take our outcome gets here; the record is not committed.
+                                CommandLog.errorf(LOG, commandId, null, "command %s: outcome could not be written (%s)", commandId,
+                                        failure.getClass().getSimpleName());
+                                nack(message, failure);
+                            });
+        });
     }
 
     private static CompletionStage<Void> nack(Message<byte[]> message, Throwable failure) {

@@ -27,15 +27,6 @@ final class InFlightWindow {
         this.limit = limit;
     }
 
-    /** Takes a slot if one is free and nobody waits for one (no stage to subscribe to); false otherwise. */
-    synchronized boolean tryAdmit() {
-        if (inFlight < limit && waiters.isEmpty()) {
-            inFlight++;
-            return true;
-        }
-        return false;
-    }
-
     /** Takes a slot, now or when one is released. */
     Uni<Void> admit() {
         return Uni.createFrom().emitter(emitter -> {

@@ -59,22 +59,17 @@ public class WorkerMetrics {
      * every increment costs a registry lookup per command.
      */
     private static final class TaggedCounter {
-        private final MeterRegistry registry;
-        private final String name;
-        private final String description;
+        private final io.micrometer.core.instrument.Meter.MeterProvider<Counter> provider;
         private final String tag;
         private final java.util.concurrent.ConcurrentHashMap<String, Counter> byValue = new java.util.concurrent.ConcurrentHashMap<>();
 
         TaggedCounter(MeterRegistry registry, String name, String description, String tag) {
-            this.registry = registry;
-            this.name = name;
-            this.description = description;
+            this.provider = Counter.builder(name).description(description).withRegistry(registry);
             this.tag = tag;
         }
 
         void increment(String value) {
-            byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v)
-                    .register(registry)).increment();
+            byValue.computeIfAbsent(value, v -> provider.withTag(tag, v)).increment();
         }
     }
 

@@ -153,11 +153,6 @@ public class Ledger {
         byCommand.values().removeIf(entry -> partitions.contains(entry.partition()));
     }
 
-    /** True while the partition's ledger is being restored (its records must wait, see {@link #awaitRestored}). */
-    public boolean restoring(int partition) {
-        return restoring.containsKey(partition);
-    }
-
     /** Completes when the partition may be processed: restored, or not being restored. */
     public Uni<Void> awaitRestored(int partition) {
         CompletableFuture<Void> pending = restoring.get(partition);
