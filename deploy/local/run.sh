@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs aihub-run-worker locally on embedded defaults: a real Apache Kafka broker (KRaft, its own process, from
-# Maven Central, no Docker), the worker with the AI Hub simulator turned on, and one sample command whose events
-# are printed until its terminal one. Then everything is stopped and its data removed, unless --keep-running.
+# Maven Central, no Docker), the AI Hub simulator (its own jar and process), the worker, and one sample command
+# whose events are printed until its terminal one. Then every process it started is stopped and its data removed,
+# unless --keep-running.
 #
 #   deploy/local/run.sh [--keep-running] [command.json]
 #
@@ -46,7 +47,7 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   rm -rf "$data"
-  log "stopped the worker and the broker, removed $data"
+  log "stopped the worker, the simulator, the events reader and the broker; removed $data"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -61,12 +62,19 @@ wait_for() { # description, timeout seconds, command...
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 kafka_java() { java -cp "$libs/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@"; }
+# Starts a process in the background and records the JVM's own PID (not a subshell's), so cleanup stops it.
+background() { # log file, command...
+  local out="$1"; shift
+  "$@" > "$out" 2>&1 &
+  pids+=($!)
+}
 
-# 1. The worker, packaged once.
-if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
-  log "building the worker (first run only) ..."
+# 1. The worker and the simulator, packaged once.
+if [ ! -f target/quarkus-app/quarkus-run.jar ] || ! ls target/aihub-simulator/*-simulator.jar >/dev/null 2>&1; then
+  log "building the worker and the simulator (first run only) ..."
   ./mvnw -q -B -DskipTests package
 fi
+simulator_jar="$(ls target/aihub-simulator/*-simulator.jar | head -1)"
 
 # 2. The broker's jars, resolved once from Maven Central.
 if [ ! -f "$libs/.complete" ]; then
@@ -101,8 +109,8 @@ PROPS
 cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid)"
 kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$data/server.properties" >/dev/null
 log "starting Apache Kafka (KRaft) on ${bootstrap} ..."
-kafka_java -Xmx512m kafka.Kafka "$data/server.properties" > "$data/kafka.log" 2>&1 &
-pids+=($!)
+background "$data/kafka.log" java -cp "$libs/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx512m kafka.Kafka \
+  "$data/server.properties"
 wait_for "the broker" 60 port_open "$kafka_port"
 
 # The ledger is created by the worker; the results topic must exist before a command asks for results.
@@ -111,22 +119,23 @@ for topic in aihub.run.commands aihub.run.events aihub.run.commands.dlq aihub.ru
     --topic "$topic" --partitions 4 --replication-factor 1 >/dev/null
 done
 
-# 4. The worker, with the simulator on, from the packaged jar.
-log "starting the worker with the AI Hub simulator on http://127.0.0.1:${simulator_port}/api ..."
+# 4. The AI Hub simulator, then the worker pointed at it, each from its own packaged jar.
+log "starting the AI Hub simulator on http://127.0.0.1:${simulator_port}/api ..."
+AIHUB_SIMULATOR_PORT="$simulator_port" AIHUB_SIMULATOR_PHASE_DURATION=3s AIHUB_SIMULATOR_TOKEN=sim-token \
+  background "$data/simulator.log" java -Xmx256m -jar "$simulator_jar"
+wait_for "the simulator" 60 port_open "$simulator_port"
+log "starting the worker ..."
 KAFKA_BOOTSTRAP_SERVERS="$bootstrap" \
-AIHUB_SIMULATOR_ENABLED=true AIHUB_SIMULATOR_PORT="$simulator_port" AIHUB_SIMULATOR_PHASE_DURATION=3s \
 AIHUB_API_ROOT="http://127.0.0.1:${simulator_port}/api" AIHUB_API_TOKEN=sim-token AIHUB_IB_CONTEXT=sim-org \
 WORKER_TRACKING_POLL_INITIAL=1s WORKER_TRACKING_POLL_MAX=2s WORKER_TRACKING_CHECKPOINT_POLL_INTERVAL=2s \
 QUARKUS_HTTP_PORT="$http_port" \
-  java -jar target/quarkus-app/quarkus-run.jar > "$data/worker.log" 2>&1 &
-pids+=($!)
+  background "$data/worker.log" java -jar target/quarkus-app/quarkus-run.jar
 wait_for "the worker to be ready" 90 curl -fsS "http://127.0.0.1:${http_port}/q/health/ready"
 
 # 5. Listen on the events topic, then send the sample command.
-kafka_java org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$bootstrap" \
-  --topic aihub.run.events --from-beginning --property print.key=true --property print.headers=true \
-  > "$data/events.txt" 2>/dev/null &
-pids+=($!)
+background "$data/events.txt" java -cp "$libs/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$bootstrap" \
+  --topic aihub.run.events --from-beginning --property print.key=true --property print.headers=true
 command_id="$(sed -n 's/.*"command_id"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$command_file" | head -1)"
 log "sending command ${command_id} (${command_file}) to aihub.run.commands:"
 cat "$command_file"

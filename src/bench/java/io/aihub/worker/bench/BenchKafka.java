@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -70,8 +73,8 @@ final class BenchKafka implements AutoCloseable {
                 for (MemberDescription member : description.members()) {
                     assigned += member.assignment().topicPartitions().size();
                 }
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
                     throw e;
                 }
             }
@@ -125,8 +128,8 @@ final class BenchKafka implements AutoCloseable {
      * type {@code counted} names in {@link Events#matching}), or the deadline passes; the process must stay alive.
      * Only events of commands whose ID starts with {@code prefix-} count.
      */
-    Events readEvents(String topic, String prefix, java.util.function.Predicate<String> counted,
-            java.util.function.Predicate<Events> done, BenchProcess process, Duration timeout) {
+    Events readEvents(String topic, String prefix, Predicate<String> counted,
+            Predicate<Events> done, BenchProcess process, Duration timeout) {
         Events events = new Events();
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

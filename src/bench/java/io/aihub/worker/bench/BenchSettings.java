@@ -2,6 +2,7 @@ package io.aihub.worker.bench;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The benchmark's settings, from {@code bench.*} system properties (defaults are the full-size run).
@@ -31,14 +32,15 @@ import java.util.Arrays;
  *        ({@code bench.system-warmup}, 60,000; 0 skips it)
  * @param rounds headline rounds of the worker and the Parallel Consumer baseline, taking turns going first
  *        ({@code bench.rounds}, 2)
- * @param only for profiling: only these headline runs (a name may repeat; "tracking" is the tracking-scale run), and no report ({@code bench.only}, comma-separated; empty)
+ * @param only for profiling: only these headline runs (a name may repeat; "tracking" is the tracking-scale run), and no report
+ *        ({@code bench.only}, comma-separated; empty)
  * @param jvmArgs JVM options added to each implementation's, after the image's ({@code bench.jvm-args}; none)
  */
 record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
         int tracked, Duration trackingHold, int callRuns, int compression, Duration submitLatency, int rateLimit,
         String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup,
-        Duration trackingSubmitBudget, int systemWarmup, int rounds, java.util.List<String> only,
-        java.util.List<String> jvmArgs) {
+        Duration trackingSubmitBudget, int systemWarmup, int rounds, List<String> only,
+        List<String> jvmArgs) {
 
     static BenchSettings fromSystemProperties() {
         return new BenchSettings(Integer.getInteger("bench.commands", 20_000),
@@ -66,8 +68,8 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 words(System.getProperty("bench.jvm-args", ""), "\\s+"));
     }
 
-    private static java.util.List<String> words(String value, String separator) {
-        return value.isBlank() ? java.util.List.of()
+    private static List<String> words(String value, String separator) {
+        return value.isBlank() ? List.of()
                 : Arrays.stream(value.trim().split(separator)).map(String::trim).toList();
     }
 

@@ -1,6 +1,7 @@
 package io.aihub.worker.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,15 +13,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.aihub.worker.it.KafkaProcess;
+import io.aihub.testkit.KafkaProcess;
 
 /**
  * The benchmark (docs/benchmarks.md): a Kafka broker, the AI Hub simulator and each implementation as their own
@@ -44,7 +49,7 @@ public final class BenchmarkHarness {
 
     /** The used heap in {@code jcmd GC.heap_info}: the one G1 heap, or the generations of the other collectors. */
     static double heapUsedMiB(String heapInfo) {
-        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(heapInfo);
+        Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(heapInfo);
         long kib = 0;
         boolean found = false;
         while (used.find()) {
@@ -55,9 +60,9 @@ public final class BenchmarkHarness {
     }
 
     static List<String> imageJvmOptions(Path dockerfile) {
-        Map<String, String> env = new java.util.HashMap<>();
+        Map<String, String> env = new HashMap<>();
         try {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV (\\w+)=(?:\"([^\"]*)\"|(\\S+))$")
+            Matcher m = Pattern.compile("(?m)^ENV (\\w+)=(?:\"([^\"]*)\"|(\\S+))$")
                     .matcher(Files.readString(dockerfile));
             while (m.find()) {
                 String value = m.group(2) != null ? m.group(2) : m.group(3);
@@ -66,7 +71,7 @@ public final class BenchmarkHarness {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         if (!env.containsKey("JAVA_OPTS_APPEND")) {
             throw new IllegalStateException(dockerfile + " sets no JAVA_OPTS_APPEND");
@@ -202,7 +207,7 @@ public final class BenchmarkHarness {
     /** Whether the worker's configuration knows {@code key}: SmallRye refuses unknown {@code worker.*} keys. */
     private void startSimulator() throws Exception {
         simPort = freePort();
-        simulator = track(BenchProcess.start("simulator", List.of("-Xmx768m", "-cp", classpath, JUL_MANAGER,
+        simulator = track(BenchProcess.start("simulator", List.of("-Xmx768m", JUL_MANAGER,
                 "-Daihub.simulator.port=" + simPort,
                 "-Daihub.simulator.token=" + API_TOKEN,
                 "-Daihub.simulator.admin-token=" + ADMIN_TOKEN,
@@ -210,9 +215,18 @@ public final class BenchmarkHarness {
                 // Ten-minute runs, time-compressed (see measureCallsPerRun); other phases do not poll or never end.
                 "-Daihub.simulator.phase-duration=" + settings.compressedRun().toMillis() + "ms",
                 "-Daihub.simulator.max-recorded-requests=0"),
-                List.of("io.aihub.worker.simulator.SimulatorMain"), logs));
+                List.of("-jar", simulatorJar().toString()), logs));
         sim = new SimulatorAdmin(simPort, ADMIN_TOKEN);
         await("the simulator", Duration.ofSeconds(60), simulator, sim::answers);
+    }
+
+    /** The simulator's own runnable jar, built beside the worker by the bench profile's {@code package}. */
+    private Path simulatorJar() throws IOException {
+        Path home = Path.of(settings.buildDir(), "aihub-simulator");
+        try (var files = Files.list(home)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-simulator.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no simulator jar in " + home));
+        }
     }
 
     /** One implementation over fresh topics: produce, read back every submitted event, read the figures. */
@@ -240,7 +254,8 @@ public final class BenchmarkHarness {
         BenchProcess process = startImplementation(implementation, inFlight, topics, group, httpPort,
                 // Submission only, as the baselines do: no polls and no bulk refreshes of the runs piling up.
                 Map.of("worker.tracking.poll-initial", settings.pollInitialDuringThroughput(),
-                        "worker.tracking.bulk-interval", settings.pollInitialDuringThroughput()), "512m");
+                        "worker.tracking.bulk-interval", settings.pollInitialDuringThroughput()),
+                "512m");
         try {
             kafka.awaitAssigned(group, process, Duration.ofSeconds(120));
             if (warmup > 0) {
@@ -278,7 +293,8 @@ public final class BenchmarkHarness {
                     brokerCpu, simCpu, gc, harnessCpu() - harness0, Machine.busyCpuSeconds() - machine0, cpuWindow);
             log(String.format("%-18s in-flight %4d: %6d/%6d submitted in %6.2f s = %7.1f commands/s, CPU %.2f s "
                     + "(%.3f s/1000), latency p50 %.0f ms; broker %.1f s, simulator %.1f s, harness %.1f s, GC %.2f s, "
-                    + "machine %.0f%% busy, %.2f AI Hub calls per run", implementation, inFlight, m.submitted(), commands, seconds,
+                    + "machine %.0f%% busy, %.2f AI Hub calls per run", implementation, inFlight, m.submitted(), commands,
+                    seconds,
                     m.throughput(), cpu, m.cpuPer1000(), m.latencyP50Ms().orElse(Double.NaN), brokerCpu, simCpu,
                     m.harnessCpuSeconds(), gc, 100 * m.machineBusy(), m.callsPerRun()));
             if (m.submitted() < commands) {
@@ -326,7 +342,8 @@ public final class BenchmarkHarness {
             OptionalDouble sum = PrometheusText.sum(metrics, "aihub_calls_per_run_sum");
             OptionalDouble count = PrometheusText.sum(metrics, "aihub_calls_per_run_count");
             OptionalDouble workerCalls = sum.isPresent() && count.isPresent() && count.getAsDouble() > 0
-                    ? OptionalDouble.of(sum.getAsDouble() / count.getAsDouble()) : OptionalDouble.empty();
+                    ? OptionalDouble.of(sum.getAsDouble() / count.getAsDouble())
+                    : OptionalDouble.empty();
             CallsPerRun calls = new CallsPerRun(runs, k, stats.path("requests_per_run_created").asDouble(),
                     stats.path("calls_per_run").path("mean").asDouble(),
                     stats.path("calls_per_run").path("max").asInt(), events.matching, workerCalls,
@@ -496,7 +513,7 @@ public final class BenchmarkHarness {
     }
 
     private static void await(String what, Duration timeout, BenchProcess process,
-            java.util.function.BooleanSupplier ready) throws InterruptedException {
+            BooleanSupplier ready) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             process.requireAlive();
@@ -511,7 +528,7 @@ public final class BenchmarkHarness {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

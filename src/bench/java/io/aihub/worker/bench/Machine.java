@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /** What the report says about the machine, read from {@code /proc}. */
 final class Machine {
@@ -35,7 +36,7 @@ final class Machine {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7}) { // user nice system irq softirq (not steal: the host's)
+            for (int i : new int[] { 1, 2, 3, 6, 7 }) { // user nice system irq softirq (not steal: the host's)
                 busy += Long.parseLong(f[i]);
             }
             return busy / 100.0;
@@ -44,12 +45,12 @@ final class Machine {
         }
     }
 
-    private static java.util.Optional<String> field(Path file, String name) {
+    private static Optional<String> field(Path file, String name) {
         try {
             return Files.readAllLines(file).stream().filter(line -> line.startsWith(name))
                     .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst();
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.aihub.worker.bench;
 
+import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * The figures of one implementation's run over fresh topics.
@@ -32,7 +34,7 @@ record Measurement(String implementation, int inFlight, int commands, int submit
      * Several rounds of one implementation as one: commands, seconds and CPU summed (so throughput and CPU per 1,000
      * are over all rounds), latencies averaged, peaks the highest.
      */
-    static Measurement pooled(java.util.List<Measurement> rounds) {
+    static Measurement pooled(List<Measurement> rounds) {
         if (rounds.size() == 1) {
             return rounds.get(0);
         }
@@ -55,8 +57,8 @@ record Measurement(String implementation, int inFlight, int commands, int submit
                 rounds.stream().mapToDouble(Measurement::cpuWindowSeconds).sum());
     }
 
-    private static OptionalDouble mean(java.util.List<Measurement> rounds,
-            java.util.function.Function<Measurement, OptionalDouble> figure) {
+    private static OptionalDouble mean(List<Measurement> rounds,
+            Function<Measurement, OptionalDouble> figure) {
         return rounds.stream().map(figure).filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble)
                 .average();
     }

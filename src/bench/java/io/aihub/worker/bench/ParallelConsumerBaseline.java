@@ -54,7 +54,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * core runs user functions on its own thread pool, so each in-flight command holds a pool thread while its HTTP
  * call (asynchronous on the wire) and its event send complete.
  *
- * <p>Settings are system properties: {@code kafka.bootstrap.servers}, {@code bench.topic.commands},
+ * <p>
+ * Settings are system properties: {@code kafka.bootstrap.servers}, {@code bench.topic.commands},
  * {@code bench.topic.events}, {@code bench.group-id}, {@code bench.max-in-flight}, and the worker's own
  * {@code aihub.api-root}, {@code aihub.api-token}, {@code aihub.ib-context}.
  */

@@ -1,5 +1,6 @@
 package io.aihub.worker.bench;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,8 @@ final class Report {
                 tracking.heapAfterGcMiB()));
         out.append(String.format(Locale.ROOT, "| poll-schedule lag p99 (s) | %s |%n",
                 tracking.pollLagP99Seconds().isPresent()
-                        ? String.format(Locale.ROOT, "%.3f", tracking.pollLagP99Seconds().getAsDouble()) : "n/a"));
+                        ? String.format(Locale.ROOT, "%.3f", tracking.pollLagP99Seconds().getAsDouble())
+                        : "n/a"));
         out.append(String.format(Locale.ROOT, "| AI Hub requests per second while tracking | %.0f |%n",
                 tracking.requestsPerSecond()));
         out.append(String.format(Locale.ROOT, "| worker CPU while tracking (cores) | %.2f |%n",
@@ -117,7 +119,7 @@ final class Report {
                         + " ms per submission)")
                 .xAxisTitle("in-flight limit").yAxisTitle("commands per second").build();
         chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW)
-                .setChartBackgroundColor(java.awt.Color.WHITE).setDecimalPattern("#,###");
+                .setChartBackgroundColor(Color.WHITE).setDecimalPattern("#,###");
         sweep.forEach((name, points) -> {
             List<Integer> x = new ArrayList<>(points.keySet());
             List<Double> y = new ArrayList<>(points.values());
@@ -174,8 +176,9 @@ final class Report {
                 tracking.outOfMemory() ? Boolean.FALSE
                         : tracking.runs() < 100_000 ? null : tracking.heapAfterGcMiB() <= 512);
         OptionalDouble lag = tracking.pollLagP99Seconds();
-        target(md, "poll-schedule lag p99 ≤ 1 s", lag.isPresent() ? fmt("%.3f s", lag.getAsDouble()) : "n/a "
-                + "(this worker does not publish `aihub_poll_schedule_lag_seconds`)",
+        target(md, "poll-schedule lag p99 ≤ 1 s", lag.isPresent() ? fmt("%.3f s", lag.getAsDouble())
+                : "n/a "
+                        + "(this worker does not publish `aihub_poll_schedule_lag_seconds`)",
                 lag.isPresent() ? lag.getAsDouble() <= 1.0 : null);
         target(md, "≤ 15 AI Hub calls per run that lasts 10 minutes", fmt("%.2f", calls.requestsPerRun()),
                 calls.requestsPerRun() <= 15);
@@ -216,8 +219,10 @@ final class Report {
                         + "ledger writes, a shorter linger.\n");
         md.append(fmt("- **CPU per 1,000 commands.** The worker used %.3f CPU-seconds per 1,000 commands (target ≤ "
                 + "0.5), of which GC pauses %s s over the window; the Parallel Consumer baseline used %.3f and the "
-                + "naive one %.3f. ", worker.cpuPer1000(), Double.isNaN(worker.gcSeconds()) ? "n/a"
-                        : fmt("%.2f", worker.gcSeconds()), pc.cpuPer1000(), naive.cpuPer1000()));
+                + "naive one %.3f. ", worker.cpuPer1000(),
+                Double.isNaN(worker.gcSeconds()) ? "n/a"
+                        : fmt("%.2f", worker.gcSeconds()),
+                pc.cpuPer1000(), naive.cpuPer1000()));
         md.append(worker.cpuPer1000() <= 0.5 ? "Met.\n"
                 : "Per command the worker parses and validates, writes the `submitting` ledger record, posts, "
                         + "writes the `tracking` ledger record and publishes the event: three acknowledged sends where "
@@ -242,7 +247,8 @@ final class Report {
                         + "here.\n");
         md.append(fmt("- **Calls per run.** %.2f AI Hub calls per ten-minute run (target ≤ 15): one POST and a poll "
                 + "per interval of the schedule (first after `poll-initial`, growing ×`poll-multiplier` up to "
-                + "`poll-max`). %s\n", calls.requestsPerRun(), calls.requestsPerRun() <= 15 ? "Met."
+                + "`poll-max`). %s\n", calls.requestsPerRun(),
+                calls.requestsPerRun() <= 15 ? "Met."
                         : "What moves it: a longer `poll-max` or a faster-growing interval, or bulk polling (one "
                                 + "List runs call for many runs)."));
         md.append(fmt("- **Rate limit.** The busiest second had %d AI Hub requests; %s\n", busiest, rateLimitApplied

@@ -3,11 +3,14 @@ package io.aihub.worker.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -39,8 +42,7 @@ public class AdminGuard {
     }
 
     /** Runs before the start-up checks that reach Kafka, so a missing token is the first thing reported. */
-    void check(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
-    StartupEvent event) {
+    void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         requireToken(enabled, tokenDigest.isPresent());
     }
 
@@ -80,7 +82,7 @@ public class AdminGuard {
 
     private static Response error(Response.Status status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(java.util.Map.of("message", message)).build();
+                .entity(Map.of("message", message)).build();
     }
 
     private static byte[] digest(String token) {

@@ -26,15 +26,15 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.aihub.worker.track.Ledger;
-import io.aihub.worker.track.LedgerRecord;
+import io.aihub.worker.ledger.LedgerRecord;
+import io.aihub.worker.ledger.LedgerView;
+import io.aihub.worker.ledger.PartitionOwnership;
 
 /** Run lookup: what the worker knows about a command, and the commands in flight, from the ledger. */
 @Path(AdminGuard.PREFIX + "/commands")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin", description = "Operator endpoints; off unless worker.admin.enabled, bearer token required")
-@SecurityScheme(securitySchemeName = "adminToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "worker.admin.token")
+@SecurityScheme(securitySchemeName = "adminToken", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "worker.admin.token")
 @SecurityRequirement(name = "adminToken")
 public class CommandLookupResource {
 
@@ -45,7 +45,10 @@ public class CommandLookupResource {
     LedgerLookup lookup;
 
     @Inject
-    Ledger ledger;
+    LedgerView ledger;
+
+    @Inject
+    PartitionOwnership ownership;
 
     /** The commands in flight on this replica, optionally by status. */
     public record InFlight(Set<Integer> partitions, int count, boolean truncated, List<CommandView> commands) {
@@ -53,12 +56,10 @@ public class CommandLookupResource {
 
     @GET
     @Path("/{commandId}")
-    @Operation(summary = "What the worker knows about a command",
-            description = "State, run ID, attempts, last status and times, from this replica's ledger view when it "
-                    + "owns the command's partition, else read from the ledger topic (the partition of the command ID "
-                    + "as Kafka key).")
-    @APIResponse(responseCode = "200", description = "the command's ledger record",
-            content = @Content(schema = @Schema(implementation = CommandView.class)))
+    @Operation(summary = "What the worker knows about a command", description = "State, run ID, attempts, last status and times, from this replica's ledger view when it "
+            + "owns the command's partition, else read from the ledger topic (the partition of the command ID "
+            + "as Kafka key).")
+    @APIResponse(responseCode = "200", description = "the command's ledger record", content = @Content(schema = @Schema(implementation = CommandView.class)))
     @APIResponse(responseCode = "404", description = "the ledger does not know the command (never received, "
             + "tombstoned after the dedupe window, or produced with a key other than its command ID)")
     @APIResponse(responseCode = "401", description = "no or wrong admin token")
@@ -73,12 +74,10 @@ public class CommandLookupResource {
     }
 
     @GET
-    @Operation(summary = "Commands in flight on this replica",
-            description = "Commands SUBMITTING or TRACKING on the partitions this replica owns (listed in the "
-                    + "answer); ask every replica for the whole picture. Filter by the AI Hub status (RUNNING, "
-                    + "STOPPED_AT_CHECKPOINT, ...) or by SUBMITTING.")
-    @APIResponse(responseCode = "200", description = "the commands, oldest change first",
-            content = @Content(schema = @Schema(implementation = InFlight.class)))
+    @Operation(summary = "Commands in flight on this replica", description = "Commands SUBMITTING or TRACKING on the partitions this replica owns (listed in the "
+            + "answer); ask every replica for the whole picture. Filter by the AI Hub status (RUNNING, "
+            + "STOPPED_AT_CHECKPOINT, ...) or by SUBMITTING.")
+    @APIResponse(responseCode = "200", description = "the commands, oldest change first", content = @Content(schema = @Schema(implementation = InFlight.class)))
     @APIResponse(responseCode = "401", description = "no or wrong admin token")
     public InFlight inFlight(
             @Parameter(description = "AI Hub status or SUBMITTING; absent: all in flight") @QueryParam("status") String status,
@@ -92,7 +91,7 @@ public class CommandLookupResource {
                 .sorted(Comparator.comparingLong(e -> e.record().updatedAt()))
                 .map(e -> CommandView.of(e.partition(), e.record(), "replica"))
                 .toList();
-        return new InFlight(new TreeSet<>(ledger.ownedPartitions()), matching.size(), matching.size() > max,
+        return new InFlight(new TreeSet<>(ownership.ownedPartitions()), matching.size(), matching.size() > max,
                 matching.subList(0, Math.min(max, matching.size())));
     }
 }

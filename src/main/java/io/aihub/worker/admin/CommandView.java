@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
-import io.aihub.worker.track.LedgerRecord;
+import io.aihub.worker.ledger.LedgerRecord;
 
 /**
  * What the worker knows about one command, from its ledger record. Times are ISO-8601 UTC.

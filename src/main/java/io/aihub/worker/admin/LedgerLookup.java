@@ -2,7 +2,6 @@ package io.aihub.worker.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,16 +9,16 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
+import io.aihub.worker.config.KafkaClients;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.track.Ledger;
-import io.aihub.worker.track.LedgerRecord;
-import io.aihub.worker.track.LedgerRestorer;
+import io.aihub.worker.ledger.LedgerReader;
+import io.aihub.worker.ledger.LedgerRecord;
+import io.aihub.worker.ledger.LedgerView;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -32,16 +31,16 @@ public class LedgerLookup {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final Ledger ledger;
-    private final LedgerRestorer reader;
+    private final LedgerView view;
+    private final LedgerReader reader;
     private final Map<String, Object> kafka;
     private final String topic;
     private final Duration restoreTimeout;
 
     @Inject
-    public LedgerLookup(Ledger ledger, LedgerRestorer reader,
+    public LedgerLookup(LedgerView view, LedgerReader reader,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, WorkerConfig config) {
-        this.ledger = ledger;
+        this.view = view;
         this.reader = reader;
         this.kafka = kafka;
         this.topic = config.topic().ledger();
@@ -50,8 +49,7 @@ public class LedgerLookup {
 
     /** The command's record, from memory or from the topic. */
     public Optional<CommandView> find(String commandId) {
-        Optional<Ledger.Entry> owned = ledger.entries().stream()
-                .filter(entry -> entry.record().commandId().equals(commandId)).findFirst();
+        Optional<LedgerView.Entry> owned = view.entry(commandId);
         if (owned.isPresent()) {
             return Optional.of(CommandView.of(owned.get().partition(), owned.get().record(), "replica"));
         }
@@ -66,9 +64,7 @@ public class LedgerLookup {
     }
 
     private int partitionCount() {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aihub-run-worker-admin-lookup");
+        Map<String, Object> props = KafkaClients.grouplessConsumer(kafka, "admin-lookup", 500);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);

@@ -50,13 +50,11 @@ public class ReplayResource {
     }
 
     @POST
-    @Operation(summary = "Replay dead letters to the commands topic",
-            description = "Selects dead letters by command ID, error code (aihub-error-code), time written "
-                    + "[from, to), or all; keeps key, value and headers, renames the dead-letter headers "
-                    + "(replayed-dead-letter-*) and adds aihub-replayed-from / aihub-replayed-at. A command the ledger "
-                    + "shows with a run is not submitted again by the worker. Answers when the replay is done.")
-    @APIResponse(responseCode = "200", description = "the replay's summary",
-            content = @Content(schema = @Schema(implementation = ReplaySummary.class)))
+    @Operation(summary = "Replay dead letters to the commands topic", description = "Selects dead letters by command ID, error code (aihub-error-code), time written "
+            + "[from, to), or all; keeps key, value and headers, renames the dead-letter headers "
+            + "(replayed-dead-letter-*) and adds aihub-replayed-from / aihub-replayed-at. A command the ledger "
+            + "shows with a run is not submitted again by the worker. Answers when the replay is done.")
+    @APIResponse(responseCode = "200", description = "the replay's summary", content = @Content(schema = @Schema(implementation = ReplaySummary.class)))
     @APIResponse(responseCode = "400", description = "an invalid selection or rate")
     @APIResponse(responseCode = "401", description = "no or wrong admin token")
     @APIResponse(responseCode = "409", description = "another replay is running in this process")

@@ -13,6 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
@@ -21,16 +23,14 @@ import io.smallrye.mutiny.Uni;
  * The AI Hub runs API (v2), relative to the API root. Package-private: callers go through {@link AiHubClient},
  * which owns credentials, timeouts and error classification. {@code Authorization} is added by a filter so the
  * token never travels through method arguments.
- *
- * <p>The calls made per command or per tracked run send and receive JSON as bytes, which {@link AiHubClient} writes
- * and reads with Jackson objects built once. Through the client's Jackson provider each call would look up its
- * readers and writers again and reflect over this interface's parameter annotations for a {@code @JsonView}: about
- * 5 % of the worker's CPU per command in the benchmark's profile.
+ * <p>
+ * The hot calls send and receive JSON as bytes: {@link AiHubClient} reads and writes them with Jackson readers built
+ * once, cheaper than the client's Jackson provider per call (docs/benchmarks.md).
  */
 @Path("/v2/apps")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@org.eclipse.microprofile.rest.client.inject.RegisterRestClient(configKey = "aihub")
+@RegisterRestClient(configKey = "aihub")
 interface AiHubApi {
 
     String CONTEXT = "IB-Context";

@@ -1,27 +1,25 @@
 package io.aihub.worker.aihub;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.io.IOException;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.flow.CallKind;
-import io.aihub.worker.flow.OutageDetector;
-import io.aihub.worker.flow.RateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -72,7 +70,7 @@ public class AiHubClient {
     }
 
     /** Sends {@code call} once the rate limiter allows it, and tells the limiter and the detector how it went. */
-    private <T> Uni<T> limited(CallKind kind, java.util.function.Supplier<Uni<T>> call) {
+    private <T> Uni<T> limited(CallKind kind, Supplier<Uni<T>> call) {
         return limiter.acquire(kind).chain(call::get)
                 .onItemOrFailure().invoke((item, failure) -> {
                     if (failure != null && FailureClassifier.httpStatus(failure) == 429) {
@@ -156,7 +154,7 @@ public class AiHubClient {
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
                 query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
                 .map(this::readRunList))
-                .map(list -> list == null ? List.<Run>of() : list.runsOrEmpty());
+                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty());
     }
 
     /** Every run that matches, page by page, until a page comes back shorter than the limit. */
@@ -187,10 +185,9 @@ public class AiHubClient {
     }
 
     /**
-     * An answer's JSON read as {@code what}; {@code null} for an empty body. An unreadable body is a protocol
-     * failure (for a submission: outcome unknown), read inside the rate-limited call so that the outage detector
-     * counts it as the client's own Jackson provider made it count; its text is not quoted, as it may echo what
-     * was sent.
+     * An answer's JSON read as {@code what}; {@code null} for an empty body. An unreadable body is a protocol failure
+     * (for a submission: outcome unknown), read inside the rate-limited call so that the outage detector counts it;
+     * its text is not quoted, as it may echo what was sent.
      */
     private static <T> T read(ObjectReader reader, byte[] json, String what) {
         if (json == null || json.length == 0) {

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
@@ -69,7 +70,7 @@ final class ErrorResponseMapper implements ResponseExceptionMapper<AiHubHttpExce
     }
 
     @Override
-    public boolean handles(int status, jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+    public boolean handles(int status, MultivaluedMap<String, Object> headers) {
         return status >= 400;
     }
 }

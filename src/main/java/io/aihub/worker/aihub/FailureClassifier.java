@@ -36,7 +36,7 @@ public final class FailureClassifier {
             // 500, 502, 504 (and any other 5xx) may come after the run was created.
             return http.status() >= 500 ? Kind.UNKNOWN_OUTCOME : Kind.PERMANENT;
         }
-        if (t instanceof io.aihub.worker.flow.RateLimitRejectedException) {
+        if (t instanceof RateLimitRejectedException) {
             return Kind.TRANSIENT_NO_RUN; // refused before it was sent
         }
         // Refused connections never reached AI Hub. Anything else — timeouts, resets, unreadable or empty bodies —

@@ -17,6 +17,17 @@ public record ListRunsQuery(Optional<String> appId, Optional<String> appName, Op
                 fromSeconds, toSeconds, limit);
     }
 
+    /**
+     * The same query restricted to what a command runs: the app name, else the app ID, else the deployment ID
+     * (exactly one is given).
+     */
+    public ListRunsQuery forTarget(String appName, String appId, String deploymentId) {
+        if (appName != null) {
+            return withAppName(appName);
+        }
+        return appId != null ? withAppId(appId) : withDeploymentId(deploymentId);
+    }
+
     /** The same query restricted to one app name. */
     public ListRunsQuery withAppName(String name) {
         return new ListRunsQuery(appId, Optional.of(name), deploymentId, runId, statuses, fromTimestampSeconds,

@@ -1,5 +1,6 @@
 package io.aihub.worker.command;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.header.Headers;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +50,7 @@ public class CommandParser {
         this.validator = validator;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         this.mapper = new ObjectMapper(factory);
     }
@@ -128,7 +130,7 @@ public class CommandParser {
             return node;
         } catch (StreamConstraintsException e) {
             throw new InvalidCommandException(ErrorCode.TOO_DEEP, "the JSON exceeds the nesting or size limits");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidCommandException(ErrorCode.INVALID_JSON, "the value is not well-formed JSON");
         }
     }

@@ -1,5 +1,6 @@
 package io.aihub.worker.command;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import org.apache.kafka.common.header.Headers;
@@ -17,7 +18,7 @@ public record CommandRecord(String topic, int partition, long offset, byte[] key
 
     /** The key as text, when there is one (for logs; keys are not secret). */
     public Optional<String> keyText() {
-        return key == null ? Optional.empty() : Optional.of(new String(key, java.nio.charset.StandardCharsets.UTF_8));
+        return key == null ? Optional.empty() : Optional.of(new String(key, StandardCharsets.UTF_8));
     }
 
     @Override

@@ -94,7 +94,7 @@ public class CommandValidator {
             }
             return new Target.Deployment(deploymentId.get());
         }
-        return appName.<Target>map(name -> new Target.AppByName(name, owner))
+        return appName.<Target> map(name -> new Target.AppByName(name, owner))
                 .orElseGet(() -> new Target.AppById(appId.get(), owner));
     }
 
@@ -130,7 +130,7 @@ public class CommandValidator {
         if (batchId.isPresent()) {
             return new Input.Batch(batchId.getAsLong());
         }
-        return inputDir.<Input>map(Input.Folder::new).orElseGet(() -> new Input.Upstream(from, to));
+        return inputDir.<Input> map(Input.Folder::new).orElseGet(() -> new Input.Upstream(from, to));
     }
 
     private Map<String, String> metadata(Fields f) {

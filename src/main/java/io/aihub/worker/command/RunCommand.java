@@ -25,9 +25,12 @@ public record RunCommand(String commandId, Target target, Input input, Optional<
         Optional<String> outputWorkspace, Optional<String> outputDir, Optional<ObjectNode> settings,
         String ibContext, Map<String, String> metadata, ResultsRequest results, Set<String> secrets) {
 
+    /** The prefix of the tag that marks every run this worker starts (design.md, "The run tag"). */
+    public static final String RUN_TAG_PREFIX = "aihub-run-worker:";
+
     /** The tag that marks every run this worker starts for a command, so the run can be found by List runs. */
     public static String runTag(String commandId) {
-        return "aihub-run-worker:" + commandId;
+        return RUN_TAG_PREFIX + commandId;
     }
 
     /** This command's run tag. */

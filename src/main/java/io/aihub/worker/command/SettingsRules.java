@@ -33,7 +33,8 @@ final class SettingsRules {
             CommandValidator.Fields r = new CommandValidator.Fields(config, "settings.runtime_config.");
             r.optionalBoolean("generate_post_process_pdf");
             // The API names the passwords "instabase.pdf.passwords"; accept it as one key or as nested objects.
-            r.optionalObject(PDF_PASSWORDS).ifPresent(p -> collectStrings(p, "settings.runtime_config." + PDF_PASSWORDS, secrets));
+            r.optionalObject(PDF_PASSWORDS)
+                    .ifPresent(p -> collectStrings(p, "settings.runtime_config." + PDF_PASSWORDS, secrets));
             JsonNode nested = config.path("instabase").path("pdf").path("passwords");
             if (!nested.isMissingNode() && !nested.isNull()) {
                 if (!nested.isObject()) {

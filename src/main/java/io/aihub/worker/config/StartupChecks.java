@@ -1,6 +1,7 @@
 package io.aihub.worker.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,10 +20,7 @@ public class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
 
-    /**
-     * Heap of a worker tracking {@code runs} runs, from the benchmark's tracking figure (docs/benchmarks.md: 100,000
-     * runs in 348 to 375 MiB after a full GC over the runs of 2026-11-30): a fixed part plus about 3 KiB per run.
-     */
+    /** Heap of a worker tracking {@code runs} runs: a fixed part plus about 3 KiB per run (docs/benchmarks.md). */
     static long heapNeededMiB(int runs) {
         return 80 + Math.round(runs * 3.0 / 1024);
     }
@@ -47,12 +45,12 @@ public class StartupChecks {
      * is there to protect memory, and a heap smaller than it needs fails with an OutOfMemoryError first. The check
      * leaves a fifth of the heap free for the garbage of submissions and polls.
      */
-    public static java.util.Optional<String> heapWarning(int maxRuns, long maxHeapMiB) {
+    public static Optional<String> heapWarning(int maxRuns, long maxHeapMiB) {
         long needed = heapNeededMiB(maxRuns);
         if (needed <= maxHeapMiB * 0.8) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of("worker.tracking.max-runs=" + maxRuns + " needs about " + needed
+        return Optional.of("worker.tracking.max-runs=" + maxRuns + " needs about " + needed
                 + " MiB of heap (about 3 KiB per tracked run), more than 80% of the " + maxHeapMiB
                 + " MiB this JVM may use: lower worker.tracking.max-runs or give the JVM more memory"
                 + " (JAVA_MAX_MEM_RATIO or the container's memory limit)");
@@ -72,7 +70,7 @@ public class StartupChecks {
     }
 
     /** The longest a submission may take before it has an outcome. */
-    static Duration longestSubmission(WorkerConfig.Retry retry, Duration requestTimeout) {
+    public static Duration longestSubmission(WorkerConfig.Retry retry, Duration requestTimeout) {
         return retry.maxElapsed().plus(retry.retryAfterCeiling()).plus(requestTimeout).plus(retry.settleTime());
     }
 }

@@ -2,6 +2,7 @@ package io.aihub.worker.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -69,7 +70,7 @@ public interface WorkerConfig {
         boolean createTopic();
 
         /** Replication factor of a ledger topic the worker creates; absent: the broker's default. */
-        java.util.Optional<Short> replicationFactor();
+        Optional<Short> replicationFactor();
 
         /** How long an ended command is remembered to drop duplicates. Default 7 days. */
         @WithDefault("P7D")

@@ -3,6 +3,7 @@ package io.aihub.worker.event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +16,9 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.aihub.worker.command.CommandRecord;
+import io.aihub.worker.command.DeadLetterHeaders;
 import io.aihub.worker.command.ErrorCode;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
@@ -33,13 +36,13 @@ public class DeadLetterPublisher {
     /** The outgoing channel of dead letters. */
     public static final String CHANNEL = "dead-letters";
 
-    private static final java.util.Set<String> TRACE_HEADERS = java.util.Set.of("traceparent", "tracestate");
+    private static final Set<String> TRACE_HEADERS = Set.of("traceparent", "tracestate");
 
     private final MutinyEmitter<byte[]> emitter;
 
     @Inject
-    public DeadLetterPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-    MutinyEmitter<byte[]> emitter) {
+    public DeadLetterPublisher(
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024) MutinyEmitter<byte[]> emitter) {
         this.emitter = emitter;
     }
 
@@ -63,22 +66,22 @@ public class DeadLetterPublisher {
                 headers.add(header.key(), header.value());
             }
         }
-        put(headers, "dead-letter-reason", cause.code().name() + ": " + cause.reason());
-        put(headers, "dead-letter-cause", cause.code().name());
-        put(headers, "dead-letter-topic", record.topic());
-        put(headers, "dead-letter-partition", Integer.toString(record.partition()));
-        put(headers, "dead-letter-offset", Long.toString(record.offset()));
-        put(headers, "aihub-error-code", cause.code().name());
-        cause.httpStatus().ifPresent(status -> put(headers, "aihub-http-status", Integer.toString(status)));
-        put(headers, "aihub-attempts", Integer.toString(cause.attempts()));
-        cause.firstFailureAt().ifPresent(at -> put(headers, "aihub-first-failure-at", at.toString()));
+        put(headers, DeadLetterHeaders.REASON, cause.code().name() + ": " + cause.reason());
+        put(headers, DeadLetterHeaders.CAUSE, cause.code().name());
+        put(headers, DeadLetterHeaders.TOPIC, record.topic());
+        put(headers, DeadLetterHeaders.PARTITION, Integer.toString(record.partition()));
+        put(headers, DeadLetterHeaders.OFFSET, Long.toString(record.offset()));
+        put(headers, DeadLetterHeaders.ERROR_CODE, cause.code().name());
+        cause.httpStatus().ifPresent(status -> put(headers, DeadLetterHeaders.HTTP_STATUS, Integer.toString(status)));
+        put(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(cause.attempts()));
+        cause.firstFailureAt().ifPresent(at -> put(headers, DeadLetterHeaders.FIRST_FAILURE_AT, at.toString()));
         OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]> builder()
                 .withKey(record.key())
                 .withHeaders(headers)
                 .build();
         // A tombstone stays a tombstone: the value is passed on unchanged, null included.
         return emitter.sendMessage(Message.of(record.value(), Metadata.of(metadata,
-                TracingMetadata.withCurrent(io.opentelemetry.context.Context.current()))));
+                TracingMetadata.withCurrent(Context.current()))));
     }
 
     /** Replaces a header so that the newest value is the only one under its name. */

@@ -17,13 +17,10 @@ public record EventData(String commandId, String runId, String status, String pr
         Boolean manualUpstreamIntegration, Long startTimestamp, Long finishTimestamp, int attempts, Error error,
         Map<String, String> metadata, Results results) {
 
-    /** The data without {@code results}: every event but a {@code completed} one whose command asked for results. */
-    public EventData(String commandId, String runId, String status, String previousStatus, String msg,
-            String appName, String appId, String owner, String deploymentId, Long batchId, String inputDir,
-            Boolean manualUpstreamIntegration, Long startTimestamp, Long finishTimestamp, int attempts, Error error,
-            Map<String, String> metadata) {
-        this(commandId, runId, status, previousStatus, msg, appName, appId, owner, deploymentId, batchId, inputDir,
-                manualUpstreamIntegration, startTimestamp, finishTimestamp, attempts, error, metadata, null);
+    /** The data of a {@code rejected} event: a command ID and why, nothing about a run or a target. */
+    public static EventData rejected(String commandId, Error error, Map<String, String> metadata) {
+        return new EventData(commandId, null, EventType.REJECTED.name(), null, null, null, null, null, null, null, null,
+                null, null, null, 0, error, metadata, null);
     }
 
     /** A copy with {@code results}. */

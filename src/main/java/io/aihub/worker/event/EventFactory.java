@@ -6,9 +6,9 @@ import java.util.Optional;
 
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.command.ErrorCode;
-import io.aihub.worker.command.Input;
 import io.aihub.worker.command.RunCommand;
-import io.aihub.worker.command.Target;
+import io.aihub.worker.command.SecretScrubber;
+import io.aihub.worker.command.TargetFields;
 
 /** Maps the worker's view of a command and its run onto the event schema. */
 public final class EventFactory {
@@ -34,32 +34,16 @@ public final class EventFactory {
 
     /** A {@code rejected} event for a record that named a readable command ID but was not a valid command. */
     public static StatusEvent rejected(String commandId, long sequence, ErrorCode code, String reason, Instant time) {
-        EventData data = new EventData(commandId, null, EventType.REJECTED.name(), null, null, null, null, null, null,
-                null, null, null, null, null, 0, new EventData.Error(code.name(), null, reason), Map.of());
+        EventData data = EventData.rejected(commandId, new EventData.Error(code.name(), null, reason), Map.of());
         return new StatusEvent(commandId, sequence, EventType.REJECTED, time, data);
     }
 
     private static EventData data(RunCommand command, String runId, String status, String previousStatus, String msg,
             Long start, Long finish, int attempts, EventData.Error error) {
-        String appName = null;
-        String appId = null;
-        String owner = null;
-        String deploymentId = null;
-        Target target = command.target();
-        if (target instanceof Target.AppByName app) {
-            appName = app.appName();
-            owner = app.owner().orElse(null);
-        } else if (target instanceof Target.AppById app) {
-            appId = app.appId();
-            owner = app.owner().orElse(null);
-        } else if (target instanceof Target.Deployment deployment) {
-            deploymentId = deployment.deploymentId();
-        }
-        Long batchId = command.input() instanceof Input.Batch b ? b.batchId() : null;
-        String inputDir = command.input() instanceof Input.Folder f ? f.inputDir() : null;
-        Boolean upstream = command.input() instanceof Input.Upstream ? Boolean.TRUE : null;
+        TargetFields fields = TargetFields.of(command);
         return new EventData(command.commandId(), runId, status, previousStatus,
-                SecretScrubber.scrub(msg, command.secrets()), appName, appId, owner, deploymentId, batchId, inputDir,
-                upstream, start, finish, attempts, error, command.metadata());
+                SecretScrubber.scrub(msg, command.secrets()), fields.appName(), fields.appId(), fields.owner(),
+                fields.deploymentId(), fields.batchId(), fields.inputDir(), fields.manualUpstreamIntegration(), start,
+                finish, attempts, error, command.metadata(), null);
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aihub.worker.config.WorkerConfig;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
@@ -37,8 +38,9 @@ public class EventPublisher {
     private final URI source;
 
     @Inject
-    public EventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    MutinyEmitter<byte[]> emitter, ObjectMapper mapper, WorkerConfig config) {
+    public EventPublisher(
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<byte[]> emitter,
+            ObjectMapper mapper, WorkerConfig config) {
         this.emitter = emitter;
         this.mapper = mapper;
         this.source = config.eventSource();
@@ -65,6 +67,6 @@ public class EventPublisher {
                 .build();
         // The trace of the command being handled, taken now: the connector may send later, on another thread.
         return emitter.sendMessage(Message.of(payload, Metadata.of(ce, kafka,
-                TracingMetadata.withCurrent(io.opentelemetry.context.Context.current()))));
+                TracingMetadata.withCurrent(Context.current()))));
     }
 }

@@ -15,6 +15,8 @@ public enum EventType {
     SUBMISSION_FAILED("submission_failed", true),
     TRACKING_FAILED("tracking_failed", true);
 
+    private static final EventType[] VALUES = values();
+
     private final String ceType;
     private final boolean terminal;
 
@@ -31,6 +33,16 @@ public enum EventType {
     /** True when no event follows this one for the same command. */
     public boolean terminal() {
         return terminal;
+    }
+
+    /** The type whose CloudEvents type is {@code ceType}; {@code running} for one this version does not know. */
+    public static EventType ofCeType(String ceType) {
+        for (EventType type : VALUES) {
+            if (type.ceType.equals(ceType)) {
+                return type;
+            }
+        }
+        return RUNNING;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.aihub.worker.flow;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,19 +23,12 @@ public class BackoffSlots {
     private final AtomicInteger waiting = new AtomicInteger();
     // Commands holding an in-flight slot, by command ID, with how many records of that ID do (duplicates wait).
     private final Map<String, Integer> admitted = new ConcurrentHashMap<>();
-    private volatile Runnable releaseSlot = () -> {
-    };
-    private volatile Supplier<Uni<Void>> takeSlot = () -> Uni.createFrom().voidItem();
+    private final InFlightWindow window;
 
     @Inject
-    public BackoffSlots(WorkerConfig config) {
+    public BackoffSlots(WorkerConfig config, InFlightWindow window) {
         this.max = Math.max(0, config.maxInBackoff());
-    }
-
-    /** Connects the in-flight window whose slots are given back and taken again. */
-    public void bind(Runnable release, Supplier<Uni<Void>> take) {
-        this.releaseSlot = release;
-        this.takeSlot = take;
+        this.window = window;
     }
 
     /** A record of the command took an in-flight slot. */
@@ -61,9 +53,9 @@ public class BackoffSlots {
             waiting.decrementAndGet();
             return wait; // the backoff set is full: keep the slot
         }
-        releaseSlot.run();
+        window.release();
         return wait.onTermination().invoke(waiting::decrementAndGet)
-                .chain(() -> takeSlot.get());
+                .chain(window::admit);
     }
 
     /** Commands waiting outside the window now. */

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.aihub.worker.track.Ledger;
+import io.aihub.worker.ledger.PartitionOwnership;
 
 /**
  * Ready only when every assigned partition's ledger is restored. A replica with no partitions is ready, so an idle
@@ -17,19 +17,19 @@ import io.aihub.worker.track.Ledger;
 @ApplicationScoped
 public class LedgerReadiness implements HealthCheck {
 
-    private final Ledger ledger;
+    private final PartitionOwnership ownership;
 
     @Inject
-    public LedgerReadiness(Ledger ledger) {
-        this.ledger = ledger;
+    public LedgerReadiness(PartitionOwnership ownership) {
+        this.ownership = ownership;
     }
 
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("ledger")
-                .status(!ledger.isRestoring())
-                .withData("owned_partitions", ledger.ownedPartitions().toString())
-                .withData("restoring_partitions", ledger.restoringPartitions().toString())
+                .status(!ownership.isRestoring())
+                .withData("owned_partitions", ownership.ownedPartitions().toString())
+                .withData("restoring_partitions", ownership.restoringPartitions().toString())
                 .build();
     }
 }

@@ -1,7 +1,11 @@
 package io.aihub.worker.messaging;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,8 +19,11 @@ import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.flow.BackoffSlots;
-import io.aihub.worker.flow.IntakeGate;
-import io.aihub.worker.track.Ledger;
+import io.aihub.worker.flow.InFlightWindow;
+import io.aihub.worker.flow.KeyOrdering;
+import io.aihub.worker.intake.CommandHandler;
+import io.aihub.worker.ledger.Lease;
+import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -38,23 +45,22 @@ public class CommandConsumer {
     private final CommandParser parser;
     private final CommandHandler handler;
     private final InFlightWindow window;
-    private final Ledger ledger;
+    private final PartitionOwnership ownership;
     private final IntakeGate gate;
     private final KeyOrdering ordering;
     private final BackoffSlots backoff;
     private volatile boolean draining;
 
     @Inject
-    public CommandConsumer(CommandParser parser, CommandHandler handler, Ledger ledger, WorkerConfig config,
-            IntakeGate gate, BackoffSlots backoff) {
+    public CommandConsumer(CommandParser parser, CommandHandler handler, PartitionOwnership ownership, WorkerConfig config,
+            IntakeGate gate, BackoffSlots backoff, InFlightWindow window) {
         this.gate = gate;
         this.backoff = backoff;
         this.ordering = new KeyOrdering(config.ordering() == WorkerConfig.Ordering.KEY);
         this.parser = parser;
         this.handler = handler;
-        this.ledger = ledger;
-        this.window = new InFlightWindow(config.maxInFlight());
-        backoff.bind(window::release, window::admit);
+        this.ownership = ownership;
+        this.window = window;
     }
 
     @Incoming(CHANNEL)
@@ -65,16 +71,17 @@ public class CommandConsumer {
             return Uni.createFrom().voidItem();
         }
         // Records of a partition wait until its ledger is restored (bounded by the restore timeout).
-        return ledger.awaitRestored(record.partition()).chain(() -> {
-            if (!ledger.owns(record.partition())) {
+        return ownership.awaitRestored(record.partition()).chain(() -> {
+            Optional<Lease> lease = ownership.lease(record.partition());
+            if (lease.isEmpty()) {
                 // Fetched before a revocation: its new owner reads it again; nothing here may act on it.
                 return Uni.createFrom().voidItem();
             }
-            return process(message, record, ledger.ownership(record.partition()));
+            return process(message, record, lease.get());
         });
     }
 
-    private Uni<Void> process(Message<byte[]> message, CommandRecord record, BooleanSupplier owned) {
+    private Uni<Void> process(Message<byte[]> message, CommandRecord record, Lease lease) {
         ParseResult result = parser.parse(record.value(), record.headers());
         // Rejections take a slot like submissions: one that waits on a command ID's claim (a malformed copy of a
         // command in retry) must not hold up the rest of the stream.
@@ -91,8 +98,8 @@ public class CommandConsumer {
                 backoff.admitted(commandId); // it may wait out its backoffs outside the window
             }
             Uni<Void> outcome = ordering.inOrder(record.key(), () -> result instanceof ParseResult.Parsed parsed
-                    ? handler.run(record, parsed.command(), owned)
-                    : handler.reject(record, (ParseResult.Invalid) result, owned));
+                    ? handler.run(record, parsed.command(), lease)
+                    : handler.reject(record, (ParseResult.Invalid) result, lease));
             outcome.eventually(() -> {
                 if (result instanceof ParseResult.Parsed) {
                     backoff.finished(commandId);
@@ -103,7 +110,7 @@ public class CommandConsumer {
                             done -> message.ack(),
                             failure -> {
                                 // Only the broker failing to take our outcome gets here; the record is not committed.
-                                CommandLog.errorf(LOG, commandId, null, "command %s: outcome could not be written (%s)", commandId,
+                                CommandLog.error(LOG, commandId, null, "outcome could not be written (%s)",
                                         failure.getClass().getSimpleName());
                                 nack(message, failure);
                             });
@@ -123,14 +130,14 @@ public class CommandConsumer {
      * Stops taking commands and waits, at most {@code timeout}, for those in flight to reach their outcome, so that
      * their offsets can be committed when the consumer closes. Blocking: called from the shutdown thread.
      */
-    boolean drain(java.time.Duration timeout) throws InterruptedException {
+    boolean drain(Duration timeout) throws InterruptedException {
         draining = true;
         try {
-            window.whenIdle().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            window.whenIdle().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package io.aihub.worker.messaging;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
-import io.aihub.worker.track.Ledger;
+import io.aihub.worker.config.AiHubConfig;
+import io.aihub.worker.intake.CommandHandler;
+import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.track.PartitionRecovery;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -27,16 +30,16 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     public static final String NAME = "commands-rebalance";
 
     private final PartitionRecovery recovery;
-    private final Ledger ledger;
+    private final PartitionOwnership ownership;
     private final CommandHandler handler;
-    private final java.time.Duration requestTimeout;
+    private final Duration requestTimeout;
 
     @Inject
-    public CommandsRebalanceListener(PartitionRecovery recovery, Ledger ledger, CommandHandler handler,
-            io.aihub.worker.config.AiHubConfig aihub) {
+    public CommandsRebalanceListener(PartitionRecovery recovery, PartitionOwnership ownership, CommandHandler handler,
+            AiHubConfig aihub) {
         this.requestTimeout = aihub.requestTimeout();
         this.recovery = recovery;
-        this.ledger = ledger;
+        this.ownership = ownership;
         this.handler = handler;
     }
 
@@ -45,11 +48,11 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
         List<Integer> assigned = numbers(partitions);
         recovery.assigned(assigned);
         for (int partition : assigned) {
-            ledger.awaitRestored(partition).subscribe().with(restored -> {
-                if (ledger.owns(partition)) {
-                    handler.adoptSubmitting(partition);
+            ownership.lease(partition).ifPresent(lease -> lease.awaitRestored().subscribe().with(restored -> {
+                if (lease.mayPost()) {
+                    handler.adoptSubmitting(lease);
                 }
-            });
+            }));
         }
     }
 
@@ -59,7 +62,7 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
         try {
             // POSTs already on the wire get their answer first (bounded by the request timeout), so a run they
             // create exists before the next owner searches for it on restore.
-            ledger.beginRevoke(revoked, requestTimeout);
+            ownership.revoking(revoked, requestTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,12 +1,18 @@
 package io.aihub.worker.metrics;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.aihub.worker.command.ErrorCode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -20,7 +26,7 @@ public class WorkerMetrics {
     private final MeterRegistry registry;
     private final Timer retryAfterWait;
     private final Timer scheduleLag;
-    private final io.micrometer.core.instrument.DistributionSummary callsPerRun;
+    private final DistributionSummary callsPerRun;
     private final TaggedCounter submissionAttempts;
     private final TaggedCounter retries;
     private final TaggedCounter deadLetters;
@@ -39,7 +45,7 @@ public class WorkerMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
-        this.callsPerRun = io.micrometer.core.instrument.DistributionSummary.builder("aihub.calls.per.run")
+        this.callsPerRun = DistributionSummary.builder("aihub.calls.per.run")
                 .description("AI Hub calls spent on one run, recorded when it ends: its POSTs, its status GETs and "
                         + "its share of the bulk List runs pages that refreshed it")
                 .publishPercentiles(0.5, 0.99)
@@ -59,9 +65,9 @@ public class WorkerMetrics {
      * every increment costs a registry lookup per command.
      */
     private static final class TaggedCounter {
-        private final io.micrometer.core.instrument.Meter.MeterProvider<Counter> provider;
+        private final Meter.MeterProvider<Counter> provider;
         private final String tag;
-        private final java.util.concurrent.ConcurrentHashMap<String, Counter> byValue = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Counter> byValue = new ConcurrentHashMap<>();
 
         TaggedCounter(MeterRegistry registry, String name, String description, String tag) {
             this.provider = Counter.builder(name).description(description).withRegistry(registry);
@@ -75,7 +81,7 @@ public class WorkerMetrics {
 
     /** A scheduled poll or bulk refresh started {@code lagMs} after it was due. */
     public void pollScheduleLag(long lagMs) {
-        scheduleLag.record(Math.max(0, lagMs), java.util.concurrent.TimeUnit.MILLISECONDS);
+        scheduleLag.record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
     }
 
     /** A run ended after {@code calls} AI Hub calls were spent on it. */
@@ -104,9 +110,9 @@ public class WorkerMetrics {
     }
 
     /** Follows the number of runs being tracked, by the AI Hub status last seen. */
-    public void trackRunsInFlight(java.util.function.Function<String, Long> countByStatus) {
+    public void trackRunsInFlight(Function<String, Long> countByStatus) {
         for (String status : new String[] { "RUNNING", "STOPPED_AT_CHECKPOINT", "PAUSED", "OTHER" }) {
-            io.micrometer.core.instrument.Gauge.builder("aihub.runs.in.flight", () -> countByStatus.apply(status))
+            Gauge.builder("aihub.runs.in.flight", () -> countByStatus.apply(status))
                     .description("Runs this replica follows, by the AI Hub status last seen")
                     .tag("status", status)
                     .register(registry);

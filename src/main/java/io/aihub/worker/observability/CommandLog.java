@@ -4,8 +4,9 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Writes a log line about one command with {@value #COMMAND_ID} and, once known, {@value #RUN_ID} in the MDC, so
- * JSON logs carry them as fields. The MDC is set around the very line and restored after it: the pipeline hops
+ * The one way to log a line about one command: it starts with {@code command <id>:} and carries
+ * {@value #COMMAND_ID} and, once known, {@value #RUN_ID} in the MDC, so JSON logs have them as fields. The MDC is set around
+ * the very line and restored after it: the pipeline hops
  * between event-loop threads, Mutiny timers and Vert.x contexts, so what an earlier step put in the MDC cannot be
  * relied on where a later line is written (and must not stick to the next command handled on the same thread).
  */
@@ -19,19 +20,23 @@ public final class CommandLog {
     private CommandLog() {
     }
 
-    public static void infof(Logger log, String commandId, String runId, String format, Object... params) {
+    /** An INFO line about a command: {@code command <id>: } and the message, with the IDs in the MDC. */
+    public static void info(Logger log, String commandId, String runId, String format, Object... params) {
         logf(log, Logger.Level.INFO, commandId, runId, format, params);
     }
 
-    public static void warnf(Logger log, String commandId, String runId, String format, Object... params) {
+    /** A WARN line about a command. */
+    public static void warn(Logger log, String commandId, String runId, String format, Object... params) {
         logf(log, Logger.Level.WARN, commandId, runId, format, params);
     }
 
-    public static void errorf(Logger log, String commandId, String runId, String format, Object... params) {
+    /** An ERROR line about a command. */
+    public static void error(Logger log, String commandId, String runId, String format, Object... params) {
         logf(log, Logger.Level.ERROR, commandId, runId, format, params);
     }
 
-    public static void debugf(Logger log, String commandId, String runId, String format, Object... params) {
+    /** A DEBUG line about a command. */
+    public static void debug(Logger log, String commandId, String runId, String format, Object... params) {
         logf(log, Logger.Level.DEBUG, commandId, runId, format, params);
     }
 
@@ -45,7 +50,7 @@ public final class CommandLog {
         set(COMMAND_ID, commandId);
         set(RUN_ID, runId);
         try {
-            log.logf(level, format, params);
+            log.logf(level, "command " + (commandId == null ? "unknown" : commandId) + ": " + format, params);
         } finally {
             set(COMMAND_ID, previousCommand);
             set(RUN_ID, previousRun);

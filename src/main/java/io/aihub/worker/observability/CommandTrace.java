@@ -2,6 +2,7 @@ package io.aihub.worker.observability;
 
 import java.util.Map;
 
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -69,7 +70,7 @@ public final class CommandTrace {
         if (Span.fromContext(stored).getSpanContext().isValid()) {
             return stored;
         }
-        Span resumed = io.opentelemetry.api.GlobalOpenTelemetry.getTracer("aihub-run-worker")
+        Span resumed = GlobalOpenTelemetry.getTracer("aihub-run-worker")
                 .spanBuilder("resume tracking").setNoParent().setAttribute("aihub.command_id", commandId).startSpan();
         resumed.end();
         return Context.root().with(resumed);

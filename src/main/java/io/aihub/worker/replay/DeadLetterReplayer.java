@@ -3,11 +3,13 @@ package io.aihub.worker.replay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -16,12 +18,12 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -30,9 +32,12 @@ import org.jboss.logging.Logger;
 
 import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.ParseResult;
+import io.aihub.worker.command.ReplayHeaders;
+import io.aihub.worker.config.KafkaClients;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.track.LedgerRecord;
-import io.aihub.worker.track.LedgerRestorer;
+import io.aihub.worker.ledger.LedgerReader;
+import io.aihub.worker.ledger.LedgerRecord;
+import io.aihub.worker.ledger.LedgerVerdict;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -53,7 +58,7 @@ public class DeadLetterReplayer {
     private static final int SEND_WINDOW = 64;
 
     private final Map<String, Object> kafka;
-    private final LedgerRestorer ledgerReader;
+    private final LedgerReader ledgerReader;
     private final CommandParser parser;
     private final String deadLetterTopic;
     private final String commandsTopic;
@@ -64,7 +69,7 @@ public class DeadLetterReplayer {
 
     @Inject
     public DeadLetterReplayer(@Identifier("default-kafka-broker") Map<String, Object> kafka,
-            LedgerRestorer ledgerReader, CommandParser parser, WorkerConfig config) {
+            LedgerReader ledgerReader, CommandParser parser, WorkerConfig config) {
         this.kafka = kafka;
         this.ledgerReader = ledgerReader;
         this.parser = parser;
@@ -116,7 +121,7 @@ public class DeadLetterReplayer {
         long idleSince = System.nanoTime();
         // Sends in flight, oldest first: a bounded window keeps throughput up (one send per broker round trip would
         // cap a replay at a few dozen records per second) while lines still come out in the order read.
-        java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+        ArrayDeque<Pending> pending = new ArrayDeque<>();
         while (!done(consumer, partitions, ends)) {
             var batch = consumer.poll(Duration.ofMillis(200));
             if (batch.isEmpty() && System.nanoTime() - idleSince > KAFKA_TIMEOUT.toNanos()) {
@@ -167,7 +172,7 @@ public class DeadLetterReplayer {
 
     /** A selected dead letter and, unless this is a dry run, its send. */
     private record Pending(ReplaySummary.ReplayedRecord record,
-            Optional<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> send) {
+            Optional<Future<RecordMetadata>> send) {
     }
 
     private Pending replayOne(ConsumerRecord<byte[], byte[]> record, Optional<String> commandId,
@@ -248,13 +253,7 @@ public class DeadLetterReplayer {
     }
 
     private Map<String, Object> consumerProps(String purpose) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aihub-run-worker-replay-" + purpose);
-        return props;
+        return KafkaClients.grouplessConsumer(kafka, "replay-" + purpose, 500);
     }
 
     private Map<String, Object> producerProps() {

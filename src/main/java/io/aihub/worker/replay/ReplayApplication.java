@@ -9,7 +9,8 @@ import io.quarkus.runtime.QuarkusApplication;
 
 /**
  * The {@code replay} command-line mode: parses the options, runs one replay, prints a line per selected dead letter,
- * progress and a summary, and returns the exit status. The worker's consumers are off in this mode ({@code io.aihub.worker.WorkerMain}).
+ * progress and a summary, and returns the exit status. The worker's consumers are off in this mode
+ * ({@code io.aihub.worker.WorkerMain}).
  */
 @ApplicationScoped
 public class ReplayApplication implements QuarkusApplication {

@@ -36,7 +36,10 @@ public record ReplaySelection(Set<String> commandIds, Set<String> codes, Optiona
         }
     }
 
-    /** True when the dead letter of {@code commandId} (if one could be read), with {@code code}, written at {@code time}, is taken. */
+    /**
+     * True when the dead letter of {@code commandId} (if one could be read), with {@code code}, written at {@code time}, is
+     * taken.
+     */
     public boolean matches(Optional<String> commandId, Optional<String> code, Instant time) {
         if (all) {
             return true;

@@ -1,6 +1,7 @@
 package io.aihub.worker.replay;
 
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -40,7 +41,7 @@ public record ReplaySummary(boolean dryRun, long scanned, long selected, long re
 
         /** The record as one output line. */
         public String line() {
-            return action.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + deadLetter + " command "
+            return action.toLowerCase(Locale.ROOT).replace('_', ' ') + " " + deadLetter + " command "
                     + (commandId == null ? "(unreadable)" : commandId) + " [" + (code == null ? "no code" : code)
                     + "]: " + ledger;
         }

@@ -2,6 +2,7 @@ package io.aihub.worker.submit;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 import io.aihub.worker.config.WorkerConfig;
@@ -20,6 +21,11 @@ public final class RetryPolicy {
     private final long maxElapsedMs;
     private final long retryAfterCeilingMs;
     private final DoubleSupplier random;
+
+    /** The policy of {@code config} with its jitter drawn from a thread-local random source. */
+    public static RetryPolicy withRandomJitter(WorkerConfig.Retry config) {
+        return new RetryPolicy(config, () -> ThreadLocalRandom.current().nextDouble());
+    }
 
     public RetryPolicy(WorkerConfig.Retry config, DoubleSupplier random) {
         this.maxAttempts = Math.max(1, config.maxAttempts());

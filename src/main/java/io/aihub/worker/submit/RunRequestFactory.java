@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.aihub.worker.command.Input;
 import io.aihub.worker.command.RunCommand;
-import io.aihub.worker.command.Target;
+import io.aihub.worker.command.TargetFields;
 
 /**
  * Builds the body of Run app or Run deployment from a command: the target, the input, the outputs, and
@@ -24,23 +23,23 @@ public final class RunRequestFactory {
     /** The request body for {@code command}. The command is not modified. */
     public static ObjectNode body(RunCommand command) {
         ObjectNode body = JSON.objectNode();
-        Target target = command.target();
-        if (target instanceof Target.AppByName app) {
-            body.put("app_name", app.appName());
-            app.owner().ifPresent(owner -> body.put("owner", owner));
-        } else if (target instanceof Target.AppById app) {
-            body.put("app_id", app.appId());
-            app.owner().ifPresent(owner -> body.put("owner", owner));
+        // The deployment ID goes into the path, not the body.
+        TargetFields fields = TargetFields.of(command);
+        putIfPresent(body, "app_name", fields.appName());
+        putIfPresent(body, "app_id", fields.appId());
+        putIfPresent(body, "owner", fields.owner());
+        if (fields.batchId() != null) {
+            body.put("batch_id", fields.batchId());
         }
-        Input input = command.input();
-        if (input instanceof Input.Batch batch) {
-            body.put("batch_id", batch.batchId());
-        } else if (input instanceof Input.Folder folder) {
-            body.put("input_dir", folder.inputDir());
-        } else if (input instanceof Input.Upstream upstream) {
-            body.put("manual_upstream_integration", true);
-            upstream.fromTimestamp().ifPresent(from -> body.put("from_timestamp", from));
-            upstream.toTimestamp().ifPresent(to -> body.put("to_timestamp", to));
+        putIfPresent(body, "input_dir", fields.inputDir());
+        if (fields.manualUpstreamIntegration() != null) {
+            body.put("manual_upstream_integration", fields.manualUpstreamIntegration());
+        }
+        if (fields.fromTimestamp() != null) {
+            body.put("from_timestamp", fields.fromTimestamp());
+        }
+        if (fields.toTimestamp() != null) {
+            body.put("to_timestamp", fields.toTimestamp());
         }
         command.version().ifPresent(version -> body.put("version", version));
         command.outputWorkspace().ifPresent(workspace -> body.put("output_workspace", workspace));
@@ -54,5 +53,11 @@ public final class RunRequestFactory {
         tags.add(command.runTag());
         body.set("settings", settings);
         return body;
+    }
+
+    private static void putIfPresent(ObjectNode body, String field, String value) {
+        if (value != null) {
+            body.put(field, value);
+        }
     }
 }

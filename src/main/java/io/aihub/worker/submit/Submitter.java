@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,26 +18,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.AiHubHttpException;
 import io.aihub.worker.aihub.FailureClassifier;
-import io.aihub.worker.aihub.ListRunsQuery;
+import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretScrubber;
 import io.aihub.worker.command.Target;
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.event.SecretScrubber;
 import io.aihub.worker.flow.BackoffSlots;
-import io.aihub.worker.flow.CallKind;
-import io.aihub.worker.flow.OutageDetector;
+import io.aihub.worker.ledger.SubmissionGuard;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.observability.CommandLog;
+import io.aihub.worker.observability.VertxContexts;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Submits a command's run to AI Hub and reports the outcome; the returned {@link Uni} never fails. Transient
  * failures are retried with backoff (timers, not sleeping threads). After an unknown outcome — a run may have been
- * created — no new POST is sent before List runs has been searched for the command's tag, and "no run exists" is
- * decided only once the last POST's request timeout plus the settle time has passed (design.md, guarantee 2c).
+ * created — the {@link Reconciler} searches for it before any new POST (design.md, guarantee 2c).
  * During an AI Hub outage ({@link OutageDetector}) failed attempts do not count and the retry clock stops: the
  * command waits for the recovery, then goes on.
  */
@@ -46,55 +44,26 @@ import io.smallrye.mutiny.Uni;
 public class Submitter {
 
     private static final Logger LOG = Logger.getLogger(Submitter.class);
-    private static final int LIST_PAGE = 100;
 
     private final AiHubClient client;
     private final RetryPolicy policy;
     private final List<String> globalSecrets;
-    private final Duration requestTimeout;
-    private final Duration settleTime;
-    private final Duration windowMargin;
     private final WorkerMetrics metrics;
     private final OutageDetector outage;
     private final BackoffSlots backoff;
+    private final Reconciler reconciler;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
     public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker, WorkerMetrics metrics,
-            OutageDetector outage, BackoffSlots backoff) {
+            OutageDetector outage, BackoffSlots backoff, Reconciler reconciler) {
         this.backoff = backoff;
+        this.reconciler = reconciler;
         this.client = client;
         this.outage = outage;
         this.metrics = metrics;
-        this.policy = new RetryPolicy(worker.retry(), () -> ThreadLocalRandom.current().nextDouble());
+        this.policy = RetryPolicy.withRandomJitter(worker.retry());
         this.globalSecrets = aihub.apiToken().map(List::of).orElse(List.of());
-        this.requestTimeout = aihub.requestTimeout();
-        this.settleTime = worker.retry().settleTime();
-        this.windowMargin = worker.retry().reconcileWindowMargin();
-    }
-
-    /** The attempts made for one command so far. */
-    private static final class Attempts {
-        final SubmissionGuard guard;
-        int posts;
-        int failedSearches;
-        Instant firstPostStart;
-        Instant lastPostStart;
-        Instant firstFailureAt;
-        boolean outcomeUnknown;
-
-        /** Start of the retry budget: the first POST, or the resumption of a command found in the ledger. */
-        final Instant budgetStart;
-        /** Failed POSTs that count against the budget: Unix ms of each (those of an outage are taken out). */
-        final java.util.ArrayDeque<Long> countedFailures = new java.util.ArrayDeque<>();
-        /** Time spent in outages, which the retry clock does not count. */
-        Duration frozen = Duration.ZERO;
-        Instant lastThaw = Instant.EPOCH;
-
-        Attempts(SubmissionGuard guard, Instant now) {
-            this.guard = guard;
-            this.budgetStart = now;
-        }
     }
 
     /** Submits {@code command}, retrying and reconciling as needed, while this replica owns its partition. */
@@ -113,22 +82,19 @@ public class Submitter {
         attempts.lastPostStart = clock.instant();
         attempts.outcomeUnknown = true;
         ObjectNode body = RunRequestFactory.body(command);
-        return reconcile(command, attempts, () -> post(command, body, attempts));
+        return reconciler.reconcile(command, attempts, () -> post(command, body, attempts));
     }
 
     /** Looks for a run that already carries the command's tag (one search, no waiting). */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        Attempts attempts = new Attempts(SubmissionGuard.ALWAYS, clock.instant());
-        attempts.firstPostStart = firstAttemptAt;
-        return findRun(command, attempts);
+        return reconciler.findRun(command, firstAttemptAt);
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
         attempts.guard.postStarted();
         if (!attempts.guard.mayPost()) {
             attempts.guard.postEnded();
-            CommandLog.infof(LOG, command.commandId(), null, "command %s: partition revoked; no POST is sent",
-                    command.commandId());
+            CommandLog.info(LOG, command.commandId(), null, "partition revoked; no POST is sent");
             return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
         }
         attempts.posts++;
@@ -164,12 +130,11 @@ public class Submitter {
         if (outage.inOutage()) {
             return waitOutOutage(command, body, attempts);
         }
-        Duration elapsed = Duration.between(attempts.budgetStart, clock.instant()).minus(attempts.frozen);
-        if (!policy.mayRetry(attempts.countedFailures.size(), elapsed)) {
+        if (!policy.mayRetry(attempts.countedFailures.size(), attempts.elapsed(clock.instant()))) {
             Supplier<Uni<SubmissionOutcome>> giveUp = () -> Uni.createFrom()
                     .item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
             // Out of retries, a run may still exist from an attempt whose answer was lost: look before giving up.
-            return attempts.outcomeUnknown ? reconcile(command, attempts, giveUp) : giveUp.get();
+            return attempts.outcomeUnknown ? reconciler.reconcile(command, attempts, giveUp) : giveUp.get();
         }
         Optional<Duration> retryAfter = FailureClassifier.unwrap(failure) instanceof AiHubHttpException http
                 ? http.retryAfter()
@@ -177,14 +142,13 @@ public class Submitter {
         Duration delay = policy.delay(attempts.posts, retryAfter);
         metrics.retry(kind.name());
         retryAfter.ifPresent(asked -> metrics.retryAfterWaited(delay));
-        CommandLog.infof(LOG, command.commandId(), null, "command %s: attempt %d failed (%s, HTTP %d); next in %d ms",
-                command.commandId(), attempts.posts,
+        CommandLog.info(LOG, command.commandId(), null, "attempt %d failed (%s, HTTP %d); next in %d ms", attempts.posts,
                 kind, status, delay.toMillis());
-        Uni<Void> wait = backoff.outsideWindow(command.commandId(), sleep(delay));
+        Uni<Void> wait = backoff.outsideWindow(command.commandId(), VertxContexts.delay(delay));
         if (!attempts.outcomeUnknown) {
             return wait.chain(() -> post(command, body, attempts));
         }
-        return wait.chain(() -> reconcile(command, attempts, () -> post(command, body, attempts)));
+        return wait.chain(() -> reconciler.reconcile(command, attempts, () -> post(command, body, attempts)));
     }
 
     /**
@@ -196,15 +160,15 @@ public class Submitter {
         long outageStart = since < 0 ? clock.millis() : since;
         attempts.countedFailures.removeIf(at -> at >= outageStart);
         Instant freezeFrom = latest(Instant.ofEpochMilli(outageStart), attempts.budgetStart, attempts.lastThaw);
-        LOG.infof("command %s: AI Hub is in an outage; waiting for it to answer again (attempt %d not counted)",
-                command.commandId(), attempts.posts);
+        CommandLog.info(LOG, command.commandId(), null,
+                "AI Hub is in an outage; waiting for it to answer again (attempt %d not counted)", attempts.posts);
         return backoff.outsideWindow(command.commandId(), outage.awaitRecovery()).chain(() -> {
             Instant now = clock.instant();
             if (now.isAfter(freezeFrom)) {
                 attempts.frozen = attempts.frozen.plus(Duration.between(freezeFrom, now));
             }
             attempts.lastThaw = now;
-            return attempts.outcomeUnknown ? reconcile(command, attempts, () -> post(command, body, attempts))
+            return attempts.outcomeUnknown ? reconciler.reconcile(command, attempts, () -> post(command, body, attempts))
                     : post(command, body, attempts);
         });
     }
@@ -214,72 +178,9 @@ public class Submitter {
         return ab.isAfter(c) ? ab : c;
     }
 
-    /**
-     * Looks for a run carrying the command's tag. Found: the command is submitted. Not found before the last POST
-     * has settled: looks again then. Not found after: {@code orElse}.
-     */
-    private Uni<SubmissionOutcome> reconcile(RunCommand command, Attempts attempts,
-            Supplier<Uni<SubmissionOutcome>> orElse) {
-        Instant settled = attempts.lastPostStart.plus(requestTimeout).plus(settleTime);
-        return findRun(command, attempts).chain(found -> {
-            if (found.isPresent()) {
-                CommandLog.infof(LOG, command.commandId(), found.get().id(),
-                        "command %s: run %s found by its tag after an unknown outcome", command.commandId(),
-                        found.get().id());
-                return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.get(), Math.max(1, attempts.posts)));
-            }
-            Duration untilSettled = Duration.between(clock.instant(), settled);
-            if (!untilSettled.isNegative() && !untilSettled.isZero()) {
-                return backoff.outsideWindow(command.commandId(), sleep(untilSettled))
-                        .chain(() -> reconcile(command, attempts, orElse));
-            }
-            return orElse.get();
-        }).onFailure().recoverWithUni(failure -> {
-            // Without a search result nothing can be decided: a run may exist. Search again (harmless), for as long
-            // as this replica holds the partition; giving up here could end a command whose run is going.
-            attempts.failedSearches++;
-            if (!attempts.guard.mayPost()) {
-                return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
-            }
-            return backoff.outsideWindow(command.commandId(),
-                    sleep(policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty())))
-                    .chain(() -> reconcile(command, attempts, orElse));
-        });
-    }
-
-    private Uni<Optional<Run>> findRun(RunCommand command, Attempts attempts) {
-        long from = attempts.firstPostStart.minus(windowMargin).getEpochSecond();
-        long to = clock.instant().plus(windowMargin).getEpochSecond();
-        ListRunsQuery query = ListRunsQuery.window(from, to, LIST_PAGE);
-        Target target = command.target();
-        if (target instanceof Target.AppByName app) {
-            query = query.withAppName(app.appName());
-        } else if (target instanceof Target.AppById app) {
-            query = query.withAppId(app.appId());
-        } else if (target instanceof Target.Deployment deployment) {
-            query = query.withDeploymentId(deployment.deploymentId());
-        }
-        String tag = command.runTag();
-        // where(): the first run with the tag anywhere in the listing (first(predicate) would stop at the first miss).
-        return client.listRuns(CallKind.RECONCILE, command.ibContext(), query).select().where(run -> run.hasTag(tag))
-                .toUni().map(Optional::ofNullable);
-    }
-
-    private static Uni<Void> sleep(Duration delay) {
-        if (delay.isZero() || delay.isNegative()) {
-            return Uni.createFrom().voidItem();
-        }
-        // Wake up on the Vert.x context the wait began on, which holds the command's trace (and MDC): the next POST
-        // stays in the command's trace instead of starting one on a timer thread.
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        Uni<Void> wait = Uni.createFrom().voidItem().onItem().delayIt().by(delay);
-        return context == null ? wait : wait.emitOn(task -> context.runOnContext(ignored -> task.run()));
-    }
-
     private SubmissionOutcome.Failed failed(RunCommand command, ErrorCode code, Throwable failure, Attempts attempts) {
         int status = FailureClassifier.httpStatus(failure);
-        CommandLog.infof(LOG, command.commandId(), null, "command %s: submission failed (%s, HTTP %d, %d attempts)",
-                command.commandId(), code, status,
+        CommandLog.info(LOG, command.commandId(), null, "submission failed (%s, HTTP %d, %d attempts)", code, status,
                 attempts.posts);
         return new SubmissionOutcome.Failed(code, status == 0 ? Optional.empty() : Optional.of(status),
                 describe(command, failure), attempts.posts,

@@ -2,19 +2,21 @@ package io.aihub.worker.track;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
 import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.CallKind;
 import io.aihub.worker.aihub.ListRunsQuery;
 import io.aihub.worker.aihub.Run;
-import io.aihub.worker.command.Target;
+import io.aihub.worker.command.TargetFields;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.flow.CallKind;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -36,27 +38,22 @@ final class BulkRefresher {
     private record Group(String context, String appName, String appId, String deploymentId) {
 
         static Group of(TrackedRun run) {
-            Target target = run.command.target();
-            String context = run.command.ibContext();
-            if (target instanceof Target.AppByName app) {
-                return new Group(context, app.appName(), null, null);
-            }
-            if (target instanceof Target.AppById app) {
-                return new Group(context, null, app.appId(), null);
-            }
-            return new Group(context, null, null, ((Target.Deployment) target).deploymentId());
+            TargetFields target = TargetFields.of(run.command);
+            return new Group(run.command.ibContext(), target.appName(), target.appId(), target.deploymentId());
         }
 
         ListRunsQuery query(long from, long to, int limit) {
-            ListRunsQuery query = ListRunsQuery.window(from, to, limit);
-            if (appName != null) {
-                return query.withAppName(appName);
-            }
-            return appId != null ? query.withAppId(appId) : query.withDeploymentId(deploymentId);
+            return ListRunsQuery.window(from, to, limit).forTarget(appName, appId, deploymentId);
         }
     }
 
-    private final RunTracker tracker;
+    /** Receives what a listing showed of one tracked run: the run, when it was asked for, and its share of calls. */
+    interface Listener {
+        void listed(TrackedRun tracked, Run run, long observedAt, float share);
+    }
+
+    private final Supplier<Collection<TrackedRun>> tracked;
+    private final Listener listener;
     private final Vertx vertx;
     private final AiHubClient client;
     private final WorkerMetrics metrics;
@@ -68,9 +65,10 @@ final class BulkRefresher {
     private volatile long timerId = -1;
     private volatile boolean stopped;
 
-    BulkRefresher(RunTracker tracker, Vertx vertx, AiHubClient client, WorkerConfig.Tracking config,
-            Duration margin, WorkerMetrics metrics) {
-        this.tracker = tracker;
+    BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, Vertx vertx, AiHubClient client,
+            WorkerConfig.Tracking config, Duration margin, WorkerMetrics metrics) {
+        this.tracked = tracked;
+        this.listener = listener;
         this.vertx = vertx;
         this.client = client;
         this.metrics = metrics;
@@ -98,7 +96,7 @@ final class BulkRefresher {
     }
 
     private boolean active() {
-        return tracker.trackedCount() > threshold;
+        return tracked.get().size() > threshold;
     }
 
     private void schedule(long dueAt) {
@@ -128,7 +126,7 @@ final class BulkRefresher {
     Uni<Void> refreshAll(long now) {
         Map<Group, Map<String, TrackedRun>> groups = new HashMap<>();
         Map<Group, long[]> earliest = new HashMap<>();
-        for (TrackedRun run : tracker.trackedRuns()) {
+        for (TrackedRun run : tracked.get()) {
             Group group = Group.of(run);
             groups.computeIfAbsent(group, g -> new HashMap<>()).put(run.runId, run);
             long[] min = earliest.computeIfAbsent(group, g -> new long[] { Long.MAX_VALUE });
@@ -167,7 +165,7 @@ final class BulkRefresher {
                 .invoke(() -> {
                     float share = refreshed.isEmpty() ? 0 : (float) pages.get() / refreshed.size();
                     for (int i = 0; i < refreshed.size(); i++) {
-                        tracker.applyListed(refreshed.get(i), listed.get(i), now, share);
+                        listener.listed(refreshed.get(i), listed.get(i), now, share);
                     }
                 })
                 .replaceWithVoid();

@@ -12,9 +12,17 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.ledger.Lease;
+import io.aihub.worker.ledger.LedgerReader;
+import io.aihub.worker.ledger.LedgerRecord;
+import io.aihub.worker.ledger.LedgerView;
+import io.aihub.worker.ledger.LedgerWriter;
+import io.aihub.worker.ledger.PartitionOwnership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
@@ -29,8 +37,9 @@ public class PartitionRecovery {
     private static final long RETRY_MS = 2_000;
 
     private final Vertx vertx;
-    private final Ledger ledger;
-    private final LedgerRestorer restorer;
+    private final PartitionOwnership ownership;
+    private final LedgerView view;
+    private final LedgerReader restorer;
     private final LedgerWriter writer;
     private final RunTracker tracker;
     private final Duration restoreTimeout;
@@ -40,10 +49,12 @@ public class PartitionRecovery {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public PartitionRecovery(Vertx vertx, Ledger ledger, LedgerRestorer restorer, LedgerWriter writer,
+    public PartitionRecovery(Vertx vertx, PartitionOwnership ownership, LedgerView view, LedgerReader restorer,
+            LedgerWriter writer,
             RunTracker tracker, WorkerConfig config, MeterRegistry registry) {
         this.vertx = vertx;
-        this.ledger = ledger;
+        this.ownership = ownership;
+        this.view = view;
         this.restorer = restorer;
         this.writer = writer;
         this.tracker = tracker;
@@ -64,8 +75,8 @@ public class PartitionRecovery {
             return;
         }
         LOG.infof("partitions %s assigned; restoring their ledger", partitions);
-        ledger.assigned(partitions);
-        partitions.forEach(this::restore);
+        ownership.assigned(partitions);
+        partitions.forEach(partition -> ownership.lease(partition).ifPresent(this::restore));
     }
 
     /** Partitions were revoked or lost: stop their runs' timers and forget them. */
@@ -75,23 +86,28 @@ public class PartitionRecovery {
         }
         LOG.infof("partitions %s revoked; their runs are handed to the next owner", partitions);
         tracker.stopPartitions(partitions);
-        ledger.revoked(partitions);
+        ownership.revoked(partitions);
+        view.forgetPartitions(partitions);
     }
 
-    private void restore(int partition) {
+    private void restore(Lease lease) {
+        int partition = lease.partition();
         long start = System.nanoTime();
-        // A restore belongs to the assignment it began under; one that outlives it must not complete a later one.
-        java.util.function.BooleanSupplier sameAssignment = ledger.ownership(partition);
+        // A restore belongs to the assignment (lease) it began under; one that outlives it must not complete a later one.
         vertx.<Map<String, LedgerRecord>> executeBlocking(() -> restorer.read(partition, restoreTimeout), false)
                 .onSuccess(records -> {
-                    if (!sameAssignment.getAsBoolean()) {
+                    if (!ownership.current(lease)) {
                         return;
                     }
-                    ledger.restored(partition, records);
-                    long resumed = records.values().stream()
-                            .filter(r -> r.state() == LedgerRecord.State.TRACKING)
-                            .peek(r -> tracker.resume(partition, r))
-                            .count();
+                    view.restored(lease, records);
+                    ownership.restored(lease);
+                    long resumed = 0;
+                    for (LedgerRecord record : records.values()) {
+                        if (record.state() == LedgerRecord.State.TRACKING) {
+                            tracker.resume(lease, record);
+                            resumed++;
+                        }
+                    }
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     restoreTime.record(took);
                     LOG.infof("partition %d restored in %d ms: %d commands, %d runs resumed", partition,
@@ -101,22 +117,22 @@ public class PartitionRecovery {
                     LOG.errorf("partition %d: ledger restore failed (%s); retrying", partition,
                             failure.getClass().getSimpleName());
                     vertx.setTimer(RETRY_MS, id -> {
-                        if (sameAssignment.getAsBoolean()) {
-                            restore(partition);
+                        if (ownership.current(lease)) {
+                            restore(lease);
                         }
                     });
                 });
     }
 
     /** Writes tombstones for ended and rejected commands of owned partitions last changed before the cutoff. */
-    void removeEndedBefore(long cutoff) {
+    public void removeEndedBefore(long cutoff) {
         // One tombstone at a time, so a large expiry never floods the ledger producer that intake also needs.
-        io.smallrye.mutiny.Multi.createFrom().iterable(ledger.finishedBefore(cutoff))
+        Multi.createFrom().iterable(view.finishedBefore(cutoff))
                 .onItem().transformToUniAndConcatenate(entry -> {
-                    boolean unchanged = ledger.owns(entry.partition()) && ledger.get(entry.record().commandId())
+                    boolean unchanged = ownership.owns(entry.partition()) && view.get(entry.record().commandId())
                             .map(r -> r.updatedAt() == entry.record().updatedAt()).orElse(false);
                     return unchanged ? writer.tombstone(entry.partition(), entry.record().commandId())
-                            .onFailure().recoverWithItem((Void) null) : io.smallrye.mutiny.Uni.createFrom().voidItem();
+                            .onFailure().recoverWithItem((Void) null) : Uni.createFrom().voidItem();
                 })
                 .collect().last()
                 .subscribe().with(done -> {

@@ -3,7 +3,6 @@ package io.aihub.worker.track;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -24,13 +24,16 @@ import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.EventData;
 import io.aihub.worker.event.EventFactory;
-import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
+import io.aihub.worker.ledger.Lease;
+import io.aihub.worker.ledger.LedgerRecord;
+import io.aihub.worker.ledger.LedgerRecords;
 import io.aihub.worker.metrics.WorkerMetrics;
-import io.aihub.worker.observability.CommandTrace;
-import io.aihub.worker.results.ResultsPublisher;
 import io.aihub.worker.observability.CommandLog;
+import io.aihub.worker.observability.CommandTrace;
+import io.opentelemetry.context.Context;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -49,33 +52,29 @@ public class RunTracker {
     private final Map<String, TrackedRun> runs = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final AiHubClient client;
-    private final EventPublisher events;
-    private final LedgerWriter ledger;
+    private final RunChangeRecorder recorder;
     private final PollSchedule schedule;
     private final Duration maxTrackingTime;
-    // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
-    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
-
+    private final Clock clock;
     private final WorkerMetrics metrics;
-    private final Ledger view;
-    private final ResultsPublisher results;
     private final BulkRefresher bulk;
 
     @Inject
-    public RunTracker(Vertx vertx, AiHubClient client, EventPublisher events, LedgerWriter ledger, Ledger view,
-            WorkerConfig config, WorkerMetrics metrics, ResultsPublisher results) {
-        this.metrics = metrics;
-        this.results = results;
-        this.view = view;
-        metrics.trackRunsInFlight(this::countByStatus);
+    public RunTracker(Vertx vertx, AiHubClient client, RunChangeRecorder recorder, WorkerConfig config,
+            WorkerMetrics metrics) {
         this.vertx = vertx;
         this.client = client;
-        this.events = events;
-        this.ledger = ledger;
+        this.recorder = recorder;
+        this.clock = recorder.clock();
+        this.metrics = metrics;
         this.schedule = new PollSchedule(config.tracking());
         this.maxTrackingTime = config.tracking().maxTrackingTime();
-        this.bulk = new BulkRefresher(this, vertx, client, config.tracking(), config.retry().reconcileWindowMargin(),
-                metrics);
+        this.bulk = new BulkRefresher(runs::values, this::applyListed, vertx, client, config.tracking(),
+                config.retry().reconcileWindowMargin(), metrics);
+        metrics.trackRunsInFlight(new StatusCounts(runs::values)::count);
+    }
+
+    void startBulkRefresh(@Observes StartupEvent event) {
         bulk.start();
     }
 
@@ -83,22 +82,20 @@ public class RunTracker {
      * Records a new run in the ledger, publishes its {@code submitted} event and starts following it. Completes
      * when both are acknowledged, which is when the command's offset may be committed.
      */
-    public Uni<Void> start(int partition, RunCommand command, String commandHash, Run run, int attempts,
+    public Uni<Void> start(Lease lease, RunCommand command, String commandHash, Run run, int attempts,
             long sequence, Long firstAttemptAt) {
         long now = clock.millis();
-        TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), lean(command), commandHash,
+        TrackedRun tracked = new TrackedRun(lease, lean(command), commandHash,
                 run.id(), run.status(), sequence,
                 attempts, firstAttemptAt, now, schedule.initialMs());
-        tracked.trace = io.opentelemetry.context.Context.current();
+        tracked.trace = Context.current();
         tracked.calls = attempts;
         StatusEvent submitted = EventFactory.forRun(command, sequence, EventType.SUBMITTED, run, Optional.empty(),
                 attempts, Instant.ofEpochMilli(now));
-        return ledger.write(partition, snapshot(tracked, LedgerRecord.State.TRACKING, run.status(), submitted))
-                .chain(() -> events.publish(submitted))
+        return recorder.submitted(tracked, run.status(), submitted)
                 .invoke(() -> {
-                    CommandLog.infof(LOG, command.commandId(), run.id(), "command %s: run %s submitted (%s)",
-                            command.commandId(), run.id(), run.status());
-                    if (!tracked.held.getAsBoolean()) {
+                    CommandLog.info(LOG, command.commandId(), run.id(), "run %s submitted (%s)", run.id(), run.status());
+                    if (!tracked.lease.isValid()) {
                         return; // the partition moved meanwhile: its next owner follows the run from the ledger
                     }
                     runs.put(command.commandId(), tracked);
@@ -116,13 +113,13 @@ public class RunTracker {
      * Resumes a run found in the ledger on restore: its latest event is published again with the same id, time
      * and data, and polling goes on.
      */
-    public void resume(int partition, LedgerRecord record) {
+    public void resume(Lease lease, LedgerRecord record) {
         RunCommand command = LedgerRecords.command(record);
         long trackingSince = record.trackingSince() == null ? clock.millis() : record.trackingSince();
         // A run already ended when it was submitted or adopted still owes its terminal event: take its status as
         // not yet seen, so the first poll publishes it.
         String known = RunStatus.of(record.status()).terminal() ? null : record.status();
-        TrackedRun tracked = new TrackedRun(partition, view.ownership(partition), command, record.commandHash(),
+        TrackedRun tracked = new TrackedRun(lease, command, record.commandHash(),
                 record.runId(), known,
                 record.sequence(), record.attempts(), record.firstAttemptAt(), trackingSince, schedule.initialMs());
         tracked.trace = CommandTrace.forResumedRun(record.traceparent(), record.commandId());
@@ -131,10 +128,7 @@ public class RunTracker {
     }
 
     private void republish(TrackedRun tracked, LedgerRecord record) {
-        Uni<Void> republish = record.event() == null || record.eventType() == null ? Uni.createFrom().voidItem()
-                : events.publish(new StatusEvent(record.commandId(), record.sequence(), typeOf(record.eventType()),
-                        Instant.ofEpochMilli(record.eventTime()), record.event()));
-        republish.subscribe().with(
+        recorder.republish(record).subscribe().with(
                 ok -> scheduleNext(tracked, 0),
                 failure -> scheduleNext(tracked, tracked.intervalMs));
     }
@@ -158,30 +152,6 @@ public class RunTracker {
             return false;
         });
     }
-
-    private long countByStatus(String status) {
-        // A scrape reads the gauges one after another: one pass over the runs (up to worker.tracking.max-runs)
-        // serves them all.
-        StatusCounts counts = statusCounts;
-        long now = System.nanoTime();
-        if (counts == null || now - counts.takenAt() > STATUS_COUNTS_TTL_NANOS) {
-            java.util.Map<String, Long> byStatus = new java.util.HashMap<>();
-            for (TrackedRun tracked : runs.values()) {
-                RunStatus known = RunStatus.of(tracked.status);
-                byStatus.merge(known == RunStatus.UNKNOWN ? "OTHER" : known.name(), 1L, Long::sum);
-            }
-            counts = new StatusCounts(now, byStatus);
-            statusCounts = counts;
-        }
-        return counts.byStatus().getOrDefault(status, 0L);
-    }
-
-    private static final long STATUS_COUNTS_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-
-    private record StatusCounts(long takenAt, java.util.Map<String, Long> byStatus) {
-    }
-
-    private volatile StatusCounts statusCounts;
 
     /** How many runs are being followed. */
     public int trackedCount() {
@@ -210,7 +180,7 @@ public class RunTracker {
         }
         long now = clock.millis();
         metrics.pollScheduleLag(now - tracked.dueAt);
-        if (!tracked.held.getAsBoolean()) {
+        if (!tracked.lease.isValid()) {
             runs.remove(tracked.command.commandId(), tracked);
             return;
         }
@@ -251,29 +221,19 @@ public class RunTracker {
         record(tracked, event, run.status(), status == RunStatus.STOPPED_AT_CHECKPOINT);
     }
 
-    /** Ledger and event for one change, in the order the ledger's ownership of the sequence demands. */
+    /** Records one change (ledger, event, results), then arms the next poll or lets the run go. */
     private void record(TrackedRun tracked, StatusEvent event, String status, boolean checkpoint) {
-        if (!tracked.held.getAsBoolean()) {
+        if (!tracked.lease.isValid()) {
             runs.remove(tracked.command.commandId(), tracked);
             return;
         }
-        boolean terminal = event.type().terminal();
-        LedgerRecord snapshot = snapshot(tracked, terminal ? LedgerRecord.State.ENDED : LedgerRecord.State.TRACKING,
-                status, event);
-        // A completed run's results go out (acknowledged) before the event that counts them.
-        Uni<Void> steps = terminal
-                ? Uni.createFrom().deferred(() -> results.attach(tracked.command, tracked.runId, event))
-                        .chain(ready -> events.publish(ready)
-                                .chain(() -> ledger.write(tracked.partition, snapshot(tracked,
-                                        LedgerRecord.State.ENDED, status, ready))))
-                : ledger.write(tracked.partition, snapshot).chain(() -> events.publish(event));
-        steps.subscribe().with(ok -> {
+        recorder.change(tracked, event, status).subscribe().with(ok -> {
             String previous = tracked.status;
             tracked.sequence = event.sequence();
             tracked.status = status;
-            CommandLog.infof(LOG, tracked.command.commandId(), tracked.runId, "command %s: run %s %s -> %s",
-                    tracked.command.commandId(), tracked.runId, previous, status);
-            if (terminal) {
+            CommandLog.info(LOG, tracked.command.commandId(), tracked.runId, "run %s %s -> %s", tracked.runId, previous,
+                    status);
+            if (event.type().terminal()) {
                 runs.remove(tracked.command.commandId(), tracked);
                 metrics.runEnded(event.type().ceType(), Duration.ofMillis(clock.millis() - tracked.trackingSince));
                 metrics.callsPerRun(tracked.calls);
@@ -283,9 +243,9 @@ public class RunTracker {
             }
         }, failure -> {
             // Nothing is taken as known; the next poll sees the change again and derives the same event id.
-            CommandLog.warnf(LOG, tracked.command.commandId(), tracked.runId,
-                    "command %s: event %s could not be recorded (%s); the next poll tries again",
-                    tracked.command.commandId(), event.id(), failure.getClass().getSimpleName());
+            CommandLog.warn(LOG, tracked.command.commandId(), tracked.runId,
+                    "event %s could not be recorded (%s); the next poll tries again", event.id(),
+                    failure.getClass().getSimpleName());
             scheduleNext(tracked, tracked.intervalMs);
         });
     }
@@ -321,19 +281,14 @@ public class RunTracker {
         CommandTrace.runIn(vertx, tracked.trace, () -> onRun(tracked, run));
     }
 
-    /** The runs followed now (a snapshot view; entries may end while it is read). */
-    Collection<TrackedRun> trackedRuns() {
-        return runs.values();
-    }
-
     private void onPollFailure(TrackedRun tracked, Throwable failure) {
         int status = FailureClassifier.httpStatus(failure);
         if (status == 404 && tracked.seen) {
             endTrackingFailed(tracked, "RUN_NOT_FOUND", 404, "the run no longer exists");
             return;
         }
-        CommandLog.debugf(LOG, tracked.command.commandId(), tracked.runId,
-                "command %s: status poll failed (HTTP %d, %s); backing off", tracked.command.commandId(), status,
+        CommandLog.debug(LOG, tracked.command.commandId(), tracked.runId,
+                "status poll failed (HTTP %d, %s); backing off", status,
                 failure.getClass().getSimpleName());
         scheduleNext(tracked, schedule.nextBaseMs(tracked.intervalMs, false, RunStatus.UNKNOWN));
     }
@@ -343,18 +298,6 @@ public class RunTracker {
                 Optional.of(tracked.runId), Optional.ofNullable(tracked.status), tracked.attempts,
                 new EventData.Error(code, httpStatus == 0 ? null : httpStatus, message), clock.instant());
         record(tracked, event, EventType.TRACKING_FAILED.name(), false);
-    }
-
-    private LedgerRecord snapshot(TrackedRun tracked, LedgerRecord.State state, String status, StatusEvent event) {
-        return LedgerRecords.of(tracked.command, tracked.commandHash,
-                new LedgerRecords.Change(state, status, tracked.runId, event.sequence(), Optional.of(event),
-                        tracked.attempts, tracked.firstAttemptAt, null, tracked.trackingSince),
-                clock.millis());
-    }
-
-    private static EventType typeOf(String ceType) {
-        return Arrays.stream(EventType.values()).filter(t -> t.ceType().equals(ceType)).findFirst()
-                .orElse(EventType.RUNNING);
     }
 
     @PreDestroy

@@ -1,6 +1,8 @@
 package io.aihub.worker.track;
 
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.ledger.Lease;
+import io.opentelemetry.context.Context;
 
 /**
  * The worker's in-memory view of one run it follows. Mutated only by {@link RunTracker}, one step at a time per
@@ -9,8 +11,8 @@ import io.aihub.worker.command.RunCommand;
 final class TrackedRun {
 
     final int partition;
-    /** True while the partition stays assigned as it was when tracking began; a moved run is not ours. */
-    final java.util.function.BooleanSupplier held;
+    /** The partition's lease when tracking began: a run whose lease ended (the partition moved) is not ours. */
+    final Lease lease;
     final RunCommand command;
     final String commandHash;
     final String runId;
@@ -27,7 +29,7 @@ final class TrackedRun {
     volatile long timerId = -1;
     volatile boolean stopped;
     /** The command's trace: every poll and event of this run is made within it. */
-    volatile io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.root();
+    volatile Context trace = Context.root();
     /** When the next poll is due (Unix ms), to measure how late it starts. */
     volatile long dueAt;
     /** When the status last seen was asked for (Unix ms), by a GET or a bulk listing. */
@@ -40,10 +42,10 @@ final class TrackedRun {
      */
     private boolean stepping = true;
 
-    TrackedRun(int partition, java.util.function.BooleanSupplier held, RunCommand command, String commandHash, String runId, String status, long sequence,
+    TrackedRun(Lease lease, RunCommand command, String commandHash, String runId, String status, long sequence,
             int attempts, Long firstAttemptAt, long trackingSince, long intervalMs) {
-        this.partition = partition;
-        this.held = held;
+        this.partition = lease.partition();
+        this.lease = lease;
         this.command = command;
         this.commandHash = commandHash;
         this.runId = runId;

@@ -11,8 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.support.CloudEventRecord;
-import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -23,7 +23,7 @@ import io.restassured.path.json.JsonPath;
  * for over HTTP.
  */
 @QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class AdminEndpointsTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -93,7 +93,7 @@ class AdminEndpointsTest extends KafkaFlowTest {
         assertThat(running.getList("commands.findAll { it.command_id == 'lookup-forever' }.run_id", String.class))
                 .containsExactly(runId);
         assertThat(running.getList("commands.status", String.class)).containsOnly("RUNNING");
-        assertThat(running.getList("partitions", Integer.class)).hasSize(KafkaBrokerResource.PARTITIONS);
+        assertThat(running.getList("partitions", Integer.class)).hasSize(WorkerTestResource.PARTITIONS);
         assertThat(checkpoint.getList("commands.command_id", String.class)).doesNotContain("lookup-forever");
     }
 

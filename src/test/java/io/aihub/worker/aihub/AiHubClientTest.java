@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -15,18 +16,19 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.aihub.worker.simulator.AiHubSimulator;
-import io.aihub.worker.simulator.FaultAction;
-import io.aihub.worker.simulator.FaultOperation;
-import io.aihub.worker.simulator.FaultRule;
-import io.aihub.worker.simulator.RecordedRequest;
-import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.simulator.FaultAction;
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.RecordedRequest;
+import io.aihub.simulator.SimulatorServer;
+import io.aihub.worker.support.InjectSimulator;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The REST client against the simulator: every operation, its headers, bodies, errors and paging. */
 @QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class AiHubClientTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -35,8 +37,8 @@ class AiHubClientTest {
     @Inject
     AiHubClient client;
 
-    @Inject
-    AiHubSimulator simulator;
+    @InjectSimulator
+    SimulatorServer simulator;
 
     @Inject
     ObjectMapper mapper;
@@ -59,13 +61,13 @@ class AiHubClientTest {
         assertThat(run.finishedAt()).isEmpty();
         assertThat(run.batchId()).isEqualTo(7L);
         assertThat(run.tags()).containsExactly("aihub-run-worker:client-1");
-        assertThat(simulator.server().runsCreatedWithTag("aihub-run-worker:client-1")).isEqualTo(1);
+        assertThat(simulator.runsCreatedWithTag("aihub-run-worker:client-1")).isEqualTo(1);
     }
 
     @Test
     void a_submission_answered_with_a_body_that_is_not_json_fails_with_an_unknown_outcome_and_quotes_nothing()
             throws Exception {
-        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("client-garbled").times(1)
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("client-garbled").times(1)
                 .then(FaultAction.malformedBody()));
 
         Throwable failure = catchThrowable(() -> client.runApp(CONTEXT, body("""
@@ -76,7 +78,7 @@ class AiHubClientTest {
                 .hasMessage("AI Hub answered with a body that is not a run (JsonMappingException)");
         assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClassifier.Kind.UNKNOWN_OUTCOME);
         // The run was created all the same: what reconciliation will find by its tag.
-        assertThat(simulator.server().runsCreatedWithTag("aihub-run-worker:garbled-1")).isEqualTo(1);
+        assertThat(simulator.runsCreatedWithTag("aihub-run-worker:garbled-1")).isEqualTo(1);
     }
 
     @Test
@@ -146,7 +148,7 @@ class AiHubClientTest {
                 .await().atMost(WAIT);
         await().atMost(WAIT).until(() -> client.getRun(CONTEXT, run.id()).await().atMost(WAIT).knownStatus(),
                 RunStatus.COMPLETE::equals);
-        long before = simulator.server().countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results");
+        long before = simulator.countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results");
 
         List<ResultsPage> pages = client.results(CONTEXT, run.id(), ResultsOptions.DEFAULT)
                 .collect().asList().await().atMost(WAIT);
@@ -155,13 +157,13 @@ class AiHubClientTest {
         assertThat(pages).extracting(ResultsPage::hasMore).containsExactly(true, true, false);
         assertThat(pages.stream().flatMap(p -> p.filesOrEmpty().stream()).map(ResultsPage.ResultFile::originalFileName))
                 .hasSize(5).doesNotHaveDuplicates();
-        assertThat(simulator.server().countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results") - before)
+        assertThat(simulator.countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results") - before)
                 .isEqualTo(3);
     }
 
     @Test
     void list_runs_pages_through_every_run_of_a_busy_app_to_find_a_tag() throws Exception {
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < 230; i++) {
             ids.add(client.runApp(CONTEXT, body("{\"app_name\": \"busy-app\", \"batch_id\": 1, \"settings\":"
                     + " {\"tags\": [\"aihub-run-worker:busy-" + i + "\"]}}")).await().atMost(WAIT).id());
@@ -189,7 +191,7 @@ class AiHubClientTest {
 
         assertThat(runs).filteredOn(r -> r.hasTag("aihub-run-worker:list-1")).extracting(Run::id)
                 .containsExactly(run.id());
-        RecordedRequest listed = simulator.server().requests().stream()
+        RecordedRequest listed = simulator.requests().stream()
                 .filter(r -> r.method().equals("GET") && r.path().equals("/api/v2/apps/runs")).reduce((a, b) -> b)
                 .orElseThrow();
         assertThat(listed.query()).contains("from_timestamp=" + (now - 60), "to_timestamp=" + (now + 60),

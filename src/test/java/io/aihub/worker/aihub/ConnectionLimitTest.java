@@ -1,6 +1,6 @@
 package io.aihub.worker.aihub;
 
-import static io.aihub.worker.simulator.FaultAction.latency;
+import static io.aihub.simulator.FaultAction.latency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,14 +15,15 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.RecordedRequest;
+import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.config.AiHubConfig;
-import io.aihub.worker.simulator.AiHubSimulator;
-import io.aihub.worker.simulator.FaultOperation;
-import io.aihub.worker.simulator.FaultRule;
-import io.aihub.worker.simulator.RecordedRequest;
 import io.aihub.worker.support.CloudEventRecord;
-import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -34,7 +35,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(ConnectionLimitTest.Profile.class)
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class ConnectionLimitTest extends KafkaFlowTest {
 
     private static final int WINDOW = 120;
@@ -55,15 +56,15 @@ class ConnectionLimitTest extends KafkaFlowTest {
         }
     }
 
-    @Inject
-    AiHubSimulator simulator;
+    @InjectSimulator
+    SimulatorServer simulator;
 
     @Inject
     AiHubConfig config;
 
     @Test
     void a_full_window_of_slow_submissions_reaches_ai_hub_at_once() {
-        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("pool-app")
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("pool-app")
                 .then(latency(POST_LATENCY)));
         List<String> ids = IntStream.range(0, WINDOW).mapToObj(i -> "pool-" + i).toList();
         ids.forEach(id -> topics.send(id, "{\"command_id\": \"" + id + "\", \"app_name\": \"pool-app\", \"batch_id\": 1}"));
@@ -71,7 +72,7 @@ class ConnectionLimitTest extends KafkaFlowTest {
         ids.forEach(id -> assertThat(topics.awaitTerminalEvent(id, Duration.ofSeconds(60))).last()
                 .extracting(CloudEventRecord::type).isEqualTo("aihub.run.completed"));
 
-        List<Instant> arrivals = simulator.server().requests().stream()
+        List<Instant> arrivals = simulator.requests().stream()
                 .filter(r -> r.method().equals("POST") && r.commandTag().map(t -> t.contains(":pool-")).orElse(false))
                 .map(RecordedRequest::time).sorted().toList();
         assertThat(arrivals).hasSize(WINDOW);

@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+
+import io.aihub.worker.config.StartupChecks;
 
 /** The worker's Deployment: secure by default, probed on the Quarkus health paths, drained gracefully. */
 class DeploymentTest {
@@ -94,8 +97,8 @@ class DeploymentTest {
     void theHeapShareOfTheMemoryLimitHoldsTheDefaultMaximumOfTrackedRuns() {
         assertThat(defaults.configData()).containsEntry("JAVA_MAX_MEM_RATIO", "70");
         // 70 % of the 1Gi limit, against what the default tracking.maxRuns needs (config.StartupChecks).
-        assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 716)).isEmpty();
-        assertThat(io.aihub.worker.config.StartupChecks.heapWarning(150_000, 384)).isPresent();
+        assertThat(StartupChecks.heapWarning(150_000, 716)).isEmpty();
+        assertThat(StartupChecks.heapWarning(150_000, 384)).isPresent();
     }
 
     @Test
@@ -210,7 +213,7 @@ class DeploymentTest {
     @Test
     void changedResultsFlowControlLoggingAndTracingValuesReachTheConfigMap() {
         Map<String, String> data = Yamls.map(renderCi("admin-values.yaml").single("ConfigMap"), "data").entrySet()
-                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue()));
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue()));
 
         assertThat(data).containsAllEntriesOf(Map.of(
                 "WORKER_TOPIC_RESULTS", "documents.run.results",

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,7 @@ class CommandParserTest {
         assertThat(command.version()).contains("3");
         assertThat(command.outputWorkspace()).contains("ws");
         assertThat(command.ibContext()).isEqualTo("org-1");
-        assertThat(command.metadata()).containsExactly(java.util.Map.entry("k", "v"));
+        assertThat(command.metadata()).containsExactly(Map.entry("k", "v"));
         assertThat(command.results()).isEqualTo(new ResultsRequest(true, false, false, false, true));
     }
 
@@ -55,8 +57,8 @@ class CommandParserTest {
                  "from_timestamp": 1000, "to_timestamp": 2000, "ib_context": "org-2"}""");
 
         assertThat(command.target()).isEqualTo(new Target.Deployment("d-1"));
-        assertThat(command.input()).isEqualTo(new Input.Upstream(java.util.OptionalLong.of(1000),
-                java.util.OptionalLong.of(2000)));
+        assertThat(command.input()).isEqualTo(new Input.Upstream(OptionalLong.of(1000),
+                OptionalLong.of(2000)));
         assertThat(command.ibContext()).isEqualTo("org-2");
     }
 
@@ -108,7 +110,7 @@ class CommandParserTest {
 
     @Test
     void invalid_utf8_is_rejected_not_replaced() {
-        byte[] value = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        byte[] value = { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' };
 
         ParseResult result = parser.parse(value, new RecordHeaders());
 

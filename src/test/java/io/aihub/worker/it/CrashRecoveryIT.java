@@ -20,20 +20,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.aihub.worker.simulator.SimulatedRunView;
-import io.aihub.worker.simulator.SimulatorServer;
-import io.aihub.worker.simulator.SimulatorSettings;
+import io.aihub.simulator.SimulatedRunView;
+import io.aihub.simulator.SimulatorServer;
+import io.aihub.simulator.SimulatorSettings;
+import io.aihub.testkit.KafkaProcess;
+import io.aihub.testkit.WorkerProcess;
+import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.KafkaTopics;
+import io.aihub.worker.support.TestTopics;
 import io.vertx.core.Vertx;
 
 /**
@@ -60,8 +66,9 @@ class CrashRecoveryIT {
         logs = Files.createDirectories(Path.of("target/it-logs").toAbsolutePath());
         kafka = KafkaProcess.start(PARTITIONS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
-            admin.createTopics(Stream.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.DEAD_LETTERS)
-                    .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())).toList())
+            admin.createTopics(
+                    Stream.of(TestTopics.DEFAULTS.commands(), TestTopics.DEFAULTS.events(), TestTopics.DEFAULTS.deadLetters())
+                            .map(t -> new NewTopic(t, Optional.of(PARTITIONS), Optional.empty())).toList())
                     .all().get(30, TimeUnit.SECONDS);
         }
         vertx = Vertx.vertx();
@@ -138,7 +145,7 @@ class CrashRecoveryIT {
         a.awaitReady(Duration.ofSeconds(90));
         b.awaitReady(Duration.ofSeconds(90));
 
-        try (KafkaTopics topics = new KafkaTopics(kafka.bootstrap())) {
+        try (KafkaTopics topics = new KafkaTopics(kafka.bootstrap(), TestTopics.DEFAULTS)) {
             ExecutorService producer = Executors.newSingleThreadExecutor();
             Future<?> produced = producer.submit(() -> {
                 for (int i = 0; i < COMMANDS; i++) {
@@ -166,9 +173,9 @@ class CrashRecoveryIT {
             try {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> terminalCommands(topics).size() >= COMMANDS);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 Set<String> ended = terminalCommands(topics);
-                System.out.println("[crash-recovery] without a terminal event: " + java.util.stream.IntStream
+                System.out.println("[crash-recovery] without a terminal event: " + IntStream
                         .range(0, COMMANDS).mapToObj(i -> "crash-" + i).filter(id -> !ended.contains(id)).limit(20).toList());
                 throw e;
             }
@@ -180,7 +187,7 @@ class CrashRecoveryIT {
             Map<String, Set<String>> terminalIds = terminalEventIds(topics);
             for (int i = 0; i < COMMANDS; i++) {
                 String id = "crash-" + i;
-                long runs = simulator.runsCreatedWithTag("aihub-run-worker:" + id);
+                long runs = simulator.runsCreatedWithTag(RunCommand.runTag(id));
                 lost += ended.contains(id) && runs >= 1 ? 0 : 1;
                 duplicates += runs > 1 ? 1 : 0;
                 secondTerminal += terminalIds.getOrDefault(id, Set.of()).size() > 1 ? 1 : 0;
@@ -268,7 +275,7 @@ class CrashRecoveryIT {
             String slowestThisKill = "-";
             for (int i = 0; i < COMMANDS; i++) {
                 String id = "crash-" + i;
-                for (SimulatedRunView run : simulator.runsWithTag("aihub-run-worker:" + id)) {
+                for (SimulatedRunView run : simulator.runsWithTag(RunCommand.runTag(id))) {
                     Instant start = Instant.ofEpochSecond(0, run.startTimestamp());
                     if (start.isBefore(kill) && start.plus(PHASE).isAfter(kill)) {
                         goingAtKill++;

@@ -3,10 +3,12 @@ package io.aihub.worker.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
@@ -27,15 +30,17 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
+import io.aihub.simulator.FaultAction;
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.command.CommandParser;
+import io.aihub.worker.command.DeadLetterHeaders;
 import io.aihub.worker.command.ParseResult;
-import io.aihub.worker.results.ResultRecords;
-import io.aihub.worker.simulator.AiHubSimulator;
-import io.aihub.worker.simulator.FaultAction;
-import io.aihub.worker.simulator.FaultOperation;
-import io.aihub.worker.simulator.FaultRule;
-import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.event.ResultRecords;
+import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -45,7 +50,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * schemas, and its command schema accepts what the worker accepts and refuses what it refuses.
  */
 @QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class AsyncApiContractTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -59,8 +64,8 @@ class AsyncApiContractTest extends KafkaFlowTest {
     private static JsonSchema resultRecordSchema;
     private static JsonSchema resultHeadersSchema;
 
-    @Inject
-    AiHubSimulator simulator;
+    @InjectSimulator
+    SimulatorServer simulator;
 
     @Inject
     CommandParser parser;
@@ -115,7 +120,7 @@ class AsyncApiContractTest extends KafkaFlowTest {
     void result_records_and_the_completed_event_that_counts_them_match_the_results_schemas() {
         String published = "asyncapi-results";
         String broken = "asyncapi-results-broken";
-        simulator.server().faults().add(FaultRule.on(FaultOperation.RESULTS).nameContains("asyncapi-results-broken-app")
+        simulator.faults().add(FaultRule.on(FaultOperation.RESULTS).nameContains("asyncapi-results-broken-app")
                 .then(FaultAction.error(503, "results store down")));
         topics.send(published, "{\"command_id\": \"" + published + "\", \"app_name\": \"results-app\", \"batch_id\": 7,"
                 + " \"results\": {\"publish\": true}}");
@@ -179,7 +184,7 @@ class AsyncApiContractTest extends KafkaFlowTest {
     void dead_letters_carry_the_documented_headers() {
         String rejected = "asyncapi-dl-rejected";
         String refused = "asyncapi-dl-refused";
-        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("asyncapi-refused-app").times(1)
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("asyncapi-refused-app").times(1)
                 .then(FaultAction.error(422, "unprocessable")));
         topics.send(rejected, "{\"command_id\": \"" + rejected + "\", \"batch_id\": 1}");
         topics.send(refused, "{\"command_id\": \"" + refused + "\", \"app_name\": \"asyncapi-refused-app\", \"batch_id\": 1}");
@@ -188,10 +193,10 @@ class AsyncApiContractTest extends KafkaFlowTest {
             ConsumerRecord<byte[], byte[]> deadLetter = topics.awaitDeadLetter(key, DEADLINE);
             assertValid(deadLetterHeadersSchema, headersOf(deadLetter), "dead letter " + key);
         }
-        assertThat(header(topics.awaitDeadLetter(refused, DEADLINE), "aihub-http-status")).isEqualTo("422");
+        assertThat(header(topics.awaitDeadLetter(refused, DEADLINE), DeadLetterHeaders.HTTP_STATUS)).isEqualTo("422");
         // A header the schema requires, taken away, fails the check: the check can fail.
         ObjectNode stripped = headersOf(topics.awaitDeadLetter(refused, DEADLINE));
-        stripped.remove("dead-letter-cause");
+        stripped.remove(DeadLetterHeaders.CAUSE);
         assertThat(deadLetterHeadersSchema.validate(stripped)).isNotEmpty();
     }
 
@@ -245,7 +250,7 @@ class AsyncApiContractTest extends KafkaFlowTest {
             copy.fieldNames().forEachRemaining(name -> ((ObjectNode) copy).set(name, inlined(schema.get(name))));
         } else if (copy.isArray()) {
             for (int i = 0; i < copy.size(); i++) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) copy).set(i, inlined(schema.get(i)));
+                ((ArrayNode) copy).set(i, inlined(schema.get(i)));
             }
         }
         return copy;
@@ -261,7 +266,7 @@ class AsyncApiContractTest extends KafkaFlowTest {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> recordsOf(String commandId) {
-        return new java.util.ArrayList<>(topics.allEvents().stream()
+        return new ArrayList<>(topics.allEvents().stream()
                 .filter(r -> r.key() != null && commandId.equals(new String(r.key(), StandardCharsets.UTF_8)))
                 .toList());
     }
@@ -283,7 +288,7 @@ class AsyncApiContractTest extends KafkaFlowTest {
     private static JsonNode readJson(byte[] value) {
         try {
             return JSON.readTree(value);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("not JSON", e);
         }
     }

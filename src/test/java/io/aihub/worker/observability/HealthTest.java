@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -15,11 +14,11 @@ import jakarta.inject.Inject;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.messaging.CommandsRebalanceListener;
-import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
-import io.aihub.worker.support.KafkaTopics;
-import io.aihub.worker.track.Ledger;
+import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
@@ -29,7 +28,7 @@ import io.smallrye.common.annotation.Identifier;
  * DOWN while an assigned partition's ledger is being restored; liveness includes the commands channel.
  */
 @QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class HealthTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -37,7 +36,7 @@ class HealthTest extends KafkaFlowTest {
     private static final int UNUSED_PARTITION = 99;
 
     @Inject
-    Ledger ledger;
+    PartitionOwnership ledger;
 
     @Inject
     @Identifier(CommandsRebalanceListener.NAME)
@@ -46,8 +45,8 @@ class HealthTest extends KafkaFlowTest {
     @Test
     void readiness_is_up_with_no_partitions_assigned() {
         await().atMost(DEADLINE).until(() -> !ledger.ownedPartitions().isEmpty() && !ledger.isRestoring());
-        List<TopicPartition> all = IntStream.range(0, KafkaBrokerResource.PARTITIONS)
-                .mapToObj(p -> new TopicPartition(KafkaTopics.COMMANDS, p)).toList();
+        List<TopicPartition> all = IntStream.range(0, WorkerTestResource.PARTITIONS)
+                .mapToObj(p -> new TopicPartition(TestTopics.ofRunningApplication().commands(), p)).toList();
         listener.onPartitionsRevoked(null, all);
         try {
             given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
@@ -63,8 +62,9 @@ class HealthTest extends KafkaFlowTest {
         ledger.assigned(List.of(UNUSED_PARTITION));
         try {
             given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
-                    .body("checks.find { it.name == 'ledger' }.data.restoring_partitions", equalTo("[" + UNUSED_PARTITION + "]"));
-            ledger.restored(UNUSED_PARTITION, Map.of());
+                    .body("checks.find { it.name == 'ledger' }.data.restoring_partitions",
+                            equalTo("[" + UNUSED_PARTITION + "]"));
+            ledger.restored(ledger.lease(UNUSED_PARTITION).orElseThrow());
             given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         } finally {
             ledger.revoked(List.of(UNUSED_PARTITION));

@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aihub.worker.support.CloudEventRecord;
-import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,7 +30,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(JsonLogTest.JsonLogs.class)
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class JsonLogTest extends KafkaFlowTest {
 
     private static final Path LOG = Path.of("target", "quarkus-json-test.log");

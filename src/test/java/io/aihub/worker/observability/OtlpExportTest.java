@@ -1,6 +1,5 @@
 package io.aihub.worker.observability;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -34,7 +33,7 @@ import io.vertx.core.http.HttpServer;
  */
 @QuarkusTest
 @TestProfile(OtlpExportTest.WithOtlpExport.class)
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class OtlpExportTest extends KafkaFlowTest {
 
     private static final int COLLECTOR_PORT = freePort();
@@ -81,7 +80,8 @@ class OtlpExportTest extends KafkaFlowTest {
 
         // OTLP/protobuf carries trace IDs as their 16 raw bytes.
         byte[] wanted = HexFormat.of().parseHex(traceId);
-        await().atMost(Duration.ofSeconds(30)).until(() -> EXPORTS.stream().anyMatch(body -> contains(body.getBytes(), wanted)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> EXPORTS.stream().anyMatch(body -> contains(body.getBytes(), wanted)));
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

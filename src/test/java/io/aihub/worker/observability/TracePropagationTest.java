@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,38 +16,44 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.simulator.FaultAction;
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.RecordedRequest;
+import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.Run;
-import io.aihub.worker.simulator.AiHubSimulator;
-import io.aihub.worker.simulator.FaultAction;
-import io.aihub.worker.simulator.FaultOperation;
-import io.aihub.worker.simulator.FaultRule;
-import io.aihub.worker.simulator.RecordedRequest;
-import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.messaging.CommandsRebalanceListener;
+import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
+import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * W3C trace context travels from a command record's headers through the AI Hub calls (the POST and the status polls)
  * onto every event of that command, dead letters included; a command without one gets a fresh trace.
  */
 @QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class TracePropagationTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    @Inject
-    AiHubSimulator simulator;
+    @InjectSimulator
+    SimulatorServer simulator;
 
     @Inject
     AiHubClient client;
 
     @Inject
-    @io.smallrye.common.annotation.Identifier(io.aihub.worker.messaging.CommandsRebalanceListener.NAME)
-    io.aihub.worker.messaging.CommandsRebalanceListener listener;
+    @Identifier(CommandsRebalanceListener.NAME)
+    CommandsRebalanceListener listener;
 
     @Test
     void a_commands_trace_reaches_the_aihub_calls_and_every_event() {
@@ -86,7 +93,7 @@ class TracePropagationTest extends KafkaFlowTest {
                 .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
         // Same key, same partition count: the command's partition is its events' partition (and its ledger's).
         int partition = awaitTerminalOrCheckpoint(id).partition();
-        List<TopicPartition> moved = List.of(new TopicPartition(KafkaTopics.COMMANDS, partition));
+        List<TopicPartition> moved = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), partition));
         listener.onPartitionsRevoked(null, moved);
         listener.onPartitionsAssigned(null, moved);
         List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
@@ -108,18 +115,20 @@ class TracePropagationTest extends KafkaFlowTest {
     @Test
     void a_run_restored_from_a_ledger_record_without_a_trace_gets_one_trace_for_its_events() throws Exception {
         String id = "trace-old-record";
-        Run run = client.runApp("sim-org", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        Run run = client.runApp("sim-org", new ObjectMapper().readTree(
                 "{\"app_name\": \"trace-old-app\", \"batch_id\": 1, \"settings\": {\"tags\": [\"aihub-run-worker:"
-                        + id + "\"]}}")).await().atMost(DEADLINE);
+                        + id + "\"]}}"))
+                .await().atMost(DEADLINE);
         // Written by a worker from before the ledger kept traces: no traceparent field.
-        long now = java.time.Instant.now().toEpochMilli();
+        long now = Instant.now().toEpochMilli();
         topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"TRACKING\","
                 + " \"status\": \"" + run.status() + "\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1,"
                 + " \"event_type\": \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\": \""
                 + id + "\", \"status\": \"" + run.status() + "\", \"attempts\": 1}, \"attempts\": 1,"
-                + " \"ib_context\": \"sim-org\", \"app_name\": \"trace-old-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+                + " \"ib_context\": \"sim-org\", \"app_name\": \"trace-old-app\", \"batch_id\": 1, \"updated_at\": " + now
+                + "}");
 
-        List<TopicPartition> moved = List.of(new TopicPartition(KafkaTopics.COMMANDS, 1));
+        List<TopicPartition> moved = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), 1));
         listener.onPartitionsRevoked(null, moved);
         listener.onPartitionsAssigned(null, moved);
         List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
@@ -152,7 +161,7 @@ class TracePropagationTest extends KafkaFlowTest {
         topics.send(invalid, ("{\"command_id\": \"" + invalid + "\"}").getBytes(StandardCharsets.UTF_8),
                 Map.of("traceparent", traceparent));
         String refused = "trace-refused";
-        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("trace-refused-app").times(1)
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("trace-refused-app").times(1)
                 .then(FaultAction.error(422, "unprocessable")));
         topics.send(refused, command(refused, "trace-refused-app").getBytes(StandardCharsets.UTF_8),
                 Map.of("traceparent", traceparent));
@@ -178,19 +187,20 @@ class TracePropagationTest extends KafkaFlowTest {
     }
 
     private RecordedRequest submissionOf(String id) {
-        return simulator.server().requests().stream()
-                .filter(r -> r.method().equals("POST") && r.commandTag().equals(Optional.of(RecordedRequest.COMMAND_TAG_PREFIX + id)))
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("POST")
+                        && r.commandTag().equals(Optional.of(RecordedRequest.COMMAND_TAG_PREFIX + id)))
                 .findFirst().orElseThrow(() -> new AssertionError("no POST recorded for " + id));
     }
 
     private List<RecordedRequest> pollsOf(RecordedRequest post) {
-        String runId = simulator.server().runsWithTag(post.commandTag().orElseThrow()).get(0).id();
+        String runId = simulator.runsWithTag(post.commandTag().orElseThrow()).get(0).id();
         await().atMost(DEADLINE).until(() -> !polls(runId).isEmpty());
         return polls(runId);
     }
 
     private List<RecordedRequest> polls(String runId) {
-        return simulator.server().requests().stream()
+        return simulator.requests().stream()
                 .filter(r -> r.method().equals("GET") && r.path().endsWith("/runs/" + runId)).toList();
     }
 

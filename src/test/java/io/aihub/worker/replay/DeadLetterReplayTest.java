@@ -1,6 +1,6 @@
 package io.aihub.worker.replay;
 
-import static io.aihub.worker.simulator.FaultAction.error;
+import static io.aihub.simulator.FaultAction.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,13 +24,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import io.aihub.worker.simulator.AiHubSimulator;
-import io.aihub.worker.simulator.FaultOperation;
-import io.aihub.worker.simulator.FaultRule;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.SimulatorServer;
+import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
-import io.aihub.worker.support.KafkaBrokerResource;
+import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
-import io.aihub.worker.support.KafkaTopics;
+import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -39,22 +45,22 @@ import io.quarkus.test.junit.QuarkusTest;
  * a dry run publishes nothing. The tool is driven through {@link ReplayApplication}, the command-line mode's code.
  */
 @QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(WorkerTestResource.class)
 class DeadLetterReplayTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    @Inject
-    AiHubSimulator simulator;
+    @InjectSimulator
+    SimulatorServer simulator;
 
     @Inject
     ReplayApplication replay;
 
     @Inject
-    io.aihub.worker.aihub.AiHubClient client;
+    AiHubClient client;
 
     @Inject
-    com.fasterxml.jackson.databind.ObjectMapper mapper;
+    ObjectMapper mapper;
 
     /** Exit status and standard output of one run of the tool. */
     private record Run(int status, String out) {
@@ -70,7 +76,7 @@ class DeadLetterReplayTest extends KafkaFlowTest {
 
     /** Sends a command that AI Hub refuses once with 422 (then accepts), and waits for its dead letter. */
     private ConsumerRecord<byte[], byte[]> refusedOnce(String commandId) {
-        simulator.server().faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains(commandId + "-app").times(1)
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains(commandId + "-app").times(1)
                 .then(error(422, "unknown key")));
         topics.send(commandId, "{\"command_id\": \"" + commandId + "\", \"app_name\": \"" + commandId
                 + "-app\", \"batch_id\": 1}");
@@ -81,13 +87,13 @@ class DeadLetterReplayTest extends KafkaFlowTest {
     }
 
     private long posts(String commandId) {
-        Optional<String> tag = Optional.of("aihub-run-worker:" + commandId);
-        return simulator.server().requests().stream()
+        Optional<String> tag = Optional.of(RunCommand.runTag(commandId));
+        return simulator.requests().stream()
                 .filter(r -> r.method().equals("POST") && r.commandTag().equals(tag)).count();
     }
 
     private long runs(String commandId) {
-        return simulator.server().runsCreatedWithTag("aihub-run-worker:" + commandId);
+        return simulator.runsCreatedWithTag(RunCommand.runTag(commandId));
     }
 
     @Test
@@ -98,8 +104,10 @@ class DeadLetterReplayTest extends KafkaFlowTest {
         Run run = replay("replay", "--command-id", "replay-fixed", "--code", "AIHUB_REJECTED");
 
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("replayed aihub.run.commands.dlq-" + dead.partition() + "@" + dead.offset()
-                + " command replay-fixed [AIHUB_REJECTED]: ledger: SUBMISSION_FAILED; the replay reopens it")
+        assertThat(run.out())
+                .contains("replayed " + TestTopics.ofRunningApplication().deadLetters() + "-" + dead.partition() + "@"
+                        + dead.offset()
+                        + " command replay-fixed [AIHUB_REJECTED]: ledger: SUBMISSION_FAILED; the replay reopens it")
                 .contains("selected=1 replayed=1 already-run=0 failed=0");
         await().atMost(DEADLINE).until(() -> topics.eventsFor("replay-fixed").stream()
                 .anyMatch(e -> e.type().equals("aihub.run.completed")));
@@ -160,8 +168,11 @@ class DeadLetterReplayTest extends KafkaFlowTest {
         Run run = replay("replay", "--command-id", "replay-dry", "--dry-run");
 
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("would replay aihub.run.commands.dlq-" + dead.partition() + "@" + dead.offset()
-                + " command replay-dry [AIHUB_REJECTED]").contains("dry run: scanned=")
+        assertThat(run.out())
+                .contains("would replay " + TestTopics.ofRunningApplication().deadLetters() + "-" + dead.partition() + "@"
+                        + dead.offset()
+                        + " command replay-dry [AIHUB_REJECTED]")
+                .contains("dry run: scanned=")
                 .contains("selected=1 replayed=0");
         assertThat(commandsEndOffset()).isEqualTo(before);
         assertThat(posts("replay-dry")).isEqualTo(1);
@@ -181,9 +192,9 @@ class DeadLetterReplayTest extends KafkaFlowTest {
     }
 
     private static Map<TopicPartition, OffsetSpec> latest() {
-        Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
-        for (int p = 0; p < KafkaBrokerResource.PARTITIONS; p++) {
-            specs.put(new TopicPartition(KafkaTopics.COMMANDS, p), OffsetSpec.latest());
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
+            specs.put(new TopicPartition(TestTopics.ofRunningApplication().commands(), p), OffsetSpec.latest());
         }
         return specs;
     }
@@ -200,7 +211,9 @@ class DeadLetterReplayTest extends KafkaFlowTest {
         try (Admin admin = admin()) {
             var ends = admin.listOffsets(latest()).all().get(30, TimeUnit.SECONDS);
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
-                var committed = admin.listConsumerGroupOffsets("aihub-run-worker").partitionsToOffsetAndMetadata()
+                var committed = admin
+                        .listConsumerGroupOffsets(ConfigProvider.getConfig().getValue("worker.group-id", String.class))
+                        .partitionsToOffsetAndMetadata()
                         .get(30, TimeUnit.SECONDS);
                 return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
                         || committed.get(end.getKey()) != null

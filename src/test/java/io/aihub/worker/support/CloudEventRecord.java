@@ -31,7 +31,8 @@ public record CloudEventRecord(String key, String specVersion, String id, String
     public boolean isTerminal() {
         return switch (type) {
             case "aihub.run.completed", "aihub.run.failed", "aihub.run.cancelled", "aihub.run.rejected",
-                    "aihub.run.submission_failed", "aihub.run.tracking_failed" -> true;
+                    "aihub.run.submission_failed", "aihub.run.tracking_failed" ->
+                true;
             default -> false;
         };
     }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Base of the tests that cross Kafka: a connection to the topics of the application under test (the real broker
- * chosen by {@link KafkaBrokerResource}), opened once per test class and closed after it.
+ * chosen by {@link WorkerTestResource}), opened once per test class and closed after it.
  */
 public abstract class KafkaFlowTest {
 

@@ -2,9 +2,12 @@ package io.aihub.worker.support;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,12 +15,18 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -29,33 +38,29 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
  */
 public final class KafkaTopics implements AutoCloseable {
 
-    public static final String COMMANDS = "aihub.run.commands";
-    public static final String EVENTS = "aihub.run.events";
-    public static final String DEAD_LETTERS = "aihub.run.commands.dlq";
-    public static final String LEDGER = "aihub.run.ledger";
-    public static final String RESULTS = "aihub.run.results";
-
+    private final TestTopics topics;
     private final KafkaCompanion companion;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ConsumerTask<byte[], byte[]> events;
     private final ConsumerTask<byte[], byte[]> deadLetters;
     private final ConsumerTask<byte[], byte[]> results;
 
-    public KafkaTopics(String bootstrapServers) {
+    public KafkaTopics(String bootstrapServers, TestTopics topics) {
+        this.topics = topics;
         companion = new KafkaCompanion(bootstrapServers);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        events = consumeAll(EVENTS);
-        deadLetters = consumeAll(DEAD_LETTERS);
-        results = consumeAll(RESULTS);
+        events = consumeAll(topics.events());
+        deadLetters = consumeAll(topics.deadLetters());
+        results = consumeAll(topics.results());
     }
 
     /** Connects to the broker the application under test uses. */
     public static KafkaTopics forRunningApplication() {
-        return new KafkaTopics(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("kafka.bootstrap.servers", String.class));
+        return new KafkaTopics(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                TestTopics.ofRunningApplication());
     }
 
     private ConsumerTask<byte[], byte[]> consumeAll(String topic) {
@@ -67,7 +72,7 @@ public final class KafkaTopics implements AutoCloseable {
 
     /** Sends a command record and waits for the broker to take it. */
     public void send(String key, byte[] value, Map<String, String> headers) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(COMMANDS,
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.commands(),
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
         headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
         try {
@@ -79,12 +84,12 @@ public final class KafkaTopics implements AutoCloseable {
 
     /** Sends a JSON command to one partition. */
     public void send(int partition, String key, String json) {
-        sendTo(COMMANDS, partition, key, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+        sendTo(topics.commands(), partition, key, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes a record to the ledger topic, as another worker would. */
     public void writeLedger(int partition, String commandId, String json) {
-        sendTo(LEDGER, partition, commandId, json.getBytes(StandardCharsets.UTF_8));
+        sendTo(topics.ledger(), partition, commandId, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private void sendTo(String topic, int partition, String key, byte[] value) {
@@ -97,15 +102,15 @@ public final class KafkaTopics implements AutoCloseable {
     }
 
     /** The ledger records written so far for a command, oldest first (read on demand from the beginning). */
-    public List<com.fasterxml.jackson.databind.JsonNode> ledgerFor(String commandId) {
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        List<com.fasterxml.jackson.databind.JsonNode> result = new ArrayList<>();
+    public List<JsonNode> ledgerFor(String commandId) {
+        var mapper = new ObjectMapper();
+        List<JsonNode> result = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : readLedger()) {
             if (record.value() != null && commandId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                 try {
                     result.add(mapper.readTree(record.value()));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
         }
@@ -124,10 +129,10 @@ public final class KafkaTopics implements AutoCloseable {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, companion.getBootstrapServers());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(LEDGER).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(LEDGER, p.partition())).toList();
+            var partitions = consumer.partitionsFor(topics.ledger()).stream()
+                    .map(p -> new TopicPartition(topics.ledger(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
@@ -165,7 +170,7 @@ public final class KafkaTopics implements AutoCloseable {
     public List<ConsumerRecord<byte[], byte[]>> deadLettersWithKey(String key) {
         byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
         return deadLetters.getRecords().stream()
-                .filter(r -> r.key() != null && java.util.Arrays.equals(wanted, r.key()))
+                .filter(r -> r.key() != null && Arrays.equals(wanted, r.key()))
                 .toList();
     }
 
@@ -184,7 +189,7 @@ public final class KafkaTopics implements AutoCloseable {
     public List<ConsumerRecord<byte[], byte[]>> resultsFor(String commandId) {
         byte[] wanted = commandId.getBytes(StandardCharsets.UTF_8);
         return results.getRecords().stream()
-                .filter(r -> r.key() != null && java.util.Arrays.equals(wanted, r.key()))
+                .filter(r -> r.key() != null && Arrays.equals(wanted, r.key()))
                 .toList();
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.aihub.RunStatus;
 import io.aihub.worker.config.WorkerConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -21,7 +22,7 @@ class PollBudgetTest {
     private static WorkerConfig defaults() {
         // Quarkus' converter reads "2s" and "5m" as the application does.
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(WorkerConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter()).build();
+                .withConverter(Duration.class, 200, new DurationConverter()).build();
         return config.getConfigMapping(WorkerConfig.class);
     }
 

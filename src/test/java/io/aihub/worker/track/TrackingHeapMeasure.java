@@ -1,17 +1,19 @@
 package io.aihub.worker.track;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 import io.aihub.worker.command.Input;
 import io.aihub.worker.command.ResultsRequest;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.Target;
+import io.aihub.worker.ledger.Lease;
+import io.aihub.worker.ledger.PartitionOwnership;
 import io.vertx.core.Vertx;
 
 /**
@@ -32,18 +34,18 @@ public final class TrackingHeapMeasure {
         Vertx vertx = Vertx.vertx();
         long before = usedAfterGc();
         Map<String, TrackedRun> runs = new ConcurrentHashMap<>();
-        Long epoch = 7L;
-        Map<Integer, Long> owned = new ConcurrentHashMap<>(Map.of(0, epoch, 1, epoch, 2, epoch, 3, epoch));
+        PartitionOwnership ownership = new PartitionOwnership();
+        ownership.assigned(List.of(0, 1, 2, 3));
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             String commandId = "order-" + UUID.randomUUID();
             int partition = i % 4;
-            BooleanSupplier held = () -> epoch.equals(owned.get(partition)); // as Ledger.ownership builds it
+            Lease lease = ownership.lease(partition).orElseThrow();
             RunCommand command = new RunCommand(commandId, new Target.AppByName("invoice-extraction", Optional.empty()),
                     new Input.Batch(1000L + i), Optional.empty(), Optional.of("service-workspace"), Optional.empty(),
                     Optional.empty(), "org-12345", Map.of("customer", "c-" + (i % 1000), "trace", "t-" + i),
                     ResultsRequest.NONE, Set.of());
-            TrackedRun run = new TrackedRun(partition, held, command, "sha256-" + Integer.toHexString(i),
+            TrackedRun run = new TrackedRun(lease, command, "sha256-" + Integer.toHexString(i),
                     UUID.randomUUID().toString(), "RUNNING", 1, 1, now, now, 2000);
             run.timerId = vertx.setTimer(600_000 + i, id -> run.stopped = true);
             run.endStep();

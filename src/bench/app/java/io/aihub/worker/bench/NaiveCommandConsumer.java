@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.Run;
-import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.command.CommandParser;
+import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.Target;
 import io.aihub.worker.config.AiHubConfig;

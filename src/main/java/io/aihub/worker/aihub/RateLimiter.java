@@ -1,0 +1,268 @@
+package io.aihub.worker.aihub;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
+
+/**
+ * The one token bucket every AI Hub call of this replica passes (design.md, guarantee 6). Calls wait
+ * asynchronously: a waiter is a {@link Uni} completed from a Vert.x timer when its token is due, never a blocked
+ * thread, and the queue of waiters is bounded. Submissions and reconciliation searches are served first; while both
+ * kinds wait, every {@code n}th token goes to a poll or list so that polls never starve. A 429 multiplies the rate by
+ * the decrease factor (at most once per recovery interval), and the rate then grows back additively (AIMD).
+ * <p>
+ * Besides the bucket, a call is granted only when the grant {@code requests-per-second} grants ago is more than
+ * 1.2 s old, so no 1-second window at AI Hub holds more calls than configured, whatever the burst. Hand-written:
+ * Bucket4j's asynchronous API has no priorities or AIMD, and Fault Tolerance's {@code @RateLimit} rejects calls
+ * instead of queueing them.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private static final Logger LOG = Logger.getLogger(RateLimiter.class);
+    // The window is wider than a second: requests granted a second apart can arrive closer together (connection
+    // set-up, a busy server event loop, GC pauses), and the limit must hold where AI Hub counts, at arrival.
+    private static final long WINDOW_NANOS = Duration.ofMillis(1200).toNanos();
+
+    /** The limiter's settings. */
+    record Settings(double requestsPerSecond, int burst, double pollMinShare, double decreaseFactor,
+            double minRequestsPerSecond, double recoveryStep, Duration recoveryInterval, int maxWaiting) {
+
+        static Settings of(WorkerConfig.RateLimit config) {
+            return new Settings(config.requestsPerSecond(), config.burst(), config.pollMinShare(),
+                    config.decreaseFactor(), config.minRequestsPerSecond(), config.recoveryStep(),
+                    config.recoveryInterval(), config.maxWaiting());
+        }
+    }
+
+    private static final class Waiter {
+        final UniEmitter<? super Void> emitter;
+        final CallKind kind;
+        final long since;
+        volatile boolean cancelled;
+
+        Waiter(UniEmitter<? super Void> emitter, CallKind kind, long since) {
+            this.emitter = emitter;
+            this.kind = kind;
+            this.since = since;
+        }
+    }
+
+    private final Vertx vertx;
+    private final double maxRate;
+    private final double minRate;
+    private final double burst;
+    private final double decreaseFactor;
+    private final double recoveryStep;
+    private final long recoveryNanos;
+    private final int maxWaiting;
+    private final int priorityPerPoll;
+    private final long[] grants;
+    private final Map<CallKind, Timer> waits = new EnumMap<>(CallKind.class);
+
+    private final ArrayDeque<Waiter> priority = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> others = new ArrayDeque<>();
+    private double rate;
+    private double tokens;
+    private long refilledAt;
+    private long rateChangedAt;
+    private long lastDecreaseAt;
+    private int nextGrant;
+    private int priorityInARow;
+    private long timerId = -1;
+    private boolean closed;
+
+    @Inject
+    public RateLimiter(Vertx vertx, WorkerConfig config, MeterRegistry registry) {
+        this(vertx, Settings.of(config.rateLimit()), registry);
+    }
+
+    RateLimiter(Vertx vertx, Settings settings, MeterRegistry registry) {
+        if (!(settings.requestsPerSecond() > 0)) {
+            throw new IllegalArgumentException("worker.rate-limit.requests-per-second must be above 0");
+        }
+        this.vertx = vertx;
+        this.maxRate = settings.requestsPerSecond();
+        this.minRate = Math.min(maxRate, Math.max(0.01, settings.minRequestsPerSecond()));
+        this.burst = Math.max(1, settings.burst());
+        this.decreaseFactor = Math.min(1.0, Math.max(0.01, settings.decreaseFactor()));
+        this.recoveryStep = Math.max(0.01, settings.recoveryStep());
+        this.recoveryNanos = Math.max(1, settings.recoveryInterval().toNanos());
+        this.maxWaiting = Math.max(1, settings.maxWaiting());
+        double share = Math.min(1.0, Math.max(0.01, settings.pollMinShare()));
+        this.priorityPerPoll = (int) Math.max(0, Math.round((1 - share) / share));
+        this.grants = new long[(int) Math.max(1, Math.floor(maxRate))];
+        this.rate = maxRate;
+        this.tokens = burst;
+        long now = System.nanoTime();
+        this.refilledAt = now;
+        this.rateChangedAt = now;
+        this.lastDecreaseAt = now - recoveryNanos;
+        Arrays.fill(grants, now - WINDOW_NANOS);
+        for (CallKind kind : CallKind.values()) {
+            waits.put(kind, Timer.builder("aihub.rate.limit.wait")
+                    .description("Time AI Hub calls waited for the rate limiter, by kind of call")
+                    .tag("kind", kind.tag())
+                    .register(registry));
+        }
+        Gauge.builder("aihub.rate.limit.current.rps", this, RateLimiter::currentRate)
+                .description("Calls per second the rate limiter allows now (lower after a 429)")
+                .register(registry);
+    }
+
+    /** Completes when the call may be sent; fails with {@link RateLimitRejectedException} when too many wait. */
+    public Uni<Void> acquire(CallKind kind) {
+        return Uni.createFrom().emitter(emitter -> {
+            long now = System.nanoTime();
+            boolean granted = false;
+            Waiter waiter = null;
+            synchronized (this) {
+                if (priority.isEmpty() && others.isEmpty() && tryTake(now)) {
+                    granted = true;
+                } else if (priority.size() + others.size() < maxWaiting) {
+                    waiter = new Waiter(emitter, kind, now);
+                    (kind.priority() ? priority : others).add(waiter);
+                    armTimer(now);
+                }
+            }
+            if (granted) {
+                waits.get(kind).record(0, TimeUnit.NANOSECONDS);
+                emitter.complete(null);
+            } else if (waiter == null) {
+                emitter.fail(new RateLimitRejectedException(maxWaiting));
+            } else {
+                Waiter queued = waiter;
+                emitter.onTermination(() -> queued.cancelled = true);
+            }
+        });
+    }
+
+    /** AI Hub answered 429: the rate drops by the decrease factor, at most once per recovery interval. */
+    public void throttled() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            refill(now);
+            if (now - lastDecreaseAt < recoveryNanos) {
+                return;
+            }
+            double before = rate;
+            rate = Math.max(minRate, rate * decreaseFactor);
+            lastDecreaseAt = now;
+            rateChangedAt = now;
+            LOG.infof("AI Hub answered 429: rate limit lowered from %.1f to %.1f calls/s", before, rate);
+        }
+    }
+
+    /** The calls per second allowed now. */
+    public synchronized double currentRate() {
+        refill(System.nanoTime());
+        return rate;
+    }
+
+    /** Calls waiting for a token now. */
+    public synchronized int waiting() {
+        return priority.size() + others.size();
+    }
+
+    private void onTimer() {
+        List<Waiter> ready = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            timerId = -1;
+            if (closed) {
+                return;
+            }
+            dropCancelled();
+            while (!(priority.isEmpty() && others.isEmpty()) && tryTake(now)) {
+                ready.add(next());
+                dropCancelled();
+            }
+            if (!(priority.isEmpty() && others.isEmpty())) {
+                armTimer(now);
+            }
+        }
+        for (Waiter waiter : ready) {
+            waits.get(waiter.kind).record(now - waiter.since, TimeUnit.NANOSECONDS);
+            waiter.emitter.complete(null);
+        }
+    }
+
+    private void dropCancelled() {
+        while (!priority.isEmpty() && priority.peek().cancelled) {
+            priority.poll();
+        }
+        while (!others.isEmpty() && others.peek().cancelled) {
+            others.poll();
+        }
+    }
+
+    /** The next waiter: priority first, but a poll after every {@code priorityPerPoll} priority grants. */
+    private Waiter next() {
+        if (!others.isEmpty() && (priority.isEmpty() || priorityInARow >= priorityPerPoll)) {
+            priorityInARow = 0;
+            return others.poll();
+        }
+        if (!others.isEmpty()) {
+            priorityInARow++;
+        }
+        return priority.poll();
+    }
+
+    private boolean tryTake(long now) {
+        refill(now);
+        if (tokens < 1 || now - grants[nextGrant] < WINDOW_NANOS) {
+            return false;
+        }
+        tokens -= 1;
+        grants[nextGrant] = now;
+        nextGrant = (nextGrant + 1) % grants.length;
+        return true;
+    }
+
+    private void refill(long now) {
+        if (rate < maxRate && now - rateChangedAt >= recoveryNanos) {
+            long steps = (now - rateChangedAt) / recoveryNanos;
+            rate = Math.min(maxRate, rate + steps * recoveryStep);
+            rateChangedAt += steps * recoveryNanos;
+        }
+        tokens = Math.min(burst, tokens + (now - refilledAt) * rate / 1e9);
+        refilledAt = now;
+    }
+
+    private void armTimer(long now) {
+        if (timerId >= 0 || closed) {
+            return;
+        }
+        long tokenWait = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / rate * 1e9);
+        long windowWait = grants[nextGrant] + WINDOW_NANOS - now;
+        long waitMs = Math.max(1, (long) Math.ceil(Math.max(tokenWait, windowWait) / 1e6));
+        timerId = vertx.setTimer(waitMs, id -> onTimer());
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        closed = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.aihub.worker.flow;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+/**
+ * A bounded number of commands in flight. {@link #admit()} completes when a slot is free, and the consumer method
+ * returns that {@link Uni}, so SmallRye asks Kafka for the next record only then: a full window pauses fetching
+ * instead of growing a queue. Written by hand because Mutiny has no asynchronous semaphore; the waiters queue holds
+ * at most one record from intake (SmallRye delivers one at a time) plus the commands coming back from backoff
+ * ({@link BackoffSlots}, bounded by {@code worker.max-in-backoff}).
+ */
+@ApplicationScoped
+public class InFlightWindow {
+
+    private final int limit;
+    private final Queue<UniEmitter<? super Void>> waiters = new ArrayDeque<>();
+    private int inFlight;
+    private CompletableFuture<Void> idle;
+
+    @Inject
+    public InFlightWindow(WorkerConfig config) {
+        this(config.maxInFlight());
+    }
+
+    InFlightWindow(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("worker.max-in-flight must be at least 1");
+        }
+        this.limit = limit;
+    }
+
+    /** Takes a slot, now or when one is released. */
+    public Uni<Void> admit() {
+        return Uni.createFrom().emitter(emitter -> {
+            boolean admitted;
+            synchronized (this) {
+                admitted = inFlight < limit;
+                if (admitted) {
+                    inFlight++;
+                } else {
+                    waiters.add(emitter);
+                }
+            }
+            if (admitted) {
+                emitter.complete(null);
+            }
+        });
+    }
+
+    /** Gives a slot back, to the next waiter if there is one. */
+    public void release() {
+        UniEmitter<? super Void> next;
+        CompletableFuture<Void> becameIdle = null;
+        synchronized (this) {
+            next = waiters.poll();
+            if (next == null) {
+                inFlight--;
+                if (inFlight == 0 && idle != null) {
+                    becameIdle = idle;
+                    idle = null;
+                }
+            }
+        }
+        if (next != null) {
+            next.complete(null);
+        }
+        if (becameIdle != null) {
+            becameIdle.complete(null);
+        }
+    }
+
+    /** Completes when no command is in flight (at once if none is). */
+    public synchronized CompletableFuture<Void> whenIdle() {
+        if (inFlight == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (idle == null) {
+            idle = new CompletableFuture<>();
+        }
+        return idle;
+    }
+
+    /** Commands in flight now. */
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+}

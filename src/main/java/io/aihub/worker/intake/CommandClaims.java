@@ -1,0 +1,35 @@
+package io.aihub.worker.intake;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Intake's atomic claim on a command ID (design.md, rule 2b): work for an ID runs only after the previous work for
+ * the same ID has finished, so a second record with that ID sees the first one's ledger record and counts as a
+ * duplicate. Entries live only while work for the ID is in flight.
+ */
+final class CommandClaims {
+
+    private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+
+    /** Runs {@code work} once every earlier claim on {@code commandId} has finished. */
+    Uni<Void> withClaim(String commandId, Supplier<Uni<Void>> work) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> previous = tails.put(commandId, mine);
+        Uni<Void> waitForPrevious = previous == null ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(previous).onFailure().recoverWithItem((Void) null);
+        return waitForPrevious.chain(work::get).eventually(() -> {
+            tails.remove(commandId, mine);
+            mine.complete(null);
+        });
+    }
+
+    /** IDs with work in flight. */
+    int size() {
+        return tails.size();
+    }
+}

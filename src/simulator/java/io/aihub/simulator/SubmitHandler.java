@@ -1,0 +1,55 @@
+package io.aihub.simulator;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Run app ({@code POST /api/v2/apps/runs}, 200) and Run deployment
+ * ({@code POST /api/v2/apps/deployments/{deployment-id}/runs}, 202). Checks run in the service's order: body
+ * rules (400), folders inside the caller's context (403), app or deployment exists (404; names starting with
+ * {@code missing} do not), then the run is created.
+ */
+final class SubmitHandler {
+    private final RunStore store;
+
+    SubmitHandler(RunStore store) {
+        this.store = store;
+    }
+
+    void runApp(ApiExchange exchange) {
+        ObjectNode body = SimJson.parseObject(exchange.ctx().body().buffer());
+        SubmitRequest request = SubmitValidator.appRun(body);
+        requireFoldersInContext(exchange.context(), request);
+        if (isMissing(request.appName()) || isMissing(request.appId())) {
+            throw Rejection.notFound("app not found");
+        }
+        create(exchange, request, 200);
+    }
+
+    void runDeployment(ApiExchange exchange) {
+        String deploymentId = exchange.ctx().pathParam("deploymentId");
+        ObjectNode body = SimJson.parseObject(exchange.ctx().body().buffer());
+        SubmitRequest request = SubmitValidator.deploymentRun(deploymentId, body);
+        requireFoldersInContext(exchange.context(), request);
+        if (isMissing(deploymentId)) {
+            throw Rejection.notFound("deployment not found");
+        }
+        create(exchange, request, 202);
+    }
+
+    private void create(ApiExchange exchange, SubmitRequest request, int status) {
+        SimulatedRun run = store.create(exchange.context(), request);
+        run.countCall();
+        exchange.respond(status, RunJson.run(store.view(run)));
+    }
+
+    private static void requireFoldersInContext(String context, SubmitRequest request) {
+        AccessGuard.requireInContext(context, request.inputDir(), "input_dir");
+        AccessGuard.requireInContext(context, request.outputDir(), "output_dir");
+    }
+
+    private static boolean isMissing(String name) {
+        return name != null && name.toLowerCase(Locale.ROOT).startsWith("missing");
+    }
+}

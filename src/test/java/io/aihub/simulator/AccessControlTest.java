@@ -1,0 +1,147 @@
+package io.aihub.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AccessControlTest {
+    private static SimulatorFixture sim;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorFixture.start(b -> b.allowedContexts(List.of("org-1", "org-2")));
+    }
+
+    @AfterEach
+    void reset() {
+        sim.reset();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sim.close();
+    }
+
+    @Test
+    void requestWithoutTokenIsUnauthorized() throws Exception {
+        SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
+                .header("IB-Context", "org-1").GET().build());
+
+        assertEquals(401, reply.status());
+        assertEquals("missing or invalid API token", reply.message());
+    }
+
+    @Test
+    void requestWithWrongTokenIsUnauthorizedAndTheTokenIsNotEchoed() throws Exception {
+        SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
+                .header("Authorization", "Bearer wrong-token-value").header("IB-Context", "org-1").GET().build());
+
+        assertEquals(401, reply.status());
+        assertEquals("missing or invalid API token", reply.message());
+        assertFalse(reply.body().contains("wrong-token-value"));
+        assertFalse(reply.body().contains(SimulatorFixture.TOKEN));
+    }
+
+    @Test
+    void tokenUnderAnotherSchemeIsUnauthorized() throws Exception {
+        SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
+                .header("Authorization", "Basic " + SimulatorFixture.TOKEN).header("IB-Context", "org-1").GET()
+                .build());
+
+        assertEquals(401, reply.status());
+    }
+
+    @Test
+    void requestWithoutContextIsUnauthorized() throws Exception {
+        SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
+                .header("Authorization", "Bearer " + SimulatorFixture.TOKEN).GET().build());
+
+        assertEquals(401, reply.status());
+        assertEquals("missing IB-Context header", reply.message());
+    }
+
+    @Test
+    void contextOutsideTheAllowedListIsForbidden() throws Exception {
+        SimulatorFixture.Reply reply = sim.send(sim.request("/api/v2/apps/runs").setHeader("IB-Context", "org-9")
+                .POST(HttpRequest.BodyPublishers.ofString(SimulatorFixture.appBody("app"))).build());
+
+        assertEquals(403, reply.status());
+        assertEquals("the API token has no access to this IB-Context", reply.message());
+        assertEquals(0, sim.server.runsCreated());
+    }
+
+    @Test
+    void inputDirOutsideTheContextIsForbidden() throws Exception {
+        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/runs",
+                "{\"app_name\": \"a\", \"input_dir\": \"/org-2/ws/fs/drive/in/\"}");
+
+        assertEquals(403, reply.status());
+        assertEquals("input_dir is outside the IB-Context of the request", reply.message());
+        assertEquals(0, sim.server.runsCreated());
+    }
+
+    @Test
+    void outputDirOutsideTheContextIsForbidden() throws Exception {
+        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/dep/runs",
+                "{\"batch_id\": 1, \"output_dir\": \"/org-1x/ws/fs/drive/out/\"}");
+
+        assertEquals(403, reply.status());
+        assertEquals("output_dir is outside the IB-Context of the request", reply.message());
+    }
+
+    @Test
+    void runOfAnotherContextIsNotFound() throws Exception {
+        String id = sim.runApp("app").get("id").asText();
+
+        SimulatorFixture.Reply reply = sim.send(sim.request("/api/v2/apps/runs/" + id).setHeader("IB-Context", "org-2")
+                .GET().build());
+
+        assertEquals(404, reply.status());
+        assertEquals("run not found", reply.message());
+    }
+
+    @Test
+    void unknownRunIsNotFound() throws Exception {
+        SimulatorFixture.Reply unknown = sim.get("/api/v2/apps/runs/" + UUID.randomUUID());
+        SimulatorFixture.Reply malformedId = sim.get("/api/v2/apps/runs/not-a-uuid");
+
+        assertEquals(404, unknown.status());
+        assertEquals("run not found", unknown.message());
+        assertEquals(404, malformedId.status());
+        assertEquals("run not found", malformedId.message());
+    }
+
+    @Test
+    void appsAndDeploymentsNamedMissingDoNotExist() throws Exception {
+        SimulatorFixture.Reply byName = sim.post("/api/v2/apps/runs", "{\"app_name\": \"missing-app\", \"batch_id\": 1}");
+        SimulatorFixture.Reply byId = sim.post("/api/v2/apps/runs", "{\"app_id\": \"missing-id\", \"batch_id\": 1}");
+        SimulatorFixture.Reply deployment = sim.post("/api/v2/apps/deployments/missing-dep/runs", "{\"batch_id\": 1}");
+
+        assertEquals(404, byName.status());
+        assertEquals("app not found", byName.message());
+        assertEquals(404, byId.status());
+        assertEquals("app not found", byId.message());
+        assertEquals(404, deployment.status());
+        assertEquals("deployment not found", deployment.message());
+        assertEquals(0, sim.server.runsCreated());
+    }
+
+    @Test
+    void unknownEndpointIsNotFoundOnlyAfterAuthentication() throws Exception {
+        SimulatorFixture.Reply authenticated = sim.get("/api/v2/apps/unknown");
+        SimulatorFixture.Reply anonymous = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/unknown")).GET()
+                .build());
+
+        assertEquals(404, authenticated.status());
+        assertEquals("no such endpoint", authenticated.message());
+        assertEquals(401, anonymous.status());
+    }
+}

@@ -1,0 +1,134 @@
+package io.aihub.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+class AdminRoutesTest {
+    private static final String ADMIN_TOKEN = "admin-secret";
+    private static final String TAG = "aihub-run-worker:cmd-1";
+    private static SimulatorFixture sim;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorFixture.start(b -> b.adminToken(ADMIN_TOKEN));
+    }
+
+    @AfterEach
+    void reset() {
+        sim.reset();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sim.close();
+    }
+
+    @Test
+    void adminRoutesRefuseRequestsWithoutTheAdminToken() throws Exception {
+        SimulatorFixture.Reply none = sim.send(HttpRequest.newBuilder(sim.uri("/_sim/requests/summary")).build());
+        SimulatorFixture.Reply wrong = sendAdmin(admin("/_sim/requests/summary", "admin-secreT").GET());
+        SimulatorFixture.Reply apiToken = sim.send(sim.request("/_sim/runs/by-tag/x").GET().build());
+        SimulatorFixture.Reply faults = sim.send(HttpRequest.newBuilder(sim.uri("/_sim/faults")).DELETE().build());
+
+        assertEquals(401, none.status());
+        assertEquals("missing or invalid X-Sim-Admin-Token", none.message());
+        assertEquals(401, wrong.status());
+        assertEquals(401, apiToken.status());
+        assertEquals(401, faults.status());
+    }
+
+    @Test
+    void summaryCountsRequestsByRouteRunsAndDuplicatedCommandTags() throws Exception {
+        String id = sim.runApp("a", "team", TAG).get("id").asText();
+        sim.runApp("a", "team", TAG);
+        sim.runApp("a", "team", "aihub-run-worker:cmd-2");
+        sim.get("/api/v2/apps/runs/" + id);
+
+        JsonNode summary = sendAdmin(admin("/_sim/requests/summary", ADMIN_TOKEN).GET()).json();
+
+        assertEquals(4, summary.get("total_requests").longValue());
+        assertEquals(3, summary.get("requests").get("POST /api/v2/apps/runs").longValue());
+        assertEquals(1, summary.get("requests").get("GET /api/v2/apps/runs/{run_id}").longValue());
+        assertEquals(2, summary.get("requests").size());
+        assertEquals(3, summary.get("runs_created").longValue());
+        assertEquals("{\"" + TAG + "\":2}", summary.get("duplicates").toString());
+        assertEquals(1, summary.get("duplicate_count").intValue());
+    }
+
+    @Test
+    void runsByTagListsTheRunsAndHowManyWereCreated() throws Exception {
+        String first = sim.runApp("a", TAG).get("id").asText();
+        String second = sim.runApp("a", TAG).get("id").asText();
+        sim.runApp("a", "aihub-run-worker:other");
+
+        JsonNode byTag = sendAdmin(admin("/_sim/runs/by-tag/" + TAG, ADMIN_TOKEN).GET()).json();
+
+        assertEquals(TAG, byTag.get("tag").asText());
+        assertEquals(2, byTag.get("runs_created").longValue());
+        assertEquals(List.of(first, second).stream().sorted().toList(),
+                List.of(byTag.get("runs").get(0).get("id").asText(), byTag.get("runs").get(1).get("id").asText())
+                        .stream().sorted().toList());
+    }
+
+    @Test
+    void faultsCanBeSetAndClearedOverHttp() throws Exception {
+        SimulatorFixture.Reply added = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
+                .ofString("[{\"operation\": \"SUBMIT\", \"times\": 1, \"action\": \"error\", \"status\": 429, "
+                        + "\"message\": \"slow down\", \"retry_after_seconds\": 2}, "
+                        + "{\"operation\": \"status\", \"action\": \"latency\", \"latency_ms\": 1}]")));
+        SimulatorFixture.Reply limited = sim.post("/api/v2/apps/runs", SimulatorFixture.appBody("a"));
+        SimulatorFixture.Reply cleared = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).DELETE());
+
+        assertEquals(201, added.status());
+        assertEquals(2, added.json().get("active_rules").intValue());
+        assertEquals(429, limited.status());
+        assertEquals("2", limited.response().headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(204, cleared.status());
+        assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void invalidFaultRuleIsRefusedAndNothingIsAdded() throws Exception {
+        SimulatorFixture.Reply reply = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
+                .ofString("[{\"action\": \"reset\"}, {\"action\": \"explode\"}]")));
+
+        assertEquals(400, reply.status());
+        assertEquals("action must be latency, slow_response, error, not_found, reset, drop_response or malformed_body",
+                reply.message());
+        assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void adminRequestsAreNotRecordedAsApiTraffic() throws Exception {
+        sendAdmin(admin("/_sim/requests/summary", ADMIN_TOKEN).GET());
+
+        assertEquals(0, sim.server.totalRequests());
+    }
+
+    @Test
+    void adminRoutesDoNotExistWithoutAnAdminToken() throws Exception {
+        try (SimulatorFixture closed = SimulatorFixture.start(b -> b)) {
+            SimulatorFixture.Reply reply = closed.send(HttpRequest.newBuilder(closed.uri("/_sim/requests/summary"))
+                    .header("X-Sim-Admin-Token", ADMIN_TOKEN).build());
+
+            assertEquals(404, reply.status());
+        }
+    }
+
+    private static HttpRequest.Builder admin(String path, String token) {
+        return HttpRequest.newBuilder(sim.uri(path)).header("X-Sim-Admin-Token", token);
+    }
+
+    private static SimulatorFixture.Reply sendAdmin(HttpRequest.Builder request) throws Exception {
+        return sim.send(request.build());
+    }
+}

@@ -1,0 +1,210 @@
+package io.aihub.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+class FaultInjectionTest {
+    private static final String RUN_APP = "/api/v2/apps/runs";
+    private static final String TAG = "aihub-run-worker:cmd-9";
+    private static SimulatorFixture sim;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorFixture.start(b -> b.phaseDuration(Duration.ofMinutes(10)));
+    }
+
+    @AfterEach
+    void reset() {
+        sim.reset();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sim.close();
+    }
+
+    @Test
+    void rateLimitWithRetryAfterSecondsHitsTheNextTwoSubmitsOnly() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(2)
+                .then(FaultAction.errorRetryAfterSeconds(429, "too many requests", 7)));
+
+        SimulatorFixture.Reply first = sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG));
+        SimulatorFixture.Reply second = sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG));
+        SimulatorFixture.Reply third = sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG));
+
+        assertEquals(429, first.status());
+        assertEquals("too many requests", first.message());
+        assertEquals(Optional.of("7"), first.response().headers().firstValue("Retry-After"));
+        assertEquals(429, second.status());
+        assertEquals(200, third.status());
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+        assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void unavailableWithRetryAfterDateSendsAnHttpDate() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.ANY).times(1).then(
+                FaultAction.errorRetryAfterDate(503, "maintenance", Instant.parse("2031-01-05T08:09:10Z"))));
+
+        SimulatorFixture.Reply reply = sim.get(RUN_APP);
+
+        assertEquals(503, reply.status());
+        assertEquals(Optional.of("Sun, 05 Jan 2031 08:09:10 GMT"), reply.response().headers().firstValue("Retry-After"));
+    }
+
+    @Test
+    void latencyDelaysTheAnswer() throws Exception {
+        String id = sim.runApp("a").get("id").asText();
+        sim.server.faults().add(FaultRule.on(FaultOperation.STATUS).times(1)
+                .then(FaultAction.latency(Duration.ofMillis(400))));
+
+        long started = System.nanoTime();
+        SimulatorFixture.Reply slow = sim.get(RUN_APP + "/" + id);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertEquals(200, slow.status());
+        assertTrue(took.toMillis() >= 400, "took " + took);
+    }
+
+    @Test
+    void latencyAndAnErrorCombineIntoASlowError() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
+                .then(FaultAction.latency(Duration.ofMillis(300))));
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.error(504, "timeout")));
+
+        long started = System.nanoTime();
+        SimulatorFixture.Reply reply = sim.post(RUN_APP, SimulatorFixture.appBody("a"));
+
+        assertEquals(504, reply.status());
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 300);
+        assertEquals(0, sim.server.runsCreated());
+    }
+
+    @Test
+    void connectionResetFailsTheSubmitWithoutCreatingARun() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.connectionReset()));
+
+        assertThrows(IOException.class, () -> sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG)));
+
+        assertEquals(0, sim.server.runsCreatedWithTag(TAG));
+        RecordedRequest recorded = sim.server.requests().get(0);
+        assertEquals(RecordedRequest.NO_RESPONSE, recorded.status());
+        assertEquals(Optional.of(TAG), recorded.commandTag());
+        assertEquals(200, sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG)).status());
+    }
+
+    @Test
+    void droppedResponseLeavesTheRunCreatedButTheClientWithAnIoError() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
+
+        assertThrows(IOException.class, () -> sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG)));
+
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+        assertEquals(1, sim.server.runsWithTag(TAG).size());
+        assertEquals("RUNNING", sim.server.runsWithTag(TAG).get(0).status());
+        assertEquals(RecordedRequest.NO_RESPONSE, sim.server.requests().get(0).status());
+    }
+
+    @Test
+    void slowResponseCreatesTheRunFirstThenAnswersLate() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
+                .then(FaultAction.slowResponse(Duration.ofMillis(400))));
+        long start = System.nanoTime();
+
+        var response = sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG));
+
+        assertEquals(200, response.status());
+        assertTrue(System.nanoTime() - start >= 400_000_000L, "answered after the delay");
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+    }
+
+    @Test
+    void afterSuccessFaultIsNotUsedUpByARefusedRequest() throws Exception {
+        FaultRule drop = sim.server.faults().add(
+                FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
+
+        assertEquals(400, sim.post(RUN_APP, "{\"app_name\": \"a\"}").status());
+
+        assertEquals(OptionalLong.of(1), drop.remaining());
+        assertThrows(IOException.class, () -> sim.post(RUN_APP, SimulatorFixture.appBody("a")));
+        assertEquals(OptionalLong.of(0), drop.remaining());
+    }
+
+    @Test
+    void malformedBodyKeepsTheSuccessStatusAndTheRun() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.malformedBody()));
+
+        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/d/runs", "{\"batch_id\": 1, "
+                + "\"settings\": {\"tags\": [\"" + TAG + "\"]}}");
+
+        assertEquals(202, reply.status());
+        assertEquals("application/json", reply.response().headers().firstValue("Content-Type").orElseThrow());
+        assertThrows(JsonProcessingException.class, () -> SimulatorFixture.JSON.readTree(reply.body()));
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+    }
+
+    @Test
+    void statusPollCanBeToldTheRunIsGone() throws Exception {
+        String id = sim.runApp("a").get("id").asText();
+        sim.server.faults().add(FaultRule.on(FaultOperation.STATUS).times(1).then(FaultAction.notFound()));
+
+        SimulatorFixture.Reply gone = sim.get(RUN_APP + "/" + id);
+        SimulatorFixture.Reply back = sim.get(RUN_APP + "/" + id);
+
+        assertEquals(404, gone.status());
+        assertEquals("run not found", gone.message());
+        assertEquals(200, back.status());
+    }
+
+    @Test
+    void nameFilterHitsOnlyTheNamedAppAndItsRuns() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.ANY).nameContains("flaky")
+                .then(FaultAction.error(502, "bad gateway")));
+        String steady = sim.runApp("steady-app").get("id").asText();
+
+        SimulatorFixture.Reply flakySubmit = sim.post(RUN_APP, SimulatorFixture.appBody("flaky-app"));
+        SimulatorFixture.Reply steadyPoll = sim.get(RUN_APP + "/" + steady);
+        SimulatorFixture.Reply flakyList = sim.get(RUN_APP + "?app_name=flaky-app");
+
+        assertEquals(502, flakySubmit.status());
+        assertEquals(200, steadyPoll.status());
+        assertEquals(502, flakyList.status());
+    }
+
+    @Test
+    void operationFilterLeavesOtherOperationsAlone() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.RESULTS).then(FaultAction.error(500, "boom")));
+        String id = sim.runApp("a").get("id").asText();
+
+        assertEquals(200, sim.get(RUN_APP + "/" + id).status());
+        assertEquals(500, sim.get(RUN_APP + "/" + id + "/results").status());
+        assertEquals(OptionalLong.empty(), sim.server.faults().rules().get(0).remaining());
+    }
+
+    @Test
+    void globalSubmitLatencySlowsEverySubmitButNotPolls() throws Exception {
+        try (SimulatorFixture slow = SimulatorFixture.start(b -> b.submitLatency(Duration.ofMillis(300)))) {
+            long started = System.nanoTime();
+            String id = slow.runApp("a").get("id").asText();
+            long submitMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+            assertTrue(submitMillis >= 300, "submit took " + submitMillis + " ms");
+            assertEquals(200, slow.get(RUN_APP + "/" + id).status());
+        }
+    }
+}

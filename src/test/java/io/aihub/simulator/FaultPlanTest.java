@@ -1,0 +1,96 @@
+package io.aihub.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+
+class FaultPlanTest {
+    private final FaultPlan plan = new FaultPlan();
+
+    @Test
+    void latenciesAddUpAndTheFirstEndingActionWins() {
+        plan.add(FaultRule.on(FaultOperation.ANY).then(FaultAction.latency(Duration.ofMillis(100))));
+        plan.add(FaultRule.on(FaultOperation.SUBMIT).then(FaultAction.latency(Duration.ofMillis(50))));
+        FaultRule first = plan.add(FaultRule.on(FaultOperation.SUBMIT).times(3).then(FaultAction.error(503, "a")));
+        FaultRule second = plan.add(FaultRule.on(FaultOperation.SUBMIT).times(3).then(FaultAction.error(500, "b")));
+
+        FaultPlan.Before before = plan.takeBefore(FaultOperation.SUBMIT, Optional.of("app"));
+
+        assertEquals(Duration.ofMillis(150), before.latency());
+        assertEquals(Optional.of(FaultAction.error(503, "a")), before.ending());
+        assertEquals(OptionalLong.of(2), first.remaining());
+        assertEquals(OptionalLong.of(3), second.remaining());
+    }
+
+    @Test
+    void usedUpRulesLeaveThePlan() {
+        plan.add(FaultRule.on(FaultOperation.STATUS).times(1).then(FaultAction.notFound()));
+
+        assertEquals(Optional.of(FaultAction.notFound()), plan.takeBefore(FaultOperation.STATUS, Optional.empty()).ending());
+        assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.STATUS, Optional.empty()).ending());
+        assertEquals(List.of(), plan.rules());
+    }
+
+    @Test
+    void nameFilterNeedsANameThatContainsIt() {
+        plan.add(FaultRule.on(FaultOperation.ANY).nameContains("flaky").then(FaultAction.connectionReset()));
+
+        assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.LIST, Optional.empty()).ending());
+        assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.LIST, Optional.of("steady")).ending());
+        assertEquals(Optional.of(FaultAction.connectionReset()),
+                plan.takeBefore(FaultOperation.LIST, Optional.of("my-flaky-app")).ending());
+    }
+
+    @Test
+    void afterSuccessActionsAreNotTakenBeforeTheWork() {
+        plan.add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
+
+        assertEquals(FaultPlan.Before.NONE.ending(), plan.takeBefore(FaultOperation.SUBMIT, Optional.empty()).ending());
+        assertEquals(Optional.of(FaultAction.dropResponse()), plan.takeAfterSuccess(FaultOperation.SUBMIT,
+                Optional.empty()));
+        assertEquals(Optional.empty(), plan.takeAfterSuccess(FaultOperation.SUBMIT, Optional.empty()));
+    }
+
+    @Test
+    void httpDateIsTheFixedImfForm() {
+        assertEquals("Sun, 06 Nov 1994 08:49:37 GMT",
+                FaultAction.httpDate(Instant.parse("1994-11-06T08:49:37Z")));
+    }
+
+    @Test
+    void impossibleRulesAreRefusedWhenBuilt() {
+        assertThrows(IllegalArgumentException.class, () -> FaultAction.error(302, "redirect"));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.on(FaultOperation.ANY).times(0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new FaultAction.ErrorResponse(429, "x", Optional.of("1\r\nX-Evil: 1")));
+    }
+
+    @Test
+    void aRuleForADurationHitsEveryRequestUntilItsTimeIsOverThenLeavesThePlan() {
+        MutableClock clock = new MutableClock();
+        plan.add(FaultRule.on(FaultOperation.ANY).forDuration(Duration.ofSeconds(60), clock)
+                .then(FaultAction.error(503, "outage")));
+
+        assertEquals(Optional.of(FaultAction.error(503, "outage")),
+                plan.takeBefore(FaultOperation.SUBMIT, Optional.empty()).ending());
+        clock.advance(Duration.ofSeconds(59));
+        assertEquals(Optional.of(FaultAction.error(503, "outage")),
+                plan.takeBefore(FaultOperation.LIST, Optional.empty()).ending());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.STATUS, Optional.empty()).ending());
+        assertEquals(List.of(), plan.rules());
+    }
+
+    @Test
+    void aDurationMustBePositive() {
+        assertThrows(IllegalArgumentException.class,
+                () -> FaultRule.on(FaultOperation.ANY).forDuration(Duration.ZERO));
+    }
+}

@@ -1,0 +1,208 @@
+package io.aihub.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+class ListRunsTest {
+    private static final Duration PHASE = Duration.ofMinutes(10);
+    private static final String LIST = "/api/v2/apps/runs";
+    private static SimulatorFixture sim;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatorFixture.start(b -> b.phaseDuration(PHASE).allowedContexts(List.of("org-1", "org-2")));
+    }
+
+    @AfterEach
+    void reset() {
+        sim.reset();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sim.close();
+    }
+
+    @Test
+    void listWithoutFiltersReturnsTheContextsRunsNewestFirst() throws Exception {
+        List<String> created = createSpacedRuns("a", "b", "c");
+        createInOtherContext();
+
+        assertEquals(List.of(created.get(2), created.get(1), created.get(0)), ids(LIST));
+    }
+
+    @Test
+    void filtersByAppNameAppIdDeploymentAndRunId() throws Exception {
+        String byName = sim.runApp("invoices").get("id").asText();
+        String byId = sim.post(LIST, "{\"app_id\": \"app-9\", \"batch_id\": 1}").json().get("id").asText();
+        String byDeployment = sim.post("/api/v2/apps/deployments/dep-3/runs", "{\"batch_id\": 1}").json()
+                .get("id").asText();
+
+        assertEquals(List.of(byName), ids(LIST + "?app_name=invoices"));
+        assertEquals(List.of(byId), ids(LIST + "?app_id=app-9"));
+        assertEquals(List.of(byDeployment), ids(LIST + "?deployment_id=dep-3"));
+        assertEquals(List.of(byId), ids(LIST + "?run_id=" + byId));
+        assertEquals(List.of(), ids(LIST + "?app_name=invoices&deployment_id=dep-3"));
+    }
+
+    @Test
+    void filtersByRepeatedStatus() throws Exception {
+        String done = sim.runApp("invoices").get("id").asText();
+        String failed = sim.runApp("fail-app").get("id").asText();
+        sim.clock().advance(PHASE.plusSeconds(1));
+        String running = sim.runApp("invoices").get("id").asText();
+
+        assertEquals(List.of(running), ids(LIST + "?status=RUNNING"));
+        assertEquals(List.of(done, failed).stream().sorted().toList(),
+                ids(LIST + "?status=COMPLETE&status=FAILED").stream().sorted().toList());
+    }
+
+    @Test
+    void filtersByRepeatedOutputWorkspaceGivenOrReadFromOutputDir() throws Exception {
+        String given = sim.post(LIST, "{\"app_name\": \"a\", \"batch_id\": 1, \"output_workspace\": \"ws-a\"}")
+                .json().get("id").asText();
+        String fromDir = sim.post(LIST, "{\"app_name\": \"a\", \"batch_id\": 1, "
+                + "\"output_dir\": \"/org-1/ws-b/fs/drive/out/\"}").json().get("id").asText();
+        sim.runApp("a");
+
+        assertEquals(List.of(given), ids(LIST + "?output_workspaces=ws-a"));
+        assertEquals(List.of(fromDir), ids(LIST + "?output_workspaces=ws-b"));
+        assertEquals(2, ids(LIST + "?output_workspaces=ws-a&output_workspaces=ws-b").size());
+    }
+
+    @Test
+    void defaultWindowIsTheLast24HoursOfStartTimes() throws Exception {
+        sim.clock().advance(Duration.ofHours(-25));
+        String old = sim.runApp("invoices").get("id").asText();
+        sim.clock().reset();
+        String recent = sim.runApp("invoices").get("id").asText();
+        long now = Instant.now().getEpochSecond();
+
+        assertEquals(List.of(recent), ids(LIST));
+        assertEquals(List.of(recent, old), ids(LIST + "?from_timestamp=" + (now - 26 * 3600)));
+        assertEquals(List.of(old),
+                ids(LIST + "?from_timestamp=" + (now - 26 * 3600) + "&to_timestamp=" + (now - 24 * 3600)));
+    }
+
+    @Test
+    void windowBoundsAreInclusiveSecondsOfTheStartTime() throws Exception {
+        JsonNode run = sim.runApp("invoices");
+        long startSeconds = run.get("start_timestamp").longValue() / 1_000_000_000L;
+        String id = run.get("id").asText();
+
+        assertEquals(List.of(id), ids(LIST + "?from_timestamp=" + startSeconds + "&to_timestamp=" + startSeconds));
+        assertEquals(List.of(), ids(LIST + "?from_timestamp=" + (startSeconds + 1)));
+        assertEquals(List.of(), ids(LIST + "?from_timestamp=0&to_timestamp=" + (startSeconds - 1)));
+    }
+
+    @Test
+    void sortsByStartAscendingOrDescending() throws Exception {
+        List<String> created = createSpacedRuns("a", "b", "c");
+
+        assertEquals(created, ids(LIST + "?sort_by=start_timestamp&order=ASCENDING"));
+        assertEquals(List.of(created.get(2), created.get(1), created.get(0)), ids(LIST + "?order=DESCENDING"));
+    }
+
+    @Test
+    void sortsByStatus() throws Exception {
+        String failed = sim.runApp("fail-app").get("id").asText();
+        String done = sim.runApp("invoices").get("id").asText();
+        sim.clock().advance(PHASE.plusSeconds(1));
+        String running = sim.runApp("forever").get("id").asText();
+
+        assertEquals(List.of(done, failed, running), ids(LIST + "?sort_by=status&order=ASCENDING"));
+        assertEquals(List.of(running, failed, done), ids(LIST + "?sort_by=status&order=DESCENDING"));
+    }
+
+    @Test
+    void limitAndOffsetPageThroughAFixedWindow() throws Exception {
+        List<String> created = createSpacedRuns("a", "b", "c", "d", "e");
+        long to = Instant.now().getEpochSecond() + 3600;
+        String page = LIST + "?order=ASCENDING&to_timestamp=" + to + "&limit=2&offset=";
+
+        List<String> seen = new ArrayList<>();
+        seen.addAll(ids(page + 0));
+        seen.addAll(ids(page + 2));
+        List<String> last = ids(page + 4);
+        seen.addAll(last);
+
+        assertEquals(1, last.size());
+        assertEquals(created, seen);
+        assertEquals(List.of(), ids(page + 5));
+    }
+
+    @Test
+    void defaultLimitIsOneHundred() throws Exception {
+        for (int i = 0; i < 101; i++) {
+            sim.runApp("a");
+        }
+
+        assertEquals(100, ids(LIST).size());
+        assertEquals(101, ids(LIST + "?limit=1000").size());
+    }
+
+    @ParameterizedTest(name = "{0} is a 400: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "limit=0 | limit must be between 1 and 1000",
+            "limit=1001 | limit must be between 1 and 1000",
+            "limit=ten | limit must be an integer",
+            "offset=-1 | offset must not be negative",
+            "from_timestamp=1.5 | from_timestamp must be an integer",
+            "from_timestamp=20&to_timestamp=10 | from_timestamp must not be after to_timestamp",
+            "sort_by=app_name | sort_by must be start_timestamp or status",
+            "order=UP | order must be ASCENDING or DESCENDING",
+            "status=DONE | status must be one of [RUNNING, STOPPED_AT_CHECKPOINT, PAUSED, COMPLETE, FAILED, CANCELLED, WEIRD_NEW_STATUS]",
+            "limit=1&limit=2 | limit must be given at most once",
+            "tag=x | unknown query parameter: tag"
+    })
+    void invalidQueryIsRefused(String query, String message) throws Exception {
+        SimulatorFixture.Reply reply = sim.get(LIST + "?" + query);
+
+        assertEquals(400, reply.status(), reply.body());
+        assertEquals(message, reply.message());
+    }
+
+    @Test
+    void usernameIsAcceptedAndIgnored() throws Exception {
+        String id = sim.runApp("a").get("id").asText();
+
+        assertEquals(List.of(id), ids(LIST + "?username=someone"));
+    }
+
+    private static List<String> createSpacedRuns(String... apps) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (String app : apps) {
+            ids.add(sim.runApp(app).get("id").asText());
+            sim.clock().advance(Duration.ofSeconds(1)); // distinct start times make the expected order exact
+        }
+        sim.clock().reset();
+        return ids;
+    }
+
+    private static void createInOtherContext() throws Exception {
+        sim.send(sim.request(LIST).setHeader("IB-Context", "org-2").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"app_name\": \"x\", \"batch_id\": 1}")).build());
+    }
+
+    private static List<String> ids(String pathAndQuery) throws Exception {
+        SimulatorFixture.Reply reply = sim.get(pathAndQuery);
+        assertEquals(200, reply.status(), reply.body());
+        List<String> ids = new ArrayList<>();
+        reply.json().get("runs").forEach(run -> ids.add(run.get("id").asText()));
+        return ids;
+    }
+}

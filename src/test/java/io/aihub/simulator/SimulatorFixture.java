@@ -1,0 +1,134 @@
+package io.aihub.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.Vertx;
+
+/**
+ * A started simulator on a random port with its own Vert.x, a movable clock and an HTTP client that sends the
+ * right token and context unless told otherwise. One per test class; {@link #reset()} between tests.
+ */
+final class SimulatorFixture implements AutoCloseable {
+    static final String TOKEN = "test-token";
+    static final String CONTEXT = "org-1";
+    static final String INPUT_DIR = "/org-1/ws-main/fs/drive/in/";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Vertx vertx = Vertx.vertx();
+    final SimulatorServer server;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private SimulatorFixture(SimulatorSettings settings) {
+        server = new SimulatorServer(vertx, settings);
+    }
+
+    static SimulatorFixture start(UnaryOperator<SimulatorSettings.Builder> customise) {
+        MutableClock clock = new MutableClock();
+        SimulatorFixture fixture = new SimulatorFixture(
+                customise.apply(SimulatorSettings.builder().token(TOKEN).phaseDuration(Duration.ofMillis(200))
+                        .clock(clock)).build());
+        try {
+            fixture.server.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("simulator did not start", e);
+        }
+        return fixture;
+    }
+
+    /** The movable clock the server runs on. */
+    MutableClock clock() {
+        return (MutableClock) server.settings().clock();
+    }
+
+    void reset() {
+        server.reset();
+        clock().reset();
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+    }
+
+    /** A request with the right token and context. */
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN).header("IB-Context", CONTEXT);
+    }
+
+    Reply send(HttpRequest request) throws IOException {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    Reply get(String pathAndQuery) throws IOException {
+        return send(request(pathAndQuery).GET().build());
+    }
+
+    Reply delete(String pathAndQuery) throws IOException {
+        return send(request(pathAndQuery).DELETE().build());
+    }
+
+    Reply post(String path, String body) throws IOException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Runs an app by name from a batch, optionally tagged, and returns the run object. */
+    JsonNode runApp(String appName, String... tags) throws IOException {
+        Reply reply = post("/api/v2/apps/runs", appBody(appName, tags));
+        if (reply.status() != 200) {
+            throw new AssertionError("run app answered " + reply.status() + ": " + reply.body());
+        }
+        return reply.json();
+    }
+
+    static String appBody(String appName, String... tags) {
+        StringBuilder json = new StringBuilder("{\"app_name\": \"" + appName + "\", \"batch_id\": 42");
+        if (tags.length > 0) {
+            json.append(", \"settings\": {\"tags\": [");
+            for (int i = 0; i < tags.length; i++) {
+                json.append(i == 0 ? "" : ", ").append('"').append(tags[i]).append('"');
+            }
+            json.append("]}");
+        }
+        return json.append('}').toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A response as tests read it. */
+    record Reply(int status, String body, HttpResponse<String> response) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+
+        String message() {
+            return json().path("message").asText(null);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.aihub.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The standalone simulator reads the embedded one's {@code aihub.simulator.*} settings and defaults. */
+class SimulatorMainTest {
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("aihub.simulator.submit-latency");
+        System.clearProperty("aihub.simulator.phase-duration");
+        System.clearProperty("aihub.simulator.admin-token");
+        System.clearProperty("aihub.simulator.max-recorded-requests");
+    }
+
+    @Test
+    void settingsComeFromSystemPropertiesWithTheEmbeddedSimulatorsDefaults() {
+        System.setProperty("aihub.simulator.submit-latency", "50ms");
+        System.setProperty("aihub.simulator.phase-duration", "10m");
+        System.setProperty("aihub.simulator.admin-token", "bench-admin");
+        System.setProperty("aihub.simulator.max-recorded-requests", "0");
+
+        SimulatorSettings settings = SimulatorMain.load().toSettings();
+
+        assertEquals(Duration.ofMillis(50), settings.submitLatency());
+        assertEquals(Duration.ofMinutes(10), settings.phaseDuration());
+        assertEquals(Optional.of("bench-admin"), settings.adminToken());
+        assertEquals(0, settings.maxRecordedRequests());
+        assertEquals("sim-token", settings.token());
+    }
+
+    @Test
+    void withoutSettingsTheDefaultsApply() {
+        SimulatorConfig config = SimulatorMain.load();
+
+        assertEquals(8099, config.port());
+        assertEquals(Duration.ZERO, config.submitLatency());
+        assertEquals(Duration.ofSeconds(3), config.phaseDuration());
+        assertEquals(Optional.empty(), config.adminToken());
+    }
+}

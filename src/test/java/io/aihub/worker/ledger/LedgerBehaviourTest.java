@@ -1,0 +1,245 @@
+package io.aihub.worker.ledger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.simulator.SimulatorServer;
+import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.Run;
+import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.messaging.CommandsRebalanceListener;
+import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.InjectSimulator;
+import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.WorkerTestResource;
+import io.aihub.worker.track.PartitionRecovery;
+import io.aihub.worker.track.RunTracker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * The ledger against the real broker: the records a command leaves, duplicates that start nothing, a restore that
+ * resumes a run waiting at a checkpoint, and a command left {@code submitting} by a crashed worker that is
+ * reconciled through List runs before any POST.
+ */
+@QuarkusTest
+@WithTestResource(WorkerTestResource.class)
+class LedgerBehaviourTest extends KafkaFlowTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @InjectSimulator
+    SimulatorServer simulator;
+
+    @Inject
+    AiHubClient client;
+
+    @Inject
+    PartitionRecovery recovery;
+
+    @Inject
+    LedgerView ledger;
+
+    @Inject
+    PartitionOwnership ownership;
+
+    @Inject
+    @Identifier(CommandsRebalanceListener.NAME)
+    CommandsRebalanceListener listener;
+
+    @Inject
+    RunTracker tracker;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private static String command(String id, String app) {
+        return "{\"command_id\": \"" + id + "\", \"app_name\": \"" + app + "\", \"batch_id\": 1}";
+    }
+
+    private long runs(String id) {
+        return simulator.runsCreatedWithTag(RunCommand.runTag(id));
+    }
+
+    private long posts(String id) {
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.commandTag().equals(Optional.of(RunCommand.runTag(id))))
+                .count();
+    }
+
+    private static double duplicates() {
+        return given().get("/q/metrics").then().extract().asString().lines()
+                .filter(l -> l.startsWith("aihub_commands_total{outcome=\"duplicate\"} "))
+                // The value follows the labels; a trace exemplar (" # {trace_id=...} 1.0 <time>") may follow it.
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).findFirst().orElse(0);
+    }
+
+    /** Hands a partition back and forth through the rebalance listener: revoked, then assigned and restored. */
+    private void reassign(int partition) {
+        List<TopicPartition> tp = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), partition));
+        listener.onPartitionsRevoked(null, tp);
+        listener.onPartitionsAssigned(null, tp);
+        await().atMost(DEADLINE).until(() -> !ownership.restoringPartitions().contains(partition));
+    }
+
+    @Test
+    void a_command_leaves_submitting_then_tracking_then_ended_records_with_the_event_sequence() {
+        topics.send("ledger-trail", command("ledger-trail", "trail-app"));
+        topics.awaitTerminalEvent("ledger-trail", DEADLINE);
+
+        List<JsonNode> records = await().atMost(DEADLINE).until(() -> topics.ledgerFor("ledger-trail"),
+                r -> r.size() >= 3);
+
+        assertThat(records).extracting(r -> r.get("state").asText()).containsExactly("SUBMITTING", "TRACKING", "ENDED");
+        assertThat(records).extracting(r -> r.get("sequence").asLong()).containsExactly(0L, 1L, 2L);
+        assertThat(records.get(1).get("event_type").asText()).isEqualTo("aihub.run.submitted");
+        assertThat(records.get(2).get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(records.get(2).get("run_id").asText()).isEqualTo(records.get(1).get("run_id").asText());
+        assertThat(records).allSatisfy(r -> assertThat(r.has("settings")).isFalse());
+    }
+
+    @Test
+    void a_duplicate_command_with_the_same_key_starts_no_second_run_and_publishes_nothing() {
+        double before = duplicates();
+
+        topics.send("dup-key", command("dup-1", "dup-app"));
+        topics.send("dup-key", command("dup-1", "dup-app"));
+        topics.awaitTerminalEvent("dup-1", DEADLINE);
+        await().atMost(DEADLINE).until(() -> duplicates() - before >= 1);
+        topics.send("dup-key", command("dup-1", "dup-app"));
+        await().atMost(DEADLINE).until(() -> duplicates() - before >= 2);
+
+        assertThat(runs("dup-1")).isEqualTo(1);
+        assertThat(posts("dup-1")).isEqualTo(1);
+        assertThat(topics.eventsFor("dup-1")).extracting(CloudEventRecord::id).containsExactly("dup-1:1", "dup-1:2");
+    }
+
+    @Test
+    void ended_commands_older_than_the_dedupe_window_are_tombstoned_and_may_run_again() {
+        topics.send("expiring", command("expiring", "expiry-app"));
+        topics.awaitTerminalEvent("expiring", DEADLINE);
+        await().atMost(DEADLINE).until(() -> ledger.get("expiring").map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
+
+        recovery.removeEndedBefore(Instant.now().toEpochMilli() + 1);
+        await().atMost(DEADLINE).until(() -> ledger.get("expiring").isEmpty());
+        reassign(partitionOf("expiring"));
+
+        assertThat(ledger.get("expiring")).isEmpty();
+        topics.send("expiring", command("expiring", "expiry-app"));
+        await().atMost(DEADLINE).until(() -> runs("expiring") == 2);
+    }
+
+    private int partitionOf(String commandId) {
+        return topics.ledgerPartitionOf(commandId);
+    }
+
+    @Test
+    void a_restore_resumes_polling_of_a_run_waiting_at_a_checkpoint_and_republishes_its_last_event() {
+        topics.send(2, "restore-ckpt", command("restore-ckpt", "restore-checkpoint-app"));
+        await().atMost(DEADLINE).until(() -> topics.eventsFor("restore-ckpt").stream()
+                .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
+
+        List<TopicPartition> tp = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), 2));
+        listener.onPartitionsRevoked(null, tp);
+        assertThat(tracker.isTracking("restore-ckpt")).isFalse();
+        listener.onPartitionsAssigned(null, tp);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("restore-ckpt", DEADLINE);
+
+        assertThat(events.stream().map(CloudEventRecord::id).distinct())
+                .containsExactly("restore-ckpt:1", "restore-ckpt:2", "restore-ckpt:3", "restore-ckpt:4");
+        assertThat(events).filteredOn(e -> e.id().equals("restore-ckpt:2")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.type()).isEqualTo("aihub.run.checkpoint"))
+                .extracting(CloudEventRecord::time).containsOnly(events.stream()
+                        .filter(e -> e.id().equals("restore-ckpt:2")).findFirst().orElseThrow().time());
+        assertThat(events.get(events.size() - 1).type()).isEqualTo("aihub.run.completed");
+        assertThat(runs("restore-ckpt")).isEqualTo(1);
+    }
+
+    @Test
+    void a_run_left_submitting_by_a_crashed_worker_is_adopted_at_restore_and_its_redelivered_record_posts_nothing()
+            throws Exception {
+        String id = "crashed-submitting";
+        // What a worker that crashed right after its POST left behind: the run, and the intent it recorded.
+        Run run = client.runApp("sim-org", mapper.readTree("{\"app_name\": \"crash-app\", \"batch_id\": 1,"
+                + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}")).await().atMost(DEADLINE);
+        long now = Instant.now().toEpochMilli();
+        topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
+                + " \"sequence\": 0, \"attempts\": 1, \"first_attempt_at\": " + (now - 1000) + ", \"ib_context\":"
+                + " \"sim-org\", \"app_name\": \"crash-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+
+        reassign(1);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+        topics.send(1, id, command(id, "crash-app"));
+        await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
+
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
+        assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(run.id()));
+        assertThat(posts(id)).isEqualTo(1);
+        assertThat(runs(id)).isEqualTo(1);
+    }
+
+    @Test
+    void a_run_that_had_ended_when_it_was_recorded_gets_its_terminal_event_after_a_restore() throws Exception {
+        String id = "ended-unannounced";
+        Run run = client.runApp("sim-org", mapper.readTree("{\"app_name\": \"unannounced-app\", \"batch_id\": 1,"
+                + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}")).await().atMost(DEADLINE);
+        await().atMost(DEADLINE).until(() -> "COMPLETE".equals(client.getRun("sim-org", run.id()).await()
+                .atMost(DEADLINE).status()));
+        // A worker adopted the run when it had already ended, recorded it with its submitted event, and crashed.
+        long now = Instant.now().toEpochMilli();
+        topics.writeLedger(0, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"TRACKING\","
+                + " \"status\": \"COMPLETE\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1, \"event_type\":"
+                + " \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\": \"" + id + "\","
+                + " \"status\": \"COMPLETE\", \"attempts\": 1}, \"attempts\": 1, \"ib_context\": \"sim-org\","
+                + " \"app_name\": \"unannounced-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+
+        reassign(0);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(events).extracting(CloudEventRecord::id).containsExactly(id + ":1", id + ":2");
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
+        await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
+    }
+
+    @Test
+    void a_command_left_submitting_without_a_run_is_posted_once_after_the_settle_time() {
+        String id = "crashed-before-post";
+        long now = Instant.now().toEpochMilli();
+        topics.writeLedger(3, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
+                + " \"sequence\": 0, \"attempts\": 0, \"first_attempt_at\": " + now + ", \"ib_context\": \"sim-org\","
+                + " \"app_name\": \"lost-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+        reassign(3);
+        Instant resumedAt = Instant.now();
+
+        topics.send(3, id, command(id, "lost-app"));
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(runs(id)).isEqualTo(1);
+        var post = simulator.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.commandTag().equals(Optional.of(RunCommand.runTag(id))))
+                .toList();
+        assertThat(post).hasSize(1);
+        // request timeout (1 s) + settle time (300 ms) in the test profile
+        assertThat(post.get(0).time()).isAfterOrEqualTo(resumedAt.plusMillis(1300));
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted", "aihub.run.completed");
+    }
+}

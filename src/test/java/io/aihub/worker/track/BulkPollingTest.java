@@ -1,0 +1,95 @@
+package io.aihub.worker.track;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.aihub.simulator.SimulatorServer;
+import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.FlowProfile;
+import io.aihub.worker.support.InjectSimulator;
+import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.WorkerTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Economical polling: above the bulk threshold (8 in this profile) runs are refreshed through List runs, and the
+ * events they get are exactly those of runs polled one by one, with fewer status calls per run.
+ */
+@QuarkusTest
+@TestProfile(FlowProfile.class)
+@WithTestResource(value = WorkerTestResource.class, initArgs = @ResourceArg(name = "phase-duration", value = FlowProfile.PHASE))
+class BulkPollingTest extends KafkaFlowTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final List<String> SCENARIOS = List.of("plain", "checkpoint", "fail");
+
+    @InjectSimulator
+    SimulatorServer simulator;
+
+    private void send(String commandId, String appName) {
+        topics.send(commandId, "{\"command_id\": \"" + commandId + "\", \"app_name\": \"" + appName
+                + "\", \"batch_id\": 1}");
+    }
+
+    /** What a listener sees of a command: each event's type, status and previous status, in order. */
+    private static List<String> story(List<CloudEventRecord> events) {
+        return events.stream().map(e -> e.type() + " " + e.data().path("status").asText() + " <- "
+                + e.data().path("previous_status").asText()).toList();
+    }
+
+    private long statusCalls(String commandId) {
+        String runId = simulator.runsWithTag(RunCommand.runTag(commandId)).get(0).id();
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().endsWith("/runs/" + runId)).count();
+    }
+
+    @Test
+    void runs_refreshed_in_bulk_get_exactly_the_events_of_runs_polled_one_by_one() {
+        // Alone: one run per scenario, below the threshold, each polled by its own GETs.
+        Map<String, List<String>> single = SCENARIOS.stream().collect(Collectors.toMap(s -> s, s -> {
+            send("single-" + s, "bulk-" + s + "-app");
+            return story(topics.awaitTerminalEvent("single-" + s, DEADLINE));
+        }));
+        long singleCalls = SCENARIOS.stream().mapToLong(s -> statusCalls("single-" + s)).sum();
+        long listsBefore = lists();
+
+        // Together: 10 runs per scenario, above the threshold, refreshed in bulk.
+        List<String> ids = IntStream.range(0, 10).boxed()
+                .flatMap(i -> SCENARIOS.stream().map(s -> "many-" + s + "-" + i)).toList();
+        ids.forEach(id -> send(id, "bulk-" + id.split("-")[1] + "-app"));
+
+        for (String id : ids) {
+            String scenario = id.split("-")[1];
+            assertThat(story(topics.awaitTerminalEvent(id, DEADLINE))).as(id).isEqualTo(single.get(scenario));
+        }
+        assertThat(lists()).isGreaterThan(listsBefore);
+        double bulkCallsPerRun = ids.stream().mapToLong(this::statusCalls).average().orElseThrow();
+        assertThat(bulkCallsPerRun).isLessThan(singleCalls / (double) SCENARIOS.size());
+    }
+
+    private long lists() {
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().endsWith("/v2/apps/runs")
+                        && r.query().contains("app_name=bulk-"))
+                .count();
+    }
+
+    @Test
+    void a_story_names_each_status_and_the_one_before_it() {
+        send("story-check", "bulk-story-app");
+        List<String> story = story(topics.awaitTerminalEvent("story-check", DEADLINE));
+        assertThat(story).first().asString().startsWith("aihub.run.submitted RUNNING");
+        assertThat(story).last().asString().startsWith("aihub.run.completed COMPLETE <- RUNNING");
+    }
+}

@@ -1,0 +1,137 @@
+package io.aihub.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/** The packaged worker ({@code target/quarkus-app/quarkus-run.jar}) as its own process. */
+public final class WorkerProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Map<String, String> properties;
+    private final Path logDir;
+    private int httpPort;
+    private int starts;
+    private Process process;
+
+    public WorkerProcess(String name, Map<String, String> properties, Path logDir) {
+        this.name = name;
+        this.properties = properties;
+        this.logDir = logDir;
+    }
+
+    /** Starts (or restarts) the worker on a fresh HTTP port. */
+    public WorkerProcess start() throws IOException {
+        httpPort = KafkaProcess.freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.addAll(List.of("-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
+        starts++;
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logDir.resolve(name + "-" + starts + ".log").toFile()).start();
+        return this;
+    }
+
+    /** Waits until readiness answers UP: the worker is in the group and its partitions are restored. */
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling an HTTP endpoint of another process
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout);
+    }
+
+    /**
+     * Waits until the worker owns at least one commands partition and has restored it (readiness reports it), so
+     * that a kill afterwards hits a worker that is doing work.
+     */
+    public void awaitOwnsPartitions(Duration timeout) throws InterruptedException {
+        Pattern owning = Pattern.compile("\"owned_partitions\"\\s*:\\s*\"\\[\\d");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && owning.matcher(response.body()).find()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200); // polling an HTTP endpoint of another process
+        }
+        throw new IllegalStateException(name + " owned no partition within " + timeout);
+    }
+
+    /** {@code kill -9}: no shutdown hook, no drain, no commit. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, and the exit code once the process has ended (within {@code timeout}), or -1. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Runs the worker once and returns its exit code and output, for start-up refusals. */
+    public static Result runToExit(Map<String, String> properties, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        WorkerProcess worker = new WorkerProcess("refused", properties, log.getParent());
+        worker.start();
+        boolean ended = worker.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!ended) {
+            worker.kill();
+        }
+        return new Result(ended ? worker.process.exitValue() : -1,
+                Files.readString(log.getParent().resolve("refused-1.log")));
+    }
+
+    /** Exit code and output of a run. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /** The output of the current (or last) run of this worker. */
+    public String log() throws IOException {
+        return Files.readString(logDir.resolve(name + "-" + starts + ".log"));
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            kill();
+        }
+    }
+}
