@@ -211,6 +211,9 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- fail (printf "autoscaling.minReplicaCount (%d) must not exceed autoscaling.maxReplicaCount (%d)" ($a.minReplicaCount | int) ($a.maxReplicaCount | int)) }}
 {{- end }}
 {{- end }}
+{{- if eq (.Values.containerPort | int) (.Values.managementPort | int) }}
+{{- fail (printf "containerPort and managementPort are both %d: the management interface (health, metrics) needs a port of its own" (.Values.managementPort | int)) }}
+{{- end }}
 {{- if and (eq $a.mode "hpa") (not $a.hpa.targetCPUUtilizationPercentage) (not $a.hpa.targetMemoryUtilizationPercentage) }}
 {{- fail "autoscaling.mode hpa needs autoscaling.hpa.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" }}
 {{- end }}

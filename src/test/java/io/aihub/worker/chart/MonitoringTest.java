@@ -8,7 +8,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Prometheus Operator objects: the ServiceMonitor scrapes /q/metrics; the alert thresholds come from values. */
+/**
+ * Prometheus Operator objects: the ServiceMonitor scrapes /q/metrics on the management port; the alert thresholds
+ * come from values.
+ */
 class MonitoringTest {
 
     private static final String SELECTOR = "namespace=\"aihub\",job=\"aihub-run-worker\"";
@@ -23,16 +26,16 @@ class MonitoringTest {
     }
 
     @Test
-    void theServiceMonitorScrapesQuarkusMetricsOnTheNamedHttpPort() {
+    void theServiceMonitorScrapesQuarkusMetricsOnTheNamedManagementPort() {
         Map<String, Object> monitor = monitoring.single("ServiceMonitor");
 
         assertThat(Yamls.list(monitor, "spec", "endpoints"))
                 .containsExactly(
-                        Map.of("port", "http", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
+                        Map.of("port", "management", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
         assertThat(Yamls.map(monitor, "metadata", "labels")).containsEntry("release", "kube-prometheus-stack");
         assertThat(Yamls.at(monitor, "spec", "namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("aihub")));
         assertThat(Yamls.list(monitoring.single("Service"), "spec", "ports"))
-                .containsExactly(Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP"));
+                .contains(Map.of("name", "management", "port", 9000, "targetPort", "management", "protocol", "TCP"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -37,6 +39,10 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(FlowProfile.class)
 @WithTestResource(KafkaBrokerResource.class)
 class FlowControlTest extends KafkaFlowTest {
+
+    /** Metrics are served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -157,7 +163,7 @@ class FlowControlTest extends KafkaFlowTest {
         topics.awaitTerminalEvent("metrics-flow", DEADLINE);
         await().atMost(DEADLINE).until(() -> limiter.currentRate() == FlowProfile.RATE);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
 
         assertThat(sample(metrics, "aihub_rate_limit_current_rps")).isEqualTo(FlowProfile.RATE);
         assertThat(sample(metrics, "aihub_outage")).isZero();

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,7 @@ import io.aihub.worker.support.KafkaBrokerResource;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -35,6 +37,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 class LedgerBehaviourTest extends KafkaFlowTest {
+
+    /** Metrics are served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -74,8 +80,8 @@ class LedgerBehaviourTest extends KafkaFlowTest {
                 .count();
     }
 
-    private static double duplicates() {
-        return given().get("/q/metrics").then().extract().asString().lines()
+    private double duplicates() {
+        return given().get(metricsUrl).then().extract().asString().lines()
                 .filter(l -> l.startsWith("aihub_commands_total{outcome=\"duplicate\"} "))
                 // The value follows the labels; a trace exemplar (" # {trace_id=...} 1.0 <time>") may follow it.
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).findFirst().orElse(0);
