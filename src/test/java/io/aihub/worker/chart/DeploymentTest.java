@@ -116,7 +116,7 @@ class DeploymentTest {
 
     @Test
     void replicasAreLeftOutWhenAnAutoscalerOwnsThem() {
-        assertThat(Yamls.map(defaults.deployment(), "spec")).doesNotContainKey("replicas");
+        assertThat(Yamls.map(renderCi("keda-sasl-values.yaml").deployment(), "spec")).doesNotContainKey("replicas");
         assertThat(Yamls.map(renderCi("hpa-values.yaml").deployment(), "spec")).doesNotContainKey("replicas");
     }
 
@@ -258,7 +258,8 @@ class DeploymentTest {
 
     @Test
     void anOrganisationBudgetTooSmallForEveryReplicaFailsToRender() {
-        assertThatThrownBy(() -> render("aihub.apiToken=t", "rateLimit.organisationRequestsPerSecond=3"))
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "autoscaling.mode=keda",
+                "rateLimit.organisationRequestsPerSecond=3"))
                 .hasMessageContaining("rateLimit.organisationRequestsPerSecond (3) shared by 6 replicas leaves 0.5");
     }
 
