@@ -380,7 +380,8 @@ public final class BenchmarkHarness {
                 log("WARNING: the worker's /q/metrics did not answer (" + e + "); its figures are n/a");
                 metrics = "";
             }
-            OptionalDouble lag = PrometheusText.sum(metrics, "aihub_poll_schedule_lag_seconds", "quantile=\"0.99\"");
+            // From the histogram's buckets: the worker publishes no client-side quantiles.
+            OptionalDouble lag = PrometheusText.quantile(metrics, "aihub_poll_schedule_lag_seconds", 0.99);
             Tracking tracking = new Tracking(runs, events.submitted.size(), submitSeconds, held, heap, 512, lag,
                     requestsPerSecond, stats.path("max_requests_in_1s").asInt(), cpuPerSecond, process.peakRssMiB(),
                     Files.readString(process.log()).contains("OutOfMemoryError"));

@@ -165,14 +165,18 @@ class FlowControlTest extends KafkaFlowTest {
 
         String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
 
-        assertThat(sample(metrics, "aihub_rate_limit_current_rps")).isEqualTo(FlowProfile.RATE);
+        assertThat(sample(metrics, "aihub_rate_limit_requests_per_second")).isEqualTo(FlowProfile.RATE);
         assertThat(sample(metrics, "aihub_outage")).isZero();
         assertThat(sample(metrics, "aihub_rate_limit_wait_seconds_count{kind=\"submit\"}")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "aihub_rate_limit_wait_seconds_count{kind=\"poll\"}")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "aihub_calls_per_run_count")).isGreaterThanOrEqualTo(1);
         // A run alone: its POST and its own GETs, at least submitted + the poll that saw it end.
         assertThat(sample(metrics, "aihub_calls_per_run_max")).isGreaterThanOrEqualTo(2);
-        assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds{quantile=\"0.99\"}")).isNotNaN();
+        // Histogram buckets (aggregatable over replicas) instead of client-side quantiles.
+        assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds_bucket{le=\"+Inf\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).doesNotContain("aihub_poll_schedule_lag_seconds{quantile=")
+                .doesNotContain("aihub_calls_per_run{quantile=");
+        assertThat(sample(metrics, "aihub_calls_per_run_bucket{le=\"+Inf\"}")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds_count")).isGreaterThanOrEqualTo(1);
     }
 
