@@ -69,7 +69,8 @@ final class PrometheusText {
                     return OptionalDouble.of(lower);
                 }
                 double inBucket = entry.getValue() - below;
-                return OptionalDouble.of(lower + (entry.getKey() - lower) * (inBucket == 0 ? 1 : (rank - below) / inBucket));
+                double share = inBucket == 0 ? 1 : (rank - below) / inBucket;
+                return OptionalDouble.of(lower + (entry.getKey() - lower) * share);
             }
             lower = entry.getKey();
             below = entry.getValue();

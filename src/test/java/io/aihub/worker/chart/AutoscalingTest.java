@@ -21,7 +21,8 @@ class AutoscalingTest {
     void byDefaultNoAutoscalerIsRenderedSoTheChartInstallsWithoutKedasCustomResources() {
         ChartRender.Manifests manifests = renderCi("default-values.yaml");
 
-        assertThat(manifests.kinds()).doesNotContain("ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler");
+        assertThat(manifests.kinds())
+                .doesNotContain("ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler");
         assertThat(manifests.objects()).allSatisfy(o -> assertThat((String) o.get("apiVersion"))
                 .as("only built-in API groups").doesNotContain("keda.sh", "monitoring.coreos.com"));
         assertThat(Yamls.map(manifests.deployment(), "spec")).containsEntry("replicas", 1);

@@ -35,7 +35,8 @@ class KafkaSecurityTest {
     private static Map<String, Set<String>> acls(Map<String, Object> user) {
         Map<String, Set<String>> byResource = new TreeMap<>();
         for (Object acl : Yamls.list(user, "spec", "authorization", "acls")) {
-            assertThat(Yamls.at(acl, "resource", "patternType")).as("no prefix or wildcard grants").isEqualTo("literal");
+            assertThat(Yamls.at(acl, "resource", "patternType")).as("no prefix or wildcard grants")
+                    .isEqualTo("literal");
             String resource = Yamls.at(acl, "resource", "type") + ":" + Yamls.at(acl, "resource", "name");
             List<Object> operations = Yamls.list(acl, "operations");
             byResource.computeIfAbsent(resource, r -> new TreeSet<>())

@@ -90,8 +90,9 @@ class HealthTest extends KafkaFlowTest {
         given().get("/q/metrics").then().statusCode(404);
         given().get(readyUrl).then().statusCode(200);
         given().get(metricsUrl).then().statusCode(200);
-        given().header("Authorization", "Bearer test-admin-token-4Rz8").get(adminOnManagementPort).then().statusCode(404);
-        given().header("Authorization", "Bearer test-admin-token-4Rz8").get("/admin/commands").then().statusCode(200);
+        String token = "Bearer test-admin-token-4Rz8";
+        given().header("Authorization", token).get(adminOnManagementPort).then().statusCode(404);
+        given().header("Authorization", token).get("/admin/commands").then().statusCode(200);
     }
 
     @Test

@@ -29,8 +29,8 @@ class MetricsCatalogTest {
     /** Prometheus suffix Micrometer gives each meter type (base unit seconds for timers, _total for counters). */
     private static final Map<String, String> SUFFIX = Map.of("Counter", "_total", "TaggedCounter", "_total",
             "Timer", "_seconds", "Gauge", "", "DistributionSummary", "");
-    private static final Pattern METER = Pattern.compile(
-            "(Counter|Timer|Gauge|DistributionSummary)\\.builder\\(\"(aihub\\.[a-z.]+)\"|new (TaggedCounter)\\([^,]+, \"(aihub\\.[a-z.]+)\"");
+    private static final Pattern METER = Pattern.compile("(Counter|Timer|Gauge|DistributionSummary)\\.builder\\("
+            + "\"(aihub\\.[a-z.]+)\"|new (TaggedCounter)\\([^,]+, \"(aihub\\.[a-z.]+)\"");
     private static final Pattern TABLE_ROW = Pattern.compile("(?m)^\\| `(aihub_[a-z_]+)` \\|");
 
     @Test
