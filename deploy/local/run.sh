@@ -7,7 +7,7 @@
 #   deploy/local/run.sh [--keep-running] [command.json]
 #
 # Ports (override with the variables): KAFKA_PORT=19092, KAFKA_CONTROLLER_PORT=19093, SIMULATOR_PORT=8099,
-# WORKER_HTTP_PORT=18080. State lives in .local/ at the repository root.
+# WORKER_HTTP_PORT=18080, WORKER_MANAGEMENT_PORT=19000 (health and metrics). State lives in .local/ at the repository root.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,6 +26,7 @@ kafka_port="${KAFKA_PORT:-19092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-19093}"
 simulator_port="${SIMULATOR_PORT:-8099}"
 http_port="${WORKER_HTTP_PORT:-18080}"
+management_port="${WORKER_MANAGEMENT_PORT:-19000}"
 bootstrap="127.0.0.1:${kafka_port}"
 state="$root/.local"
 libs="$state/kafka-libs"
@@ -37,7 +38,7 @@ log() { printf '\033[1m[local-run]\033[0m %s\n' "$*"; }
 cleanup() {
   local code=$?
   if [ "$keep_running" = true ] && [ "$code" -eq 0 ]; then
-    log "left running: broker ${bootstrap}, simulator http://127.0.0.1:${simulator_port}/api, worker http://127.0.0.1:${http_port}"
+    log "left running: broker ${bootstrap}, simulator http://127.0.0.1:${simulator_port}/api, worker http://127.0.0.1:${http_port} (health and metrics on :${management_port})"
     log "stop with: kill ${pids[*]} && rm -rf '$data'"
     return
   fi
@@ -84,7 +85,7 @@ if [ ! -f "$libs/.complete" ]; then
 fi
 
 # 3. A single-node KRaft broker as its own process.
-for port in "$kafka_port" "$controller_port" "$simulator_port" "$http_port"; do
+for port in "$kafka_port" "$controller_port" "$simulator_port" "$http_port" "$management_port"; do
   if port_open "$port"; then log "port $port is in use; set the port variables (see --help)"; exit 1; fi
 done
 mkdir -p "$data/kafka"
@@ -128,9 +129,10 @@ log "starting the worker ..."
 KAFKA_BOOTSTRAP_SERVERS="$bootstrap" \
 AIHUB_API_ROOT="http://127.0.0.1:${simulator_port}/api" AIHUB_API_TOKEN=sim-token AIHUB_IB_CONTEXT=sim-org \
 WORKER_TRACKING_POLL_INITIAL=1s WORKER_TRACKING_POLL_MAX=2s WORKER_TRACKING_CHECKPOINT_POLL_INTERVAL=2s \
-QUARKUS_HTTP_PORT="$http_port" \
+QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$http_port" \
+QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$management_port" \
   background "$data/worker.log" java -jar target/quarkus-app/quarkus-run.jar
-wait_for "the worker to be ready" 90 curl -fsS "http://127.0.0.1:${http_port}/q/health/ready"
+wait_for "the worker to be ready" 90 curl -fsS "http://127.0.0.1:${management_port}/q/health/ready"
 
 # 5. Listen on the events topic, then send the sample command.
 background "$data/events.txt" java -cp "$libs/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -116,6 +116,20 @@ Where the truststore Secret is mounted.
 {{- end }}
 
 {{/*
+"true" when the worker presents a client certificate (mutual TLS): a keystore Secret over SSL or SASL_SSL, else empty.
+*/}}
+{{- define "aihub-run-worker.kafkaMtls" -}}
+{{- if and (include "aihub-run-worker.kafkaTls" .) .Values.kafka.tls.keystore.secretName }}true{{ end }}
+{{- end }}
+
+{{/*
+Where the keystore Secret (the client certificate) is mounted.
+*/}}
+{{- define "aihub-run-worker.keystoreDir" -}}
+/etc/aihub-run-worker/kafka-keystore
+{{- end }}
+
+{{/*
 JAAS config built from the SASL username and password, unless given whole.
 */}}
 {{- define "aihub-run-worker.jaasConfig" -}}
@@ -211,6 +225,9 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- fail (printf "autoscaling.minReplicaCount (%d) must not exceed autoscaling.maxReplicaCount (%d)" ($a.minReplicaCount | int) ($a.maxReplicaCount | int)) }}
 {{- end }}
 {{- end }}
+{{- if eq (.Values.containerPort | int) (.Values.managementPort | int) }}
+{{- fail (printf "containerPort and managementPort are both %d: the management interface (health, metrics) needs a port of its own" (.Values.managementPort | int)) }}
+{{- end }}
 {{- if and (eq $a.mode "hpa") (not $a.hpa.targetCPUUtilizationPercentage) (not $a.hpa.targetMemoryUtilizationPercentage) }}
 {{- fail "autoscaling.mode hpa needs autoscaling.hpa.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage" }}
 {{- end }}
@@ -229,7 +246,7 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- $_ := set $values.worker "extraConfig" dict }}
 {{- $ctx := dict "Values" $values "Release" .Release "Chart" .Chart "Template" .Template "Capabilities" .Capabilities }}
 {{- $chartKeys := (include (print $.Template.BasePath "/configmap.yaml") $ctx | fromYaml).data | keys }}
-{{- $secretKeys := list "AIHUB_API_TOKEN" "KAFKA_SASL_JAAS_CONFIG" "KAFKA_SSL_TRUSTSTORE_PASSWORD" "AIHUB_SIMULATOR_ADMIN_TOKEN" "AIHUB_SIMULATOR_TOKEN" "WORKER_ADMIN_TOKEN" }}
+{{- $secretKeys := list "AIHUB_API_TOKEN" "KAFKA_SASL_JAAS_CONFIG" "KAFKA_SSL_TRUSTSTORE_PASSWORD" "KAFKA_SSL_KEYSTORE_PASSWORD" "KAFKA_SSL_KEY_PASSWORD" "AIHUB_SIMULATOR_ADMIN_TOKEN" "AIHUB_SIMULATOR_TOKEN" "WORKER_ADMIN_TOKEN" }}
 {{- range $name, $value := .Values.worker.extraConfig }}
 {{- if has $name $chartKeys }}
 {{- fail (printf "worker.extraConfig.%s is set by the chart from its own value; set that value instead" $name) }}
@@ -238,6 +255,9 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- fail (printf "worker.extraConfig.%s is a secret and would land in the ConfigMap; it comes from the Secret" $name) }}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- if and .Values.kafka.tls.keystore.secretName (not (include "aihub-run-worker.kafkaTls" .)) }}
+{{- fail (printf "kafka.tls.keystore.secretName needs kafka.securityProtocol SSL or SASL_SSL (it is %s): a client certificate is presented only over TLS" .Values.kafka.securityProtocol) }}
 {{- end }}
 {{- if and .Values.admin.enabled (not .Values.secret.existingSecret) (not .Values.admin.token) }}
 {{- fail "admin.enabled needs a token: set admin.token (stored in the chart's Secret) or secret.existingSecret holding the key secret.keys.adminToken; the worker refuses to serve /admin/* without one" }}

@@ -23,6 +23,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Path logDir;
     private int httpPort;
+    private int managementPort;
     private int starts;
     private Process process;
 
@@ -32,13 +33,16 @@ public final class WorkerProcess implements AutoCloseable {
         this.logDir = logDir;
     }
 
-    /** Starts (or restarts) the worker on a fresh HTTP port. */
+    /** Starts (or restarts) the worker on fresh HTTP and management ports. */
     public WorkerProcess start() throws IOException {
         httpPort = KafkaProcess.freePort();
+        managementPort = KafkaProcess.freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dquarkus.http.port=" + httpPort);
+        // Health is served on the management interface (root path /q), not on the HTTP port.
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(List.of("-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
         starts++;
         process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -55,7 +59,7 @@ public final class WorkerProcess implements AutoCloseable {
             }
             try {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                        URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
@@ -78,7 +82,7 @@ public final class WorkerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                        URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && owning.matcher(response.body()).find()) {
                     return;

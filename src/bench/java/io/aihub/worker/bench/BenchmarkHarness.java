@@ -250,8 +250,8 @@ public final class BenchmarkHarness {
         kafka.create(topics);
         sim.reset();
         String group = "bench-" + phase;
-        int httpPort = freePort();
-        BenchProcess process = startImplementation(implementation, inFlight, topics, group, httpPort,
+        int managementPort = freePort();
+        BenchProcess process = startImplementation(implementation, inFlight, topics, group, managementPort,
                 // Submission only, as the baselines do: no polls and no bulk refreshes of the runs piling up.
                 Map.of("worker.tracking.poll-initial", settings.pollInitialDuringThroughput(),
                         "worker.tracking.bulk-interval", settings.pollInitialDuringThroughput()),
@@ -264,7 +264,7 @@ public final class BenchmarkHarness {
                         e -> e.submitted.size() >= warmup, process, Duration.ofSeconds(Math.max(90, warmup / 20)));
                 sim.reset();
             }
-            double gc0 = gcSeconds(implementation, httpPort);
+            double gc0 = gcSeconds(implementation, managementPort);
             double cpu0 = process.cpuSeconds();
             double broker0 = BenchProcess.cpuSeconds(broker.pid());
             double sim0 = simulator.cpuSeconds();
@@ -280,7 +280,7 @@ public final class BenchmarkHarness {
             double brokerCpu = BenchProcess.cpuSeconds(broker.pid()) - broker0;
             double simCpu = simulator.cpuSeconds() - sim0;
             double rss = process.peakRssMiB();
-            double gc = gcSeconds(implementation, httpPort) - gc0;
+            double gc = gcSeconds(implementation, managementPort) - gc0;
             JsonNode stats = sim.stats();
             Map<String, Long> responses = sim.responseMicrosByCommand();
             double[] latencies = events.submitted.entrySet().stream()
@@ -323,13 +323,13 @@ public final class BenchmarkHarness {
         BenchKafka.Topics topics = BenchKafka.Topics.of("calls");
         kafka.create(topics);
         sim.reset();
-        int httpPort = freePort();
+        int managementPort = freePort();
         Map<String, String> timings = new LinkedHashMap<>();
         timings.put("worker.tracking.poll-initial", (2000 / k) + "ms");
         timings.put("worker.tracking.poll-max", (60_000 / k) + "ms");
         timings.put("worker.tracking.checkpoint-poll-interval", (300_000 / k) + "ms");
         timings.put("worker.tracking.bulk-interval", (15_000 / k) + "ms");
-        BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-calls", httpPort,
+        BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-calls", managementPort,
                 timings, "512m");
         try {
             kafka.awaitAssigned("bench-calls", process, Duration.ofSeconds(120));
@@ -338,7 +338,7 @@ public final class BenchmarkHarness {
                     e -> e.matching >= runs, process, settings.compressedRun().multipliedBy(3).plusSeconds(60));
             JsonNode stats = sim.stats();
             // The worker's own figures, where it publishes them (n/a otherwise).
-            String metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
+            String metrics = get("http://127.0.0.1:" + managementPort + "/q/metrics");
             OptionalDouble sum = PrometheusText.sum(metrics, "aihub_calls_per_run_sum");
             OptionalDouble count = PrometheusText.sum(metrics, "aihub_calls_per_run_count");
             OptionalDouble workerCalls = sum.isPresent() && count.isPresent() && count.getAsDouble() > 0
@@ -362,8 +362,8 @@ public final class BenchmarkHarness {
         BenchKafka.Topics topics = BenchKafka.Topics.of("tracking");
         kafka.create(topics);
         sim.reset();
-        int httpPort = freePort();
-        BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-tracking", httpPort,
+        int managementPort = freePort();
+        BenchProcess process = startImplementation("worker", settings.inFlight(), topics, "bench-tracking", managementPort,
                 Map.of(), "512m");
         try {
             kafka.awaitAssigned("bench-tracking", process, Duration.ofSeconds(120));
@@ -392,12 +392,13 @@ public final class BenchmarkHarness {
             double heap = heapUsedMiB(process.jcmd("GC.heap_info"));
             String metrics;
             try {
-                metrics = get("http://127.0.0.1:" + httpPort + "/q/metrics");
+                metrics = get("http://127.0.0.1:" + managementPort + "/q/metrics");
             } catch (IOException e) {
                 log("WARNING: the worker's /q/metrics did not answer (" + e + "); its figures are n/a");
                 metrics = "";
             }
-            OptionalDouble lag = PrometheusText.sum(metrics, "aihub_poll_schedule_lag_seconds", "quantile=\"0.99\"");
+            // From the histogram's buckets: the worker publishes no client-side quantiles.
+            OptionalDouble lag = PrometheusText.quantile(metrics, "aihub_poll_schedule_lag_seconds", 0.99);
             Tracking tracking = new Tracking(runs, events.submitted.size(), submitSeconds, held, heap, 512, lag,
                     requestsPerSecond, stats.path("max_requests_in_1s").asInt(), cpuPerSecond, process.peakRssMiB(),
                     Files.readString(process.log()).contains("OutOfMemoryError"));
@@ -410,7 +411,7 @@ public final class BenchmarkHarness {
     }
 
     private BenchProcess startImplementation(String implementation, int inFlight, BenchKafka.Topics topics,
-            String group, int httpPort, Map<String, String> workerSettings, String heap) throws IOException {
+            String group, int managementPort, Map<String, String> workerSettings, String heap) throws IOException {
         List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
         jvm.addAll(settings.jvmArgs()); // e.g. a flight recording while profiling
         jvm.addAll(List.of("-Xmx" + heap,
@@ -425,7 +426,8 @@ public final class BenchmarkHarness {
             return track(BenchProcess.start(implementation + "-" + inFlight, jvm,
                     List.of(ParallelConsumerBaseline.class.getName()), logs));
         }
-        jvm.addAll(List.of("-Dquarkus.http.port=" + httpPort,
+        // Metrics are read from the management interface; the HTTP port only has to be free.
+        jvm.addAll(List.of("-Dquarkus.management.port=" + managementPort, "-Dquarkus.http.port=" + freePort(),
                 "-Dworker.topic.commands=" + topics.commands(), "-Dworker.topic.events=" + topics.events(),
                 "-Dworker.topic.dead-letters=" + topics.deadLetters(), "-Dworker.topic.ledger=" + topics.ledger()));
         if (rateLimitKnown && settings.rateLimit() > 0) {
@@ -478,12 +480,12 @@ public final class BenchmarkHarness {
     }
 
     /** GC pause seconds so far of a worker process (from its metrics); NaN for the Parallel Consumer baseline. */
-    private static double gcSeconds(String implementation, int httpPort) {
+    private static double gcSeconds(String implementation, int managementPort) {
         if (implementation.equals("parallel-consumer")) {
             return Double.NaN;
         }
         try {
-            return PrometheusText.sum(get("http://127.0.0.1:" + httpPort + "/q/metrics"), "jvm_gc_pause_seconds_sum")
+            return PrometheusText.sum(get("http://127.0.0.1:" + managementPort + "/q/metrics"), "jvm_gc_pause_seconds_sum")
                     .orElse(Double.NaN);
         } catch (IOException e) {
             return Double.NaN;

@@ -124,7 +124,8 @@ public class RateLimiter {
                     .tag("kind", kind.tag())
                     .register(registry));
         }
-        Gauge.builder("aihub.rate.limit.current.rps", this, RateLimiter::currentRate)
+        // The unit spelled out in the name (aihub_rate_limit_requests_per_second), as Prometheus' naming asks.
+        Gauge.builder("aihub.rate.limit.requests.per.second", this, RateLimiter::currentRate)
                 .description("Calls per second the rate limiter allows now (lower after a 429)")
                 .register(registry);
     }

@@ -38,9 +38,9 @@ public class WorkerMetrics {
         this.retryAfterWait = Timer.builder("aihub.submission.retry.after.wait")
                 .description("Time submissions waited because AI Hub sent Retry-After")
                 .register(registry);
+        // Histograms, not client-side quantiles: quantiles of several replicas cannot be aggregated, buckets can.
         this.scheduleLag = Timer.builder("aihub.poll.schedule.lag")
                 .description("How late scheduled status polls and bulk refreshes started after their due time")
-                .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60))
@@ -48,7 +48,9 @@ public class WorkerMetrics {
         this.callsPerRun = DistributionSummary.builder("aihub.calls.per.run")
                 .description("AI Hub calls spent on one run, recorded when it ends: its POSTs, its status GETs and "
                         + "its share of the bulk List runs pages that refreshed it")
-                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(1000.0)
                 .register(registry);
         this.submissionAttempts = new TaggedCounter(registry, "aihub.submission.attempts",
                 "POSTs sent to AI Hub, by the HTTP status of the answer (none: no answer)", "http_status");
@@ -124,6 +126,9 @@ public class WorkerMetrics {
         Timer.builder("aihub.run.tracked")
                 .description("Time from submission to the terminal state, by terminal event type")
                 .tag("type", type)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofDays(30))
                 .register(registry).record(duration);
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.net.URL;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -28,6 +30,10 @@ class AdminEndpointsTest extends KafkaFlowTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String TOKEN = "Bearer test-admin-token-4Rz8";
+
+    /** OpenAPI is served on the management interface (root path /q) with health and metrics. */
+    @TestHTTPResource(value = "/openapi", management = true)
+    URL openApiUrl;
 
     @Test
     void calls_without_the_token_or_with_a_wrong_one_are_refused() {
@@ -63,7 +69,7 @@ class AdminEndpointsTest extends KafkaFlowTest {
 
     @Test
     void the_endpoints_are_described_in_the_openapi_document_with_their_token() {
-        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json").when().get(openApiUrl).then().statusCode(200)
                 .body("paths.'/admin/commands/{commandId}'.get.summary", equalTo("What the worker knows about a command"))
                 .body("paths.'/admin/replay'.post.responses.'409'.description",
                         equalTo("another replay is running in this process"))

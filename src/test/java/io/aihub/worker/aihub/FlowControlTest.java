@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -41,6 +43,10 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(FlowProfile.class)
 @WithTestResource(value = WorkerTestResource.class, initArgs = @ResourceArg(name = "phase-duration", value = FlowProfile.PHASE))
 class FlowControlTest extends KafkaFlowTest {
+
+    /** Metrics are served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -161,16 +167,20 @@ class FlowControlTest extends KafkaFlowTest {
         topics.awaitTerminalEvent("metrics-flow", DEADLINE);
         await().atMost(DEADLINE).until(() -> limiter.currentRate() == FlowProfile.RATE);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
 
-        assertThat(sample(metrics, "aihub_rate_limit_current_rps")).isEqualTo(FlowProfile.RATE);
+        assertThat(sample(metrics, "aihub_rate_limit_requests_per_second")).isEqualTo(FlowProfile.RATE);
         assertThat(sample(metrics, "aihub_outage")).isZero();
         assertThat(sample(metrics, "aihub_rate_limit_wait_seconds_count{kind=\"submit\"}")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "aihub_rate_limit_wait_seconds_count{kind=\"poll\"}")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "aihub_calls_per_run_count")).isGreaterThanOrEqualTo(1);
         // A run alone: its POST and its own GETs, at least submitted + the poll that saw it end.
         assertThat(sample(metrics, "aihub_calls_per_run_max")).isGreaterThanOrEqualTo(2);
-        assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds{quantile=\"0.99\"}")).isNotNaN();
+        // Histogram buckets (aggregatable over replicas) instead of client-side quantiles.
+        assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds_bucket{le=\"+Inf\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).doesNotContain("aihub_poll_schedule_lag_seconds{quantile=")
+                .doesNotContain("aihub_calls_per_run{quantile=");
+        assertThat(sample(metrics, "aihub_calls_per_run_bucket{le=\"+Inf\"}")).isGreaterThanOrEqualTo(1);
         assertThat(sample(metrics, "aihub_poll_schedule_lag_seconds_count")).isGreaterThanOrEqualTo(1);
     }
 

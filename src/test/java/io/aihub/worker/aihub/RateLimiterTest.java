@@ -95,7 +95,7 @@ class RateLimiterTest {
         assertThat(limiter.currentRate()).isEqualTo(50.0);
         await().atMost(Duration.ofSeconds(2)).until(() -> limiter.currentRate() > 50.0 && limiter.currentRate() < 100.0);
         await().atMost(Duration.ofSeconds(8)).until(() -> limiter.currentRate() == 100.0);
-        assertThat(registry.get("aihub.rate.limit.current.rps").gauge().value()).isEqualTo(100.0);
+        assertThat(registry.get("aihub.rate.limit.requests.per.second").gauge().value()).isEqualTo(100.0);
     }
 
     @Test

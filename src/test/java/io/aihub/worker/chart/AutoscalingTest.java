@@ -10,20 +10,28 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** KEDA on the commands topic's lag or an HPA, never both, and never more replicas than partitions. */
+/**
+ * KEDA on the commands topic's lag or an HPA, never both, and never more replicas than partitions. No autoscaler by
+ * default, so the chart installs on a cluster without KEDA; with KEDA, partitions that stand still (an AI Hub outage
+ * pauses intake everywhere) add no replicas.
+ */
 class AutoscalingTest {
 
     @Test
-    void kedaIsTheDefaultAndNoHpaIsRendered() {
+    void byDefaultNoAutoscalerIsRenderedSoTheChartInstallsWithoutKedasCustomResources() {
         ChartRender.Manifests manifests = renderCi("default-values.yaml");
 
-        assertThat(manifests.ofKind("ScaledObject")).hasSize(1);
-        assertThat(manifests.ofKind("HorizontalPodAutoscaler")).isEmpty();
+        assertThat(manifests.kinds())
+                .doesNotContain("ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler");
+        assertThat(manifests.objects()).allSatisfy(o -> assertThat((String) o.get("apiVersion"))
+                .as("only built-in API groups").doesNotContain("keda.sh", "monitoring.coreos.com"));
+        assertThat(Yamls.map(manifests.deployment(), "spec")).containsEntry("replicas", 1);
     }
 
     @Test
     void kedaScalesTheDeploymentOnTheCommandsTopicsConsumerLag() {
-        Map<String, Object> spec = Yamls.map(renderCi("default-values.yaml").single("ScaledObject"), "spec");
+        Map<String, Object> spec = Yamls.map(renderCi("default-values.yaml", "autoscaling.mode=keda")
+                .single("ScaledObject"), "spec");
 
         assertThat(Yamls.at(spec, "scaleTargetRef", "name")).isEqualTo("aihub-run-worker");
         assertThat(spec).containsEntry("minReplicaCount", 1).containsEntry("maxReplicaCount", 6)
@@ -38,12 +46,21 @@ class AutoscalingTest {
                         "activationLagThreshold", "0",
                         "offsetResetPolicy", "earliest",
                         "allowIdleConsumers", "false",
-                        "excludePersistentLag", "false")));
+                        "excludePersistentLag", "true")));
+    }
+
+    @Test
+    void kedaIgnoresTheLagOfPartitionsWhoseOffsetsStandStillUnlessToldOtherwise() {
+        // An outage pauses intake on every replica: offsets stop, lag grows, and more replicas would add nothing.
+        assertThat(Yamls.at(render("autoscaling.mode=keda").single("ScaledObject"), "spec", "triggers", 0,
+                "metadata", "excludePersistentLag")).isEqualTo("true");
+        assertThat(Yamls.at(renderCi("keda-sasl-values.yaml").single("ScaledObject"), "spec", "triggers", 0,
+                "metadata", "excludePersistentLag")).isEqualTo("false");
     }
 
     @Test
     void kedaWithoutSaslOrACaNeedsNoTriggerAuthentication() {
-        assertThat(renderCi("default-values.yaml").ofKind("TriggerAuthentication")).isEmpty();
+        assertThat(renderCi("default-values.yaml", "autoscaling.mode=keda").ofKind("TriggerAuthentication")).isEmpty();
     }
 
     @Test
@@ -53,7 +70,7 @@ class AutoscalingTest {
 
         assertThat(Yamls.map(trigger, "metadata")).containsEntry("sasl", "scram_sha512").containsEntry("tls", "enable")
                 .containsEntry("bootstrapServers", "prod-kafka-bootstrap.kafka:9093")
-                .containsEntry("lagThreshold", "100").containsEntry("excludePersistentLag", "true");
+                .containsEntry("lagThreshold", "100");
         assertThat(Yamls.at(trigger, "authenticationRef", "name")).isEqualTo("aihub-run-worker");
         assertThat(Yamls.list(manifests.single("TriggerAuthentication"), "spec", "secretTargetRef")).containsExactly(
                 Map.of("parameter", "username", "name", "aihub-run-worker", "key", "KAFKA_SASL_USERNAME"),
@@ -87,7 +104,8 @@ class AutoscalingTest {
 
     @Test
     void maxReplicaCountAboveThePartitionCountFailsToRender() {
-        assertThatThrownBy(() -> render("kafka.commandsPartitions=6", "autoscaling.maxReplicaCount=7"))
+        assertThatThrownBy(() -> render("autoscaling.mode=keda", "kafka.commandsPartitions=6",
+                "autoscaling.maxReplicaCount=7"))
                 .hasMessageContaining("autoscaling.maxReplicaCount (7) must not exceed kafka.commandsPartitions (6)");
         assertThatThrownBy(() -> render("autoscaling.mode=hpa", "kafka.commandsPartitions=6",
                 "autoscaling.maxReplicaCount=7"))
@@ -97,7 +115,9 @@ class AutoscalingTest {
     @Test
     void maxReplicaCountEqualToThePartitionCountRenders() {
         Map<String, Object> spec = Yamls.map(
-                render("kafka.commandsPartitions=6", "autoscaling.maxReplicaCount=6").single("ScaledObject"), "spec");
+                render("autoscaling.mode=keda", "kafka.commandsPartitions=6", "autoscaling.maxReplicaCount=6")
+                        .single("ScaledObject"),
+                "spec");
 
         assertThat(spec).containsEntry("maxReplicaCount", 6);
     }
@@ -110,7 +130,8 @@ class AutoscalingTest {
 
     @Test
     void aMinimumAboveTheMaximumFailsToRender() {
-        assertThatThrownBy(() -> render("autoscaling.minReplicaCount=5", "autoscaling.maxReplicaCount=4"))
+        assertThatThrownBy(() -> render("autoscaling.mode=keda", "autoscaling.minReplicaCount=5",
+                "autoscaling.maxReplicaCount=4"))
                 .hasMessageContaining(
                         "autoscaling.minReplicaCount (5) must not exceed autoscaling.maxReplicaCount (4)");
     }

@@ -60,6 +60,15 @@ class ChartLintAndSchemaTest {
     }
 
     @Test
+    void theChartRefusesClustersOlderThanKubernetes123() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName(ChartRender.RELEASE).withKubeVersion("v1.22.9")
+                .set("aihub.apiToken", "t").call())
+                .hasMessageContaining("chart requires kubeVersion: >=1.23.0-0");
+        assertThat(new Helm(CHART).template().withName(ChartRender.RELEASE).withKubeVersion("v1.29.4-eks-036c24b")
+                .set("aihub.apiToken", "t").call()).contains("kind: Deployment");
+    }
+
+    @Test
     void schemaRejectsAStringReplicaCount() {
         assertThatThrownBy(() -> render("replicaCount=two"))
                 .hasMessageContaining("values don't meet the specifications of the schema")

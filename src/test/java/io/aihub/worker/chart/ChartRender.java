@@ -21,6 +21,8 @@ final class ChartRender {
     static final Path CHART = Path.of("helm/aihub-run-worker");
     static final String RELEASE = "aihub-run-worker";
     static final String NAMESPACE = "aihub";
+    /** The cluster's version: helm-java's own default (1.20) is below the chart's kubeVersion. */
+    static final String KUBE_VERSION = "v1.30.0";
 
     private ChartRender() {
     }
@@ -37,7 +39,8 @@ final class ChartRender {
 
     /** Renders the chart in {@code chartDir} (a copy, for instance). */
     static Manifests render(Path chartDir, Path valuesFile, String... sets) {
-        TemplateCommand template = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE);
+        TemplateCommand template = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
         if (valuesFile != null) {
             template = template.withValuesFile(valuesFile);
         }

@@ -52,17 +52,33 @@ class DeploymentTest {
     }
 
     @Test
-    void probesUseTheThreeQuarkusHealthEndpointsOnTheHttpPort() {
+    void probesUseTheThreeQuarkusHealthEndpointsOnTheManagementPort() {
         Map<String, Object> container = defaults.container();
 
         assertThat(Yamls.at(container, "startupProbe", "httpGet"))
-                .isEqualTo(Map.of("path", "/q/health/started", "port", "http"));
+                .isEqualTo(Map.of("path", "/q/health/started", "port", "management"));
         assertThat(Yamls.at(container, "livenessProbe", "httpGet"))
-                .isEqualTo(Map.of("path", "/q/health/live", "port", "http"));
+                .isEqualTo(Map.of("path", "/q/health/live", "port", "management"));
         assertThat(Yamls.at(container, "readinessProbe", "httpGet"))
-                .isEqualTo(Map.of("path", "/q/health/ready", "port", "http"));
-        assertThat(Yamls.list(container, "ports"))
-                .containsExactly(Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"));
+                .isEqualTo(Map.of("path", "/q/health/ready", "port", "management"));
+        assertThat(Yamls.list(container, "ports")).containsExactly(
+                Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"),
+                Map.of("name", "management", "containerPort", 9000, "protocol", "TCP"));
+        assertThat(defaults.configData()).containsEntry("QUARKUS_HTTP_PORT", "8080")
+                .containsEntry("QUARKUS_MANAGEMENT_PORT", "9000");
+    }
+
+    @Test
+    void theServiceExposesTheAdminAndManagementPortsUnderTheirOwnNames() {
+        assertThat(Yamls.list(defaults.single("Service"), "spec", "ports")).containsExactly(
+                Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP"),
+                Map.of("name", "management", "port", 9000, "targetPort", "management", "protocol", "TCP"));
+    }
+
+    @Test
+    void oneGivenPortForHttpAndManagementFailsToRender() {
+        assertThatThrownBy(() -> render("managementPort=8080"))
+                .hasMessageContaining("containerPort and managementPort are both 8080");
     }
 
     @Test
@@ -103,7 +119,7 @@ class DeploymentTest {
 
     @Test
     void replicasAreLeftOutWhenAnAutoscalerOwnsThem() {
-        assertThat(Yamls.map(defaults.deployment(), "spec")).doesNotContainKey("replicas");
+        assertThat(Yamls.map(renderCi("keda-sasl-values.yaml").deployment(), "spec")).doesNotContainKey("replicas");
         assertThat(Yamls.map(renderCi("hpa-values.yaml").deployment(), "spec")).doesNotContainKey("replicas");
     }
 
@@ -245,7 +261,8 @@ class DeploymentTest {
 
     @Test
     void anOrganisationBudgetTooSmallForEveryReplicaFailsToRender() {
-        assertThatThrownBy(() -> render("aihub.apiToken=t", "rateLimit.organisationRequestsPerSecond=3"))
+        assertThatThrownBy(() -> render("aihub.apiToken=t", "autoscaling.mode=keda",
+                "rateLimit.organisationRequestsPerSecond=3"))
                 .hasMessageContaining("rateLimit.organisationRequestsPerSecond (3) shared by 6 replicas leaves 0.5");
     }
 

@@ -51,12 +51,12 @@ class HelmTestPodTest {
     }
 
     @Test
-    void theTestPodCurlsTheServicesReadinessEndpoint() {
+    void theTestPodCurlsTheServicesReadinessEndpointOnTheManagementPort() {
         Map<String, Object> pod = testPod(ChartRender.render(copy, null, "aihub.apiToken=t"));
 
         List<Object> command = Yamls.list(pod, "spec", "containers", 0, "command");
         assertThat(command).first().isEqualTo("curl");
-        assertThat(command).contains("--fail").last().isEqualTo("http://aihub-run-worker:8080/q/health/ready");
+        assertThat(command).contains("--fail").last().isEqualTo("http://aihub-run-worker:9000/q/health/ready");
         assertThat(Yamls.map(pod, "spec")).containsEntry("restartPolicy", "Never")
                 .containsEntry("automountServiceAccountToken", false);
     }

@@ -8,7 +8,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Prometheus Operator objects: the ServiceMonitor scrapes /q/metrics; the alert thresholds come from values. */
+/**
+ * Prometheus Operator objects: the ServiceMonitor scrapes /q/metrics on the management port; the alert thresholds
+ * come from values.
+ */
 class MonitoringTest {
 
     private static final String SELECTOR = "namespace=\"aihub\",job=\"aihub-run-worker\"";
@@ -23,61 +26,77 @@ class MonitoringTest {
     }
 
     @Test
-    void theServiceMonitorScrapesQuarkusMetricsOnTheNamedHttpPort() {
+    void theServiceMonitorScrapesQuarkusMetricsOnTheNamedManagementPort() {
         Map<String, Object> monitor = monitoring.single("ServiceMonitor");
 
         assertThat(Yamls.list(monitor, "spec", "endpoints"))
                 .containsExactly(
-                        Map.of("port", "http", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
+                        Map.of("port", "management", "path", "/q/metrics", "interval", "15s", "scrapeTimeout", "10s"));
         assertThat(Yamls.map(monitor, "metadata", "labels")).containsEntry("release", "kube-prometheus-stack");
         assertThat(Yamls.at(monitor, "spec", "namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("aihub")));
         assertThat(Yamls.list(monitoring.single("Service"), "spec", "ports"))
-                .containsExactly(Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP"));
+                .contains(Map.of("name", "management", "port", 9000, "targetPort", "management", "protocol", "TCP"));
     }
 
     @Test
-    void theRuleAlertsOnLagDeadLettersAiHubErrorsTrackingBacklogOutageAndMissingResults() {
-        List<Object> rules = Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
-
-        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly(
-                "AihubRunWorkerConsumerLagGrowing", "AihubRunWorkerDeadLettersRising",
+    void theRuleAlertsOnADownWorkerBrokerAndClientLagDeadLettersAiHubErrorsBacklogOutageAndMissingResults() {
+        assertThat(rules()).extracting(r -> Yamls.at(r, "alert")).containsExactly("AihubRunWorkerDown",
+                "AihubRunWorkerCommandsLagHigh", "AihubRunWorkerConsumerLagGrowing", "AihubRunWorkerDeadLettersRising",
                 "AihubRunWorkerAiHubErrorRatioHigh", "AihubRunWorkerTrackingBacklog", "AihubRunWorkerAiHubOutage",
                 "AihubRunWorkerResultsNotPublished");
-        assertThat(rules).allSatisfy(r -> assertThat(Yamls.map(r, "labels")).containsEntry("team", "documents"));
+        assertThat(rules()).allSatisfy(r -> assertThat(Yamls.map(r, "labels")).containsEntry("team", "documents"));
     }
 
     @Test
     void thresholdsAndWindowsComeFromValues() {
-        List<Object> rules = Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
-
-        assertThat(Yamls.at(rules, 0, "expr")).isEqualTo(
+        assertThat(Yamls.at(rule("AihubRunWorkerDown"), "expr")).isEqualTo("absent(up{" + SELECTOR + "} == 1)");
+        assertThat(Yamls.at(rule("AihubRunWorkerDown"), "for")).isEqualTo("3m");
+        assertThat(Yamls.at(rule("AihubRunWorkerCommandsLagHigh"), "expr")).isEqualTo(
+                "sum by (consumergroup, topic) (kafka_consumergroup_lag{consumergroup=\"aihub-run-worker\","
+                        + "topic=\"aihub.run.commands\",namespace=\"kafka\"}) > 2000");
+        assertThat(Yamls.at(rule("AihubRunWorkerConsumerLagGrowing"), "expr")).isEqualTo(
                 "max(kafka_consumer_fetch_manager_records_lag_max{" + SELECTOR + "}) > 500\n"
                         + "and\n"
                         + "deriv(max(kafka_consumer_fetch_manager_records_lag_max{" + SELECTOR + "})[15m:1m]) > 0");
-        assertThat(Yamls.at(rules, 1, "expr"))
+        assertThat(Yamls.at(rule("AihubRunWorkerDeadLettersRising"), "expr"))
                 .isEqualTo("sum by (code) (increase(aihub_dead_letters_total{" + SELECTOR + "}[30m])) > 3");
-        assertThat(Yamls.at(rules, 2, "expr")).isEqualTo(
+        assertThat(Yamls.at(rule("AihubRunWorkerAiHubErrorRatioHigh"), "expr")).isEqualTo(
                 "sum(rate(aihub_submission_attempts_total{" + SELECTOR + ",http_status=~\"5..|429|none\"}[10m]))\n"
                         + "/\n"
                         + "sum(rate(aihub_submission_attempts_total{" + SELECTOR + "}[10m]))\n"
                         + "> 0.1");
-        assertThat(Yamls.at(rules, 3, "expr"))
+        assertThat(Yamls.at(rule("AihubRunWorkerAiHubErrorRatioHigh"), "labels", "severity")).isEqualTo("critical");
+        assertThat(Yamls.at(rule("AihubRunWorkerTrackingBacklog"), "expr"))
                 .isEqualTo("sum by (pod) (aihub_runs_in_flight{" + SELECTOR + "}) > 5000");
-        assertThat(Yamls.at(rules, 2, "labels", "severity")).isEqualTo("critical");
-        assertThat(Yamls.at(rules, 4, "expr")).isEqualTo("max by (pod) (aihub_outage{" + SELECTOR + "}) == 1");
-        assertThat(Yamls.at(rules, 4, "for")).isEqualTo("5m");
-        assertThat(Yamls.at(rules, 4, "labels", "severity")).isEqualTo("critical");
-        assertThat(Yamls.at(rules, 5, "expr")).isEqualTo(
+        assertThat(Yamls.at(rule("AihubRunWorkerAiHubOutage"), "expr"))
+                .isEqualTo("max by (pod) (aihub_outage{" + SELECTOR + "}) == 1");
+        assertThat(Yamls.at(rule("AihubRunWorkerAiHubOutage"), "for")).isEqualTo("5m");
+        assertThat(Yamls.at(rule("AihubRunWorkerResultsNotPublished"), "expr")).isEqualTo(
                 "sum(increase(aihub_results_runs_total{" + SELECTOR + ",outcome=\"failed\"}[30m])) > 0");
+    }
+
+    @Test
+    void everyAlertLinksToTheRunbookAtTheConfiguredAddress() {
+        assertThat(rules()).allSatisfy(r -> assertThat((String) Yamls.at(r, "annotations", "runbook_url"))
+                .isEqualTo("https://docs.example.com/aihub-run-worker/runbook.md#"
+                        + ((String) Yamls.at(r, "alert")).toLowerCase()));
     }
 
     @Test
     void aDisabledAlertIsLeftOut() {
         ChartRender.Manifests manifests = renderCi("monitoring-values.yaml",
-                "prometheusRule.trackingBacklog.enabled=false");
+                "prometheusRule.trackingBacklog.enabled=false", "prometheusRule.workerDown.enabled=false");
         List<Object> rules = Yamls.list(manifests.single("PrometheusRule"), "spec", "groups", 0, "rules");
 
-        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).doesNotContain("AihubRunWorkerTrackingBacklog")
-                .hasSize(5);
+        assertThat(rules).extracting(r -> Yamls.at(r, "alert"))
+                .doesNotContain("AihubRunWorkerTrackingBacklog", "AihubRunWorkerDown").hasSize(6);
+    }
+
+    private List<Object> rules() {
+        return Yamls.list(monitoring.single("PrometheusRule"), "spec", "groups", 0, "rules");
+    }
+
+    private Object rule(String alert) {
+        return rules().stream().filter(r -> alert.equals(Yamls.at(r, "alert"))).findFirst().orElseThrow();
     }
 }

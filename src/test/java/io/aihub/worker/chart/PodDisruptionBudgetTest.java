@@ -13,7 +13,7 @@ class PodDisruptionBudgetTest {
 
     @Test
     void noBudgetWhenTheAutoscalerMayRunOneReplica() {
-        assertThat(renderCi("default-values.yaml").ofKind("PodDisruptionBudget")).isEmpty();
+        assertThat(renderCi("default-values.yaml", "autoscaling.mode=keda").ofKind("PodDisruptionBudget")).isEmpty();
     }
 
     @Test

@@ -59,7 +59,8 @@ class SecretTest {
 
     @Test
     void plainCredentialsUseThePlainLoginModuleWithQuotesEscaped() {
-        ChartRender.Manifests manifests = render("aihub.apiToken=t", "kafka.securityProtocol=SASL_SSL",
+        ChartRender.Manifests manifests = render("aihub.apiToken=t", "autoscaling.mode=keda",
+                "kafka.securityProtocol=SASL_SSL",
                 "kafka.sasl.mechanism=PLAIN", "kafka.sasl.username=svc", "kafka.sasl.password=pa\"ss");
 
         assertThat(manifests.secretValue("KAFKA_SASL_JAAS_CONFIG")).isEqualTo(

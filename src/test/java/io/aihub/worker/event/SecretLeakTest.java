@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,6 +35,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(WorkerTestResource.class)
 class SecretLeakTest extends KafkaFlowTest {
+
+    /** Metrics are served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     private static final String TOKEN = "canary-token-7Hq2";
     private static final String SECRET_KEY = "CANARY-SECRET-KEY-91";
@@ -80,7 +86,7 @@ class SecretLeakTest extends KafkaFlowTest {
         for (ConsumerRecord<byte[], byte[]> dead : topics.allDeadLetters()) {
             appendHeaders(seen, dead);
         }
-        seen.append(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        seen.append(given().get(metricsUrl).then().statusCode(200).extract().asString());
         String log = Files.readString(Path.of("target/quarkus-test.log"));
         assertThat(log).contains("canary-echo", "canary-dropped");
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import io.aihub.worker.support.KafkaTopics;
 import io.aihub.worker.support.PoisonCorpus;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -28,6 +30,13 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(WorkerTestResource.class)
 class PoisonPillTest extends KafkaFlowTest {
+
+    /** Health is served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL liveUrl;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readyUrl;
 
     @Test
     void every_poison_pill_is_dead_lettered_with_its_code_and_valid_commands_around_them_complete() {
@@ -45,8 +54,8 @@ class PoisonPillTest extends KafkaFlowTest {
 
         List<String> healthSeen = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            healthSeen.add(given().get("/q/health/live").then().extract().path("status"));
-            healthSeen.add(given().get("/q/health/ready").then().extract().path("status"));
+            healthSeen.add(given().get(liveUrl).then().extract().path("status"));
+            healthSeen.add(given().get(readyUrl).then().extract().path("status"));
             boolean allDead = true;
             for (int i = 0; i < corpus.size(); i++) {
                 allDead &= !topics.deadLettersWithKey("poison-" + i).isEmpty();

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,7 @@ import io.aihub.worker.support.WorkerTestResource;
 import io.aihub.worker.track.PartitionRecovery;
 import io.aihub.worker.track.RunTracker;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 
@@ -41,6 +43,10 @@ import io.smallrye.common.annotation.Identifier;
 @QuarkusTest
 @WithTestResource(WorkerTestResource.class)
 class LedgerBehaviourTest extends KafkaFlowTest {
+
+    /** Metrics are served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -83,8 +89,8 @@ class LedgerBehaviourTest extends KafkaFlowTest {
                 .count();
     }
 
-    private static double duplicates() {
-        return given().get("/q/metrics").then().extract().asString().lines()
+    private double duplicates() {
+        return given().get(metricsUrl).then().extract().asString().lines()
                 .filter(l -> l.startsWith("aihub_commands_total{outcome=\"duplicate\"} "))
                 // The value follows the labels; a trace exemplar (" # {trace_id=...} 1.0 <time>") may follow it.
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).findFirst().orElse(0);

@@ -73,8 +73,8 @@ class AsyncApiContractTest extends KafkaFlowTest {
     @BeforeAll
     static void loadDocument() throws Exception {
         document = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docs", "asyncapi.yaml").toFile());
-        assertThat(document.path("asyncapi").asText()).isEqualTo("2.6.0");
-        assertThat(document.path("channels").fieldNames()).toIterable()
+        assertThat(document.path("asyncapi").asText()).isEqualTo("3.0.0");
+        assertThat(document.path("channels").findValuesAsText("address"))
                 .contains("aihub.run.commands", "aihub.run.events", "aihub.run.commands.dlq", "aihub.run.ledger",
                         "aihub.run.results");
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
@@ -90,8 +90,10 @@ class AsyncApiContractTest extends KafkaFlowTest {
         resultHeadersSchema = factory.getSchema(schemas.path("ResultRecordHeaders"));
         assertThat(document.at("/components/messages/ResultRecord/payload/$ref").asText())
                 .isEqualTo("#/components/schemas/ResultRecord");
-        assertThat(document.at("/channels/aihub.run.results/subscribe/message/$ref").asText())
+        assertThat(document.at("/channels/results/messages/resultRecord/$ref").asText())
                 .isEqualTo("#/components/messages/ResultRecord");
+        assertThat(document.at("/operations/sendRunResult/messages/0/$ref").asText())
+                .isEqualTo("#/channels/results/messages/resultRecord");
         assertThat(document.at("/components/messages/StatusEvent/payload/$ref").asText())
                 .isEqualTo("#/components/schemas/EventData");
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -20,6 +21,7 @@ import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.TestTopics;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 
@@ -30,6 +32,16 @@ import io.smallrye.common.annotation.Identifier;
 @QuarkusTest
 @WithTestResource(WorkerTestResource.class)
 class HealthTest extends KafkaFlowTest {
+
+    /** Health is served on the management interface (its root path is /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL liveUrl;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readyUrl;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     /** A partition number the commands topic does not have, so marking it touches no real work. */
@@ -49,7 +61,7 @@ class HealthTest extends KafkaFlowTest {
                 .mapToObj(p -> new TopicPartition(TestTopics.ofRunningApplication().commands(), p)).toList();
         listener.onPartitionsRevoked(null, all);
         try {
-            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+            given().get(readyUrl).then().statusCode(200).body("status", equalTo("UP"))
                     .body("checks.find { it.name == 'ledger' }.data.owned_partitions", equalTo("[]"));
         } finally {
             listener.onPartitionsAssigned(null, all);
@@ -61,19 +73,31 @@ class HealthTest extends KafkaFlowTest {
     void readiness_is_down_while_a_partition_is_restoring_and_up_once_restored() {
         ledger.assigned(List.of(UNUSED_PARTITION));
         try {
-            given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+            given().get(readyUrl).then().statusCode(503).body("status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'ledger' }.data.restoring_partitions",
                             equalTo("[" + UNUSED_PARTITION + "]"));
             ledger.restored(ledger.lease(UNUSED_PARTITION).orElseThrow());
-            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+            given().get(readyUrl).then().statusCode(200).body("status", equalTo("UP"));
         } finally {
             ledger.revoked(List.of(UNUSED_PARTITION));
         }
     }
 
     @Test
+    void health_and_metrics_are_served_on_the_management_port_and_admin_only_on_the_http_port() throws Exception {
+        URL adminOnManagementPort = new URL(readyUrl, "/admin/commands");
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+        given().get(readyUrl).then().statusCode(200);
+        given().get(metricsUrl).then().statusCode(200);
+        String token = "Bearer test-admin-token-4Rz8";
+        given().header("Authorization", token).get(adminOnManagementPort).then().statusCode(404);
+        given().header("Authorization", token).get("/admin/commands").then().statusCode(200);
+    }
+
+    @Test
     void liveness_includes_the_commands_channel() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
+        given().get(liveUrl).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("SmallRye Reactive Messaging - liveness check"))
                 .body("checks.find { it.name == 'SmallRye Reactive Messaging - liveness check' }.data.commands",
                         equalTo("[OK]"));

@@ -28,8 +28,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 
 /**
- * Built with the OTLP exporter ({@code quarkus.otel.traces.exporter=cdi}, as the README says), the worker exports the
- * spans of a command's trace to the configured collector — here a bare HTTP endpoint that keeps what it receives.
+ * The default build exports the spans of a command's trace as soon as an OTLP endpoint is configured at run time (no
+ * rebuild, no build-time property: this profile sets only run-time ones) — here to a bare HTTP endpoint that keeps
+ * what it receives.
  */
 @QuarkusTest
 @TestProfile(OtlpExportTest.WithOtlpExport.class)
@@ -41,12 +42,11 @@ class OtlpExportTest extends KafkaFlowTest {
     private static Vertx vertx;
     private static HttpServer collector;
 
-    /** The exporter built in, pointed at the test's collector, exporting often. */
+    /** The run-time settings an operator gives (the chart's tracing.*), pointed at the test's collector. */
     public static class WithOtlpExport implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.traces.exporter", "cdi",
-                    "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
+            return Map.of("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
                     "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + COLLECTOR_PORT,
                     "quarkus.otel.bsp.schedule.delay", "200ms");
         }

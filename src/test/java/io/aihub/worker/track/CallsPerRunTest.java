@@ -3,6 +3,7 @@ package io.aihub.worker.track;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -29,6 +31,10 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(CallsPerRunTest.ScaledDefaults.class)
 @WithTestResource(value = WorkerTestResource.class, initArgs = @ResourceArg(name = "phase-duration", value = "PT6S"))
 class CallsPerRunTest extends KafkaFlowTest {
+
+    /** Metrics are served on the management interface (root path /q), not on the HTTP port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
     /** The default tracking settings divided by 100, and a 6-second simulated run. */
     public static class ScaledDefaults implements QuarkusTestProfile {
@@ -57,7 +63,7 @@ class CallsPerRunTest extends KafkaFlowTest {
         ids.forEach(id -> assertThat(topics.awaitTerminalEvent(id, Duration.ofSeconds(60))).last()
                 .extracting(CloudEventRecord::type).isEqualTo("aihub.run.completed"));
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
         double count = sample(metrics, "aihub_calls_per_run_count");
         double mean = sample(metrics, "aihub_calls_per_run_sum") / count;
         double max = sample(metrics, "aihub_calls_per_run_max");
