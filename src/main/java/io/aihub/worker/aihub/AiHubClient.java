@@ -2,9 +2,11 @@ package io.aihub.worker.aihub;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +43,11 @@ public class AiHubClient {
     private final ObjectWriter bodyWriter;
     private final ObjectReader runReader;
     private final ObjectReader runListReader;
+    private static final BooleanSupplier ALWAYS_WANTED = () -> true;
+
     private final RateLimiter limiter;
     private final OutageDetector outage;
+    private final Duration requestTimeout;
 
     @Inject
     public AiHubClient(AiHubConfig config, WorkerConfig worker, ObjectMapper mapper, RateLimiter limiter,
@@ -53,6 +58,7 @@ public class AiHubClient {
         this.runListReader = mapper.readerFor(RunList.class);
         this.limiter = limiter;
         this.outage = outage;
+        this.requestTimeout = config.requestTimeout();
         String token = config.apiToken().orElseThrow(() -> new IllegalStateException(
                 "aihub.api-token (AIHUB_API_TOKEN) is not set: the worker cannot call AI Hub without it"));
         this.api = QuarkusRestClientBuilder.newBuilder()
@@ -71,15 +77,34 @@ public class AiHubClient {
 
     /** Sends {@code call} once the rate limiter allows it, and tells the limiter and the detector how it went. */
     private <T> Uni<T> limited(CallKind kind, Supplier<Uni<T>> call) {
-        return limiter.acquire(kind).chain(call::get)
+        return limited(kind, ALWAYS_WANTED, call);
+    }
+
+    private <T> Uni<T> limited(CallKind kind, BooleanSupplier wanted, Supplier<Uni<T>> call) {
+        return limiter.acquire(kind, wanted).chain(grantedAt -> Uni.createFrom().deferred(call::get)
                 .onItemOrFailure().invoke((item, failure) -> {
                     if (failure != null && FailureClassifier.httpStatus(failure) == 429) {
-                        limiter.throttled();
+                        limiter.throttled(grantedAt);
                     }
                     if (kind != CallKind.PROBE) {
                         outage.record(failure);
                     }
-                });
+                }));
+    }
+
+    /**
+     * A submission: the gate is asked once the call holds its token, immediately before the request is written
+     * (design.md, "Check at the last moment"), and the answer must come within the request timeout from then, so
+     * that "last POST start + request timeout" bounds what rule 2c reasons about.
+     */
+    private Uni<Run> submit(SubmitGate gate, Supplier<Uni<byte[]>> post) {
+        return limited(CallKind.SUBMIT, gate::wanted, () -> gate.open().chain(open -> {
+            if (!open) {
+                return Uni.createFrom().failure(new NotSentException("its partition moved before it was sent"));
+            }
+            return Uni.createFrom().<byte[]> deferred(post::get).map(this::readRun).ifNoItem().after(requestTimeout).fail()
+                    .onTermination().invoke(gate::closed);
+        })).map(AiHubClient::requireId);
     }
 
     /** The outage probe: one run of the last minute, the cheapest call AI Hub answers. */
@@ -89,18 +114,14 @@ public class AiHubClient {
                 0, "start_timestamp", "ASCENDING").map(this::readRunList));
     }
 
-    /** Run app: {@code POST /v2/apps/runs}. */
-    public Uni<Run> runApp(String context, JsonNode body) {
-        return write(body).chain(json -> limited(CallKind.SUBMIT,
-                () -> api.runApp(context, json).map(this::readRun)))
-                .map(AiHubClient::requireId);
+    /** Run app: {@code POST /v2/apps/runs}, sent only if {@code gate} opens once the call holds its token. */
+    public Uni<Run> runApp(String context, JsonNode body, SubmitGate gate) {
+        return write(body).chain(json -> submit(gate, () -> api.runApp(context, json)));
     }
 
-    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
-    public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
-        return write(body).chain(json -> limited(CallKind.SUBMIT,
-                () -> api.runDeployment(context, deploymentId, json).map(this::readRun)))
-                .map(AiHubClient::requireId);
+    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}, as {@link #runApp}. */
+    public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body, SubmitGate gate) {
+        return write(body).chain(json -> submit(gate, () -> api.runDeployment(context, deploymentId, json)));
     }
 
     /** Get run status. */

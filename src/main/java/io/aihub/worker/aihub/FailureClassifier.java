@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * The one decision on what a failed AI Hub call means for the run it may have started (design.md, guarantee 2c
- * and 5). Connection refused, 408, 425, 429 and 503 are answered before a run is created, so they can be retried
- * blindly; timeouts, resets after sending, 500/502/504 and unreadable 2xx bodies leave the outcome unknown; other
- * 4xx are permanent.
+ * and 5). Connection refused, 408, 425, 429 and requests never written are answered before a run is created, so
+ * they can be retried blindly; timeouts, resets after sending, 5xx (503 included: a gateway may answer it after
+ * forwarding) and unreadable 2xx bodies leave the outcome unknown; other 4xx are permanent.
  */
 public final class FailureClassifier {
 
@@ -21,7 +21,8 @@ public final class FailureClassifier {
         PERMANENT
     }
 
-    private static final Set<Integer> NO_RUN = Set.of(408, 425, 429, 503);
+    /** Answered before a run is created; a 503 may come from a gateway after forwarding (aihub-api.md): unknown. */
+    private static final Set<Integer> NO_RUN = Set.of(408, 425, 429);
 
     private FailureClassifier() {
     }
@@ -36,8 +37,11 @@ public final class FailureClassifier {
             // 500, 502, 504 (and any other 5xx) may come after the run was created.
             return http.status() >= 500 ? Kind.UNKNOWN_OUTCOME : Kind.PERMANENT;
         }
-        if (t instanceof RateLimitRejectedException) {
+        if (t instanceof RateLimitRejectedException || t instanceof NotSentException) {
             return Kind.TRANSIENT_NO_RUN; // refused before it was sent
+        }
+        if (t instanceof IllegalArgumentException) {
+            return Kind.PERMANENT; // the client could not build the request (a header value it refuses): never sent
         }
         // Refused connections never reached AI Hub. Anything else — timeouts, resets, unreadable or empty bodies —
         // may have happened after the request was sent.

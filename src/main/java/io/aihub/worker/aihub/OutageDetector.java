@@ -71,7 +71,7 @@ public class OutageDetector {
 
     /** True when the failure counts against AI Hub's health (as opposed to an answer the service gave). */
     public static boolean isOutageFailure(Throwable failure) {
-        if (failure instanceof RateLimitRejectedException) {
+        if (notAnAnswer(failure)) {
             return false;
         }
         Throwable cause = FailureClassifier.unwrap(failure);
@@ -81,12 +81,28 @@ public class OutageDetector {
         return !(cause instanceof RateLimitRejectedException);
     }
 
-    /** Notes the outcome of one AI Hub call ({@code failure} null when it succeeded). */
+    /** A call that never reached AI Hub says nothing about its health, whichever way it failed. */
+    private static boolean notAnAnswer(Throwable failure) {
+        Throwable cause = failure == null ? null : FailureClassifier.unwrap(failure);
+        return failure instanceof RateLimitRejectedException || cause instanceof RateLimitRejectedException
+                || cause instanceof NotSentException;
+    }
+
+    /**
+     * Notes the outcome of one AI Hub call ({@code failure} null when it succeeded). During an outage any answer
+     * the service gives (a 2xx, a 404, a 429: not a 5xx or a transport error) ends it at once.
+     */
     public void record(Throwable failure) {
-        if (failure instanceof RateLimitRejectedException) {
+        if (failure != null && notAnAnswer(failure)) {
             return;
         }
         boolean failed = failure != null && isOutageFailure(failure);
+        if (outage) {
+            if (!failed) {
+                recover();
+            }
+            return;
+        }
         boolean entered = false;
         synchronized (this) {
             if (outage || closed) {
@@ -157,8 +173,8 @@ public class OutageDetector {
     private void runProbe() {
         Uni.createFrom().deferred(probe).subscribe().with(ok -> recover(),
                 failure -> {
-                    if (isOutageFailure(failure)) {
-                        scheduleProbe();
+                    if (isOutageFailure(failure) || notAnAnswer(failure)) {
+                        scheduleProbe(); // still failing, or never sent: not an answer
                     } else {
                         recover(); // an answer, even an error, shows the service is back
                     }
@@ -191,6 +207,5 @@ public class OutageDetector {
         if (probeTimer >= 0) {
             vertx.cancelTimer(probeTimer);
         }
-        recovered.complete(null);
     }
 }

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,17 +56,26 @@ public class RateLimiter {
     }
 
     private static final class Waiter {
-        final UniEmitter<? super Void> emitter;
+        final UniEmitter<? super Long> emitter;
         final CallKind kind;
+        final BooleanSupplier wanted;
         final long since;
         volatile boolean cancelled;
 
-        Waiter(UniEmitter<? super Void> emitter, CallKind kind, long since) {
+        Waiter(UniEmitter<? super Long> emitter, CallKind kind, BooleanSupplier wanted, long since) {
             this.emitter = emitter;
             this.kind = kind;
+            this.wanted = wanted;
             this.since = since;
         }
+
+        /** Cancelled by its subscriber, or no longer wanted (its partition moved): dropped without a token. */
+        boolean gone() {
+            return cancelled || !wanted.getAsBoolean();
+        }
     }
+
+    private static final BooleanSupplier ALWAYS = () -> true;
 
     private final Vertx vertx;
     private final double maxRate;
@@ -79,6 +89,8 @@ public class RateLimiter {
     private final long[] grants;
     private final Map<CallKind, Timer> waits = new EnumMap<>(CallKind.class);
 
+    /** The outage probe's own lane, served before everything: an outage must end as soon as AI Hub answers. */
+    private final ArrayDeque<Waiter> probes = new ArrayDeque<>();
     private final ArrayDeque<Waiter> priority = new ArrayDeque<>();
     private final ArrayDeque<Waiter> others = new ArrayDeque<>();
     private double rate;
@@ -130,24 +142,33 @@ public class RateLimiter {
                 .register(registry);
     }
 
-    /** Completes when the call may be sent; fails with {@link RateLimitRejectedException} when too many wait. */
-    public Uni<Void> acquire(CallKind kind) {
+    /** {@link #acquire(CallKind, BooleanSupplier)} for a call that stays wanted. */
+    public Uni<Long> acquire(CallKind kind) {
+        return acquire(kind, ALWAYS);
+    }
+
+    /**
+     * Completes, with the {@link System#nanoTime()} of the grant, when the call may be sent; fails with
+     * {@link RateLimitRejectedException} when too many wait, and with {@link NotSentException} when
+     * {@code wanted} turns false while it waits (it then takes no token). The probe is never refused.
+     */
+    public Uni<Long> acquire(CallKind kind, BooleanSupplier wanted) {
         return Uni.createFrom().emitter(emitter -> {
             long now = System.nanoTime();
             boolean granted = false;
             Waiter waiter = null;
             synchronized (this) {
-                if (priority.isEmpty() && others.isEmpty() && tryTake(now)) {
+                if (waitingNow() == 0 && tryTake(now)) {
                     granted = true;
-                } else if (priority.size() + others.size() < maxWaiting) {
-                    waiter = new Waiter(emitter, kind, now);
-                    (kind.priority() ? priority : others).add(waiter);
+                } else if (kind == CallKind.PROBE || waitingNow() < maxWaiting) {
+                    waiter = new Waiter(emitter, kind, wanted, now);
+                    laneOf(kind).add(waiter);
                     armTimer(now);
                 }
             }
             if (granted) {
                 waits.get(kind).record(0, TimeUnit.NANOSECONDS);
-                emitter.complete(null);
+                emitter.complete(now);
             } else if (waiter == null) {
                 emitter.fail(new RateLimitRejectedException(maxWaiting));
             } else {
@@ -157,12 +178,16 @@ public class RateLimiter {
         });
     }
 
-    /** AI Hub answered 429: the rate drops by the decrease factor, at most once per recovery interval. */
-    public void throttled() {
+    /**
+     * AI Hub answered 429 to a call granted at {@code grantedAtNanos}: the rate drops by the decrease factor, once per
+     * burst — only for calls granted at the current rate (after the last decrease), and at most once per recovery
+     * interval. The 429s of calls granted before a decrease were answered to the rate that decrease already cut.
+     */
+    public void throttled(long grantedAtNanos) {
         synchronized (this) {
             long now = System.nanoTime();
             refill(now);
-            if (now - lastDecreaseAt < recoveryNanos) {
+            if (grantedAtNanos < lastDecreaseAt || now - lastDecreaseAt < recoveryNanos) {
                 return;
             }
             double before = rate;
@@ -173,6 +198,23 @@ public class RateLimiter {
         }
     }
 
+    /** Drops, at once, the waiting calls nobody wants any more (their partition was revoked). */
+    public void dropUnwanted() {
+        List<Waiter> dropped = new ArrayList<>();
+        synchronized (this) {
+            for (ArrayDeque<Waiter> lane : List.of(probes, priority, others)) {
+                lane.removeIf(waiter -> {
+                    if (waiter.gone()) {
+                        dropped.add(waiter);
+                        return true;
+                    }
+                    return false;
+                });
+            }
+        }
+        dropped.forEach(RateLimiter::refuse);
+    }
+
     /** The calls per second allowed now. */
     public synchronized double currentRate() {
         refill(System.nanoTime());
@@ -181,43 +223,61 @@ public class RateLimiter {
 
     /** Calls waiting for a token now. */
     public synchronized int waiting() {
-        return priority.size() + others.size();
+        return waitingNow();
+    }
+
+    private int waitingNow() {
+        return probes.size() + priority.size() + others.size();
+    }
+
+    private ArrayDeque<Waiter> laneOf(CallKind kind) {
+        return kind == CallKind.PROBE ? probes : kind.priority() ? priority : others;
+    }
+
+    private static void refuse(Waiter waiter) {
+        if (!waiter.cancelled) {
+            waiter.emitter.fail(new NotSentException("its partition moved while it waited for the rate limiter"));
+        }
     }
 
     private void onTimer() {
         List<Waiter> ready = new ArrayList<>();
+        List<Waiter> dropped = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
             timerId = -1;
             if (closed) {
                 return;
             }
-            dropCancelled();
-            while (!(priority.isEmpty() && others.isEmpty()) && tryTake(now)) {
+            dropGone(dropped);
+            while (waitingNow() > 0 && tryTake(now)) {
                 ready.add(next());
-                dropCancelled();
+                dropGone(dropped);
             }
-            if (!(priority.isEmpty() && others.isEmpty())) {
+            if (waitingNow() > 0) {
                 armTimer(now);
             }
         }
+        dropped.forEach(RateLimiter::refuse);
         for (Waiter waiter : ready) {
             waits.get(waiter.kind).record(now - waiter.since, TimeUnit.NANOSECONDS);
-            waiter.emitter.complete(null);
+            waiter.emitter.complete(now);
         }
     }
 
-    private void dropCancelled() {
-        while (!priority.isEmpty() && priority.peek().cancelled) {
-            priority.poll();
-        }
-        while (!others.isEmpty() && others.peek().cancelled) {
-            others.poll();
+    private void dropGone(List<Waiter> dropped) {
+        for (ArrayDeque<Waiter> lane : List.of(probes, priority, others)) {
+            while (!lane.isEmpty() && lane.peek().gone()) {
+                dropped.add(lane.poll());
+            }
         }
     }
 
-    /** The next waiter: priority first, but a poll after every {@code priorityPerPoll} priority grants. */
+    /** The next waiter: a probe, else priority, but a poll after every {@code priorityPerPoll} priority grants. */
     private Waiter next() {
+        if (!probes.isEmpty()) {
+            return probes.poll();
+        }
         if (!others.isEmpty() && (priority.isEmpty() || priorityInARow >= priorityPerPoll)) {
             priorityInARow = 0;
             return others.poll();

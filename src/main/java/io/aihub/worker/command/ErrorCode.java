@@ -34,5 +34,19 @@ public enum ErrorCode {
     /** Transient failures went on past the retry limits. */
     RETRIES_EXHAUSTED,
     /** AI Hub answered in a way the worker cannot use. */
-    AIHUB_PROTOCOL_ERROR;
+    AIHUB_PROTOCOL_ERROR,
+    /**
+     * A submission's outcome stayed unknown: the search for its run (rule 2c) did not succeed within its budget, so
+     * a run may exist. The command is not posted again; check AI Hub for a run tagged with its command ID.
+     */
+    OUTCOME_UNKNOWN,
+    /** The client could not build the request (nothing was sent), for example a header value it refuses. */
+    REQUEST_INVALID,
+    /** A different command (another value hash) reuses the ID of a command the ledger knows; the first one stands. */
+    COMMAND_ID_REUSED,
+    /**
+     * A command recorded as {@code submitting} whose record will not be delivered again (its offset was committed):
+     * no run was found by its tag, so it ends here.
+     */
+    ORPHANED_SUBMISSION;
 }

@@ -41,6 +41,14 @@ public interface WorkerConfig {
     @WithDefault("1024")
     int maxInBackoff();
 
+    /**
+     * With {@code ordering=key}, records of one key that may wait behind it before its partition's fetching pauses:
+     * the last of them waits this many commands' time, which must stay below {@code unprocessed-record-max-age}.
+     * Default 32.
+     */
+    @WithDefault("32")
+    int maxWaitingPerKey();
+
     /** Limits applied to incoming commands. */
     Limits limits();
 
@@ -52,6 +60,20 @@ public interface WorkerConfig {
 
     /** Graceful shutdown. */
     Shutdown shutdown();
+
+    /** Fencing of a replica whose group membership may be stale. */
+    Fencing fencing();
+
+    /** Fencing of a replica whose group membership may be stale (design.md, "Zombies"). */
+    interface Fencing {
+        /**
+         * A pause of this JVM longer than this (a long GC, SIGSTOP) suspends every POST, ledger write, event and
+         * acknowledgement until the group confirms membership; must be well below {@code session.timeout.ms}.
+         * Default 5 s.
+         */
+        @WithDefault("5s")
+        Duration maxPause();
+    }
 
     /** Graceful shutdown. */
     interface Shutdown {

@@ -1,6 +1,7 @@
 package io.aihub.worker.event;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -33,17 +36,28 @@ public class EventPublisher {
     /** The outgoing channel of status events. */
     public static final String CHANNEL = "events";
 
+    private static final Duration OVERFLOW_BACKOFF = Duration.ofMillis(50);
+    private static final int OVERFLOW_RETRIES = 100;
+
     private final MutinyEmitter<byte[]> emitter;
     private final ObjectMapper mapper;
     private final URI source;
+    private final KafkaClientService kafka;
 
     @Inject
     public EventPublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<byte[]> emitter,
-            ObjectMapper mapper, WorkerConfig config) {
+            ObjectMapper mapper, WorkerConfig config, KafkaClientService kafka) {
         this.emitter = emitter;
         this.mapper = mapper;
         this.source = config.eventSource();
+        this.kafka = kafka;
+    }
+
+    /** Completes when every event handed to the channel's producer so far has been sent (or failed). */
+    public Uni<Void> flush() {
+        KafkaProducer<?, ?> producer = kafka.getProducer(CHANNEL);
+        return producer == null ? Uni.createFrom().voidItem() : producer.flush();
     }
 
     /** Sends one event and completes when it is durably written. */
@@ -66,7 +80,11 @@ public class EventPublisher {
                 .withKey(event.commandId())
                 .build();
         // The trace of the command being handled, taken now: the connector may send later, on another thread.
-        return emitter.sendMessage(Message.of(payload, Metadata.of(ce, kafka,
-                TracingMetadata.withCurrent(Context.current()))));
+        Message<byte[]> message = Message.of(payload, Metadata.of(ce, kafka, TracingMetadata.withCurrent(Context.current())));
+        // A full local buffer (a burst: the emitter refuses with an IllegalStateException) is back-pressure: the
+        // event waits and goes out, it is not a failed outcome.
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
+                .onFailure(IllegalStateException.class).retry().withBackOff(OVERFLOW_BACKOFF, OVERFLOW_BACKOFF.multipliedBy(20))
+                .atMost(OVERFLOW_RETRIES);
     }
 }

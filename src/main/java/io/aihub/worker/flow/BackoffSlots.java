@@ -54,8 +54,10 @@ public class BackoffSlots {
             return wait; // the backoff set is full: keep the slot
         }
         window.release();
+        // The slot is taken again however the wait ends, so a failed wait never returns without one.
         return wait.onTermination().invoke(waiting::decrementAndGet)
-                .chain(window::admit);
+                .onItemOrFailure().transformToUni((done, failure) -> window.admit()
+                        .chain(() -> failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure)));
     }
 
     /** Commands waiting outside the window now. */

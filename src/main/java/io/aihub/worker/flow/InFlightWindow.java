@@ -22,7 +22,18 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 public class InFlightWindow {
 
     private final int limit;
-    private final Queue<UniEmitter<? super Void>> waiters = new ArrayDeque<>();
+
+    /** A caller waiting for a slot; cancelled when its subscriber went away before its turn. */
+    private static final class Waiter {
+        final UniEmitter<? super Void> emitter;
+        volatile boolean cancelled;
+
+        Waiter(UniEmitter<? super Void> emitter) {
+            this.emitter = emitter;
+        }
+    }
+
+    private final Queue<Waiter> waiters = new ArrayDeque<>();
     private int inFlight;
     private CompletableFuture<Void> idle;
 
@@ -31,7 +42,7 @@ public class InFlightWindow {
         this(config.maxInFlight());
     }
 
-    InFlightWindow(int limit) {
+    public InFlightWindow(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("worker.max-in-flight must be at least 1");
         }
@@ -41,27 +52,34 @@ public class InFlightWindow {
     /** Takes a slot, now or when one is released. */
     public Uni<Void> admit() {
         return Uni.createFrom().emitter(emitter -> {
-            boolean admitted;
+            Waiter waiter = null;
             synchronized (this) {
-                admitted = inFlight < limit;
-                if (admitted) {
+                if (inFlight < limit) {
                     inFlight++;
                 } else {
-                    waiters.add(emitter);
+                    waiter = new Waiter(emitter);
+                    waiters.add(waiter);
                 }
             }
-            if (admitted) {
+            if (waiter == null) {
                 emitter.complete(null);
+            } else {
+                // A waiter cancelled before its turn is skipped, so no slot is handed to nobody.
+                Waiter queued = waiter;
+                emitter.onTermination(() -> queued.cancelled = true);
             }
         });
     }
 
     /** Gives a slot back, to the next waiter if there is one. */
     public void release() {
-        UniEmitter<? super Void> next;
+        Waiter next;
         CompletableFuture<Void> becameIdle = null;
         synchronized (this) {
             next = waiters.poll();
+            while (next != null && next.cancelled) {
+                next = waiters.poll();
+            }
             if (next == null) {
                 inFlight--;
                 if (inFlight == 0 && idle != null) {
@@ -71,7 +89,7 @@ public class InFlightWindow {
             }
         }
         if (next != null) {
-            next.complete(null);
+            next.emitter.complete(null);
         }
         if (becameIdle != null) {
             becameIdle.complete(null);

@@ -6,21 +6,46 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.aihub.worker.config.WorkerConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
  * {@code worker.ordering=key}: commands with the same Kafka key are handled one after another (the next starts when
- * the previous one's outcome is durable); other keys go on in parallel. The map holds only keys with a command in
- * flight, each of which holds a slot of the in-flight window, so it is bounded by {@code worker.max-in-flight}.
- * Records without a key are not ordered. With {@code unordered} work starts at once.
+ * the previous one's outcome is durable); other keys go on in parallel. The map holds only keys with a record
+ * received and not done, so it is bounded by what intake accepts; a record waiting for its key holds no in-flight slot
+ * (intake takes one when its work starts). Records without a key are not ordered. With {@code unordered} work starts
+ * at once.
  */
-public final class KeyOrdering {
+@ApplicationScoped
+public class KeyOrdering {
 
     private final boolean enabled;
     private final Map<ByteBuffer, ArrayDeque<Runnable>> waiting = new HashMap<>();
 
+    @Inject
+    public KeyOrdering(WorkerConfig config) {
+        this(config.ordering() == WorkerConfig.Ordering.KEY);
+    }
+
     public KeyOrdering(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    /** True when commands are ordered by key ({@code worker.ordering=key}). */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Records of {@code key} waiting behind the one in progress. */
+    public synchronized int waiting(byte[] key) {
+        if (!enabled || key == null) {
+            return 0;
+        }
+        ArrayDeque<Runnable> queue = waiting.get(ByteBuffer.wrap(key));
+        return queue == null ? 0 : queue.size();
     }
 
     /** Runs {@code work} after the work of earlier records with {@code key}. */

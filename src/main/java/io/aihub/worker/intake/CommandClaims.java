@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -12,7 +14,8 @@ import io.smallrye.mutiny.Uni;
  * the same ID has finished, so a second record with that ID sees the first one's ledger record and counts as a
  * duplicate. Entries live only while work for the ID is in flight.
  */
-final class CommandClaims {
+@ApplicationScoped
+class CommandClaims {
 
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 

@@ -3,8 +3,10 @@ package io.aihub.worker.ledger;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +34,9 @@ public class LedgerReader {
 
     private static final Logger LOG = Logger.getLogger(LedgerReader.class);
 
+    /** The status of a command whose ledger record this version could not read. */
+    public static final String UNREADABLE = "UNREADABLE";
+
     private final Map<String, Object> kafka;
     private final ObjectMapper mapper;
     private final String topic;
@@ -44,10 +49,24 @@ public class LedgerReader {
         this.topic = config.topic().ledger();
     }
 
-    /** The latest snapshot of every command on the partition; tombstoned commands are absent. */
+    /**
+     * What a partition's ledger holds: the newest snapshot of every command ({@link LedgerRecord#supersedes}), and
+     * the commands whose newest snapshot was followed by an older one (a late write of an earlier owner), which
+     * must be written again so that compaction, which keeps the last record, keeps the newest.
+     */
+    public record Contents(Map<String, LedgerRecord> records, Set<String> shadowed) {
+    }
+
+    /** The newest snapshot of every command on the partition; tombstoned commands are absent. Blocking. */
     public Map<String, LedgerRecord> read(int partition, Duration timeout) {
+        return readContents(partition, timeout).records();
+    }
+
+    /** {@link #read}, with the commands whose newest snapshot is shadowed by an older one. Blocking. */
+    public Contents readContents(int partition, Duration timeout) {
         Map<String, Object> props = KafkaClients.grouplessConsumer(kafka, "ledger-restore-" + partition, 2000);
         Map<String, LedgerRecord> records = new HashMap<>();
+        Set<String> shadowed = new HashSet<>();
         TopicPartition tp = new TopicPartition(topic, partition);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
@@ -63,26 +82,40 @@ public class LedgerReader {
                     if (record.offset() >= end) {
                         break;
                     }
-                    apply(records, record);
+                    apply(records, shadowed, record);
                 }
             }
         }
-        return records;
+        return new Contents(records, shadowed);
     }
 
-    private void apply(Map<String, LedgerRecord> records, ConsumerRecord<String, byte[]> record) {
-        if (record.key() == null) {
+    private void apply(Map<String, LedgerRecord> records, Set<String> shadowed, ConsumerRecord<String, byte[]> record) {
+        String key = record.key();
+        if (key == null) {
             return;
         }
         if (record.value() == null) {
-            records.remove(record.key());
+            records.remove(key);
+            shadowed.remove(key);
             return;
         }
+        LedgerRecord read;
         try {
-            records.put(record.key(), mapper.readValue(record.value(), LedgerRecord.class));
+            read = mapper.readValue(record.value(), LedgerRecord.class);
         } catch (IOException e) {
-            // A record this version cannot read is skipped rather than blocking the partition forever.
-            LOG.warnf("ledger record for %s at offset %d is unreadable; skipped", record.key(), record.offset());
+            // Neither the older snapshot (stale) nor nothing (a second POST) is safe: the command is taken as ended,
+            // so no record with its ID starts a run, and an operator is told.
+            LOG.errorf("ledger record for %s at offset %d is unreadable by this version; the command is taken as "
+                    + "ended (no new run for its ID)", key, record.offset());
+            read = LedgerRecord.builder(key, LedgerRecord.State.ENDED).status(UNREADABLE).revision(Long.MAX_VALUE)
+                    .build();
+        }
+        LedgerRecord known = records.get(key);
+        if (known == null || read.supersedes(known)) {
+            records.put(key, read);
+            shadowed.remove(key);
+        } else {
+            shadowed.add(key);
         }
     }
 }

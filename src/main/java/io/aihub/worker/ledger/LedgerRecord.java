@@ -33,6 +33,10 @@ import io.aihub.worker.event.EventData;
  * @param traceparent the W3C trace context of the command (no secret), so events published after a restore stay in
  *        its trace; absent in records written before it existed
  * @param resultsInclude the {@code include_*} flags (without the prefix) of a command that asks for results
+ * @param revision how many snapshots of this command came before this one: a restore keeps the highest, so a late
+ *        write of an earlier owner never moves a command backwards (0 in records written before it existed)
+ * @param sourceOffset the offset of the command record a {@code SUBMITTING} snapshot was written for, so that a
+ *        restore knows whether that record will be delivered again (absent in older records)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -42,7 +46,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
         Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent,
-        List<String> resultsInclude) {
+        List<String> resultsInclude, long revision, Long sourceOffset) {
 
     /** The current format version. */
     public static final int VERSION = 1;
@@ -75,7 +79,18 @@ public record LedgerRecord(int version, String commandId, State state, String st
     /** A copy without the fields only an in-flight command needs, kept for dedupe after the command ended. */
     LedgerRecord compact() {
         return builder(commandId, state).status(status).runId(runId).sequence(sequence).attempts(attempts)
-                .commandHash(commandHash).updatedAt(updatedAt).build();
+                .commandHash(commandHash).updatedAt(updatedAt).revision(revision).build();
+    }
+
+    /**
+     * True when this snapshot is newer than {@code other} of the same command: a higher revision, or on a tie (two
+     * owners wrote from the same restored state) the state further along, so an ended command stays ended.
+     */
+    public boolean supersedes(LedgerRecord other) {
+        if (revision != other.revision) {
+            return revision > other.revision;
+        }
+        return state.ordinal() >= other.state.ordinal();
     }
 
     /** A record of {@code commandId} in {@code state}, every other field to be set by name. */
@@ -114,6 +129,8 @@ public record LedgerRecord(int version, String commandId, State state, String st
         builder.updatedAt = updatedAt;
         builder.traceparent = traceparent;
         builder.resultsInclude = resultsInclude;
+        builder.revision = revision;
+        builder.sourceOffset = sourceOffset;
         return builder;
     }
 
@@ -147,6 +164,8 @@ public record LedgerRecord(int version, String commandId, State state, String st
         private long updatedAt;
         private String traceparent;
         private List<String> resultsInclude;
+        private long revision;
+        private Long sourceOffset;
 
         private Builder() {
         }
@@ -291,12 +310,22 @@ public record LedgerRecord(int version, String commandId, State state, String st
             return this;
         }
 
+        public Builder revision(long value) {
+            this.revision = value;
+            return this;
+        }
+
+        public Builder sourceOffset(Long value) {
+            this.sourceOffset = value;
+            return this;
+        }
+
         /** The record, in the current format version. */
         public LedgerRecord build() {
             return new LedgerRecord(VERSION, commandId, state, status, runId, sequence, eventType, eventTime, event, attempts,
                     firstAttemptAt, lastAttemptAt, trackingSince, ibContext, appName, appId, owner, deploymentId, batchId,
                     inputDir, manualUpstreamIntegration, fromTimestamp, toTimestamp, metadata, publishResults, commandHash,
-                    updatedAt, traceparent, resultsInclude);
+                    updatedAt, traceparent, resultsInclude, revision, sourceOffset);
         }
     }
 }

@@ -23,10 +23,14 @@ public final class LedgerRecords {
     private LedgerRecords() {
     }
 
-    /** The intent to POST, acknowledged before the POST (design.md, rule 2a). */
-    public static LedgerRecord submitting(RunCommand command, String commandHash, long sequence, long now) {
+    /**
+     * The intent to POST, acknowledged before the POST (design.md, rule 2a), for the command record at
+     * {@code sourceOffset}: a restore can tell whether that record will be delivered again.
+     */
+    public static LedgerRecord submitting(RunCommand command, String commandHash, long sequence, long sourceOffset,
+            long now) {
         return base(command, commandHash, LedgerRecord.State.SUBMITTING, now).sequence(sequence).firstAttemptAt(now)
-                .lastAttemptAt(now).build();
+                .lastAttemptAt(now).sourceOffset(sourceOffset).build();
     }
 
     /**

@@ -38,10 +38,14 @@ public class LedgerView {
         return Optional.ofNullable(byCommand.get(commandId));
     }
 
-    void remember(int partition, LedgerRecord record) {
-        if (!ownership.owns(partition)) {
+    void remember(Lease lease, LedgerRecord record) {
+        if (lease.ended()) {
             return; // a late write of work begun under an earlier assignment; the next restore reads it
         }
+        remember(lease.partition(), record);
+    }
+
+    private void remember(int partition, LedgerRecord record) {
         boolean done = record.state() == LedgerRecord.State.ENDED || record.state() == LedgerRecord.State.REJECTED;
         LedgerRecord kept = done ? record.compact()
                 : record.state() == LedgerRecord.State.TRACKING ? record.withoutEvent() : record;
@@ -57,7 +61,7 @@ public class LedgerView {
         if (!ownership.current(lease)) {
             return;
         }
-        records.values().forEach(record -> remember(lease.partition(), record));
+        records.values().forEach(record -> remember(lease, record));
     }
 
     /** Forgets the commands of partitions this replica no longer owns. */

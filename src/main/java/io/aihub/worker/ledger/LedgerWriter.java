@@ -53,8 +53,15 @@ public class LedgerWriter {
         this.topic = config.topic().ledger();
     }
 
-    /** Writes one snapshot; completes when the broker has it. */
-    public Uni<Void> write(int partition, LedgerRecord record) {
+    /**
+     * Writes one snapshot under {@code lease} (only while it permits, else {@link LeaseEndedException}); completes
+     * when the broker has it.
+     */
+    public Uni<Void> write(Lease lease, LedgerRecord snapshot) {
+        int partition = lease.partition();
+        // The next revision of the command: writes of one command are sequential (its claim, or its run's step).
+        LedgerRecord record = snapshot.toBuilder()
+                .revision(view.get(snapshot.commandId()).map(known -> known.revision() + 1).orElse(1L)).build();
         byte[] value;
         try {
             value = mapper.writeValueAsBytes(record);
@@ -62,20 +69,26 @@ public class LedgerWriter {
             return Uni.createFrom().failure(new IllegalStateException("ledger record could not be written", e));
         }
         // The producer completes on its network thread; what follows a write runs where the write was asked.
-        return VertxContexts.resumeOnCaller(producer()
-                .send(new ProducerRecord<>(topic, partition, record.commandId(), value)).replaceWithVoid())
-                .invoke(() -> view.remember(partition, record));
+        return VertxContexts.resumeOnCaller(lease.write(() -> producer()
+                .send(new ProducerRecord<>(topic, partition, record.commandId(), value)).replaceWithVoid()))
+                .invoke(() -> view.remember(lease, record));
     }
 
     /** Removes a command from the ledger (compaction drops it); completes when the broker has the tombstone. */
-    public Uni<Void> tombstone(int partition, String commandId) {
+    public Uni<Void> tombstone(Lease lease, String commandId) {
+        int partition = lease.partition();
         // Rare (the hourly cleanup): through the emitter, which also keeps the channel wired.
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
                 .withKey(commandId)
                 .withPartition(partition)
                 .build();
-        return emitter.sendMessage(Message.<byte[]> of(null, Metadata.of(metadata)))
+        return lease.write(() -> emitter.sendMessage(Message.<byte[]> of(null, Metadata.of(metadata))))
                 .invoke(() -> view.forget(partition, commandId));
+    }
+
+    /** Completes when every snapshot handed to the producer so far has been sent (or failed). */
+    public Uni<Void> flush() {
+        return producer().flush();
     }
 
     private KafkaProducer<String, byte[]> producer() {

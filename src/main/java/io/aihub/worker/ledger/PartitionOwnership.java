@@ -1,35 +1,57 @@
 package io.aihub.worker.ledger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import io.aihub.worker.config.WorkerConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Which commands partitions this replica owns now, each under a {@link Lease} with an epoch per assignment: the one
- * place that answers "may this work still act for its partition?" (design.md, "Ownership and fencing").
+ * Which commands partitions this replica owns now, each under a {@link Lease} with an epoch per assignment, and
+ * whether its group membership is fresh: the one place that answers "may this work still act for its partition?"
+ * (design.md, "Ownership and fencing").
  */
 @ApplicationScoped
 public class PartitionOwnership {
 
+    private static final Uni<Boolean> PERMITTED = Uni.createFrom().item(true);
+    private static final Uni<Boolean> REFUSED = Uni.createFrom().item(false);
+
     private final Map<Integer, Lease> leases = new ConcurrentHashMap<>();
     private final AtomicLong epochs = new AtomicLong();
+    private final long maxPauseNanos;
+    private volatile long heartbeatNanos = System.nanoTime();
+    private volatile boolean suspended;
+    /** Work waiting for membership to be confirmed after a pause; completed when it is, or when leases end. */
+    private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+
+    @Inject
+    public PartitionOwnership(WorkerConfig config) {
+        this(config.fencing().maxPause());
+    }
+
+    public PartitionOwnership(Duration maxPause) {
+        this.maxPauseNanos = maxPause.toNanos();
+    }
 
     /** Partitions were assigned: each gets a new lease, restoring until {@link #restored} is called for it. */
     public void assigned(Collection<Integer> partitions) {
         for (int partition : partitions) {
-            Lease lease = new Lease(partition, epochs.incrementAndGet());
-            Lease before = leases.put(partition, lease);
+            Lease before = leases.put(partition, new Lease(partition, epochs.incrementAndGet(), this));
             if (before != null) {
-                before.end();
+                before.moveTo(Lease.Phase.ENDED);
             }
         }
     }
@@ -41,18 +63,31 @@ public class PartitionOwnership {
         }
     }
 
+    /** A revocation begins: no new POST for these partitions (work already under way may finish). */
+    public void revoking(Collection<Integer> partitions) {
+        leasesOf(partitions).forEach(lease -> lease.moveTo(Lease.Phase.REVOKING));
+    }
+
     /**
-     * A revocation begins: no new POST for these partitions; waits, at most {@code timeout}, for the POSTs already
-     * sent to be answered, so that a run they create exists before the next owner looks for it. Blocking.
+     * Waits, until {@code deadline} ({@link System#nanoTime()}), for the POSTs already on the wire for these
+     * partitions, so that a run they create exists before the next owner looks. Blocking.
      */
-    public void revoking(Collection<Integer> partitions, Duration timeout) throws InterruptedException {
-        partitions.forEach(p -> lease(p).ifPresent(Lease::revoking));
-        long deadline = Lease.deadline(timeout);
-        for (int partition : partitions) {
-            Optional<Lease> lease = lease(partition);
-            if (lease.isPresent()) {
-                lease.get().awaitPostsOnWire(deadline);
-            }
+    public void awaitPostsOnWire(Collection<Integer> partitions, long deadline) throws InterruptedException {
+        for (Lease lease : leasesOf(partitions)) {
+            lease.awaitPostsOnWire(deadline);
+        }
+    }
+
+    /**
+     * Nothing new may act for these partitions; waits, until {@code deadline}, for the writes already under way,
+     * so that the next owner's restore reads them. Blocking.
+     */
+    public void fence(Collection<Integer> partitions, long deadline) throws InterruptedException {
+        List<Lease> fenced = leasesOf(partitions);
+        fenced.forEach(lease -> lease.moveTo(Lease.Phase.FENCED));
+        releaseWaiting();
+        for (Lease lease : fenced) {
+            lease.awaitWrites(deadline);
         }
     }
 
@@ -61,9 +96,10 @@ public class PartitionOwnership {
         for (int partition : partitions) {
             Lease lease = leases.remove(partition);
             if (lease != null) {
-                lease.end();
+                lease.moveTo(Lease.Phase.ENDED);
             }
         }
+        releaseWaiting(); // work of the ended leases learns it is refused
     }
 
     /** The current lease of {@code partition}, if this replica owns it. */
@@ -71,7 +107,7 @@ public class PartitionOwnership {
         return Optional.ofNullable(leases.get(partition));
     }
 
-    /** True when {@code lease} is its partition's current lease. */
+    /** True when {@code lease} is its partition's current lease and new work may begin under it. */
     public boolean current(Lease lease) {
         return leases.get(lease.partition()) == lease && lease.isValid();
     }
@@ -100,5 +136,67 @@ public class PartitionOwnership {
     /** True while any owned partition is being restored. */
     public boolean isRestoring() {
         return leases.values().stream().anyMatch(Lease::isRestoring);
+    }
+
+    /**
+     * This replica's own clock ticks several times per {@code max-pause}: a longer gap means the JVM was paused,
+     * and until the group confirms membership nothing may act, because the group may have given this replica's
+     * partitions to another member meanwhile (a zombie).
+     */
+    public void heartbeat(long nowNanos) {
+        heartbeatNanos = nowNanos;
+    }
+
+    /** True while nothing suggests this replica's group membership is stale. */
+    public boolean fresh() {
+        return !suspended && System.nanoTime() - heartbeatNanos < maxPauseNanos;
+    }
+
+    /** A pause was detected: every lease waits for membership to be confirmed (or for its partition to move). */
+    public void suspend() {
+        suspended = true;
+    }
+
+    /** True while actions wait for membership to be confirmed. */
+    public boolean suspended() {
+        return suspended;
+    }
+
+    /** The group confirmed this replica's membership (a commit in its generation, or a rebalance callback). */
+    public void membershipConfirmed() {
+        heartbeatNanos = System.nanoTime();
+        suspended = false;
+        releaseWaiting();
+    }
+
+    Uni<Boolean> permit(Lease lease) {
+        if (!current(lease)) {
+            return REFUSED;
+        }
+        if (fresh()) {
+            return PERMITTED;
+        }
+        CompletableFuture<Void> decided = new CompletableFuture<>();
+        synchronized (waiting) {
+            waiting.add(decided);
+        }
+        if (fresh() || !current(lease)) {
+            decided.complete(null); // decided between the check and the registration
+        }
+        return Uni.createFrom().completionStage(decided)
+                .chain(() -> !current(lease) ? REFUSED : fresh() ? PERMITTED : permit(lease));
+    }
+
+    private List<Lease> leasesOf(Collection<Integer> partitions) {
+        return partitions.stream().map(leases::get).filter(lease -> lease != null).toList();
+    }
+
+    private void releaseWaiting() {
+        List<CompletableFuture<Void>> released;
+        synchronized (waiting) {
+            released = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        released.forEach(f -> f.complete(null));
     }
 }

@@ -2,7 +2,6 @@ package io.aihub.worker.messaging;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,21 +17,21 @@ import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.flow.BackoffSlots;
 import io.aihub.worker.flow.InFlightWindow;
-import io.aihub.worker.flow.KeyOrdering;
 import io.aihub.worker.intake.CommandHandler;
 import io.aihub.worker.ledger.Lease;
+import io.aihub.worker.ledger.LeaseEndedException;
 import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Reads the {@value #CHANNEL} channel as raw bytes, parses each record and hands it on. Valid commands run
- * concurrently up to {@code worker.max-in-flight}: the method returns as soon as a slot is taken, and acknowledges
- * the record later, when its outcome is durable; SmallRye's throttled commit strategy never commits past a record
- * that is not acknowledged yet.
+ * Reads the {@value #CHANNEL} channel as raw bytes and takes each record in: the method returns as soon as the
+ * record is accepted, and the record is acknowledged later, under its partition's lease, when its outcome is
+ * durable (SmallRye's throttled commit strategy never commits past a record not acknowledged yet). It holds the
+ * stream only while too many accepted records wait to finish (seconds); a restore, an outage, the tracked-runs cap
+ * and hot keys pause fetching instead ({@link PartitionPauses}), so no record waits on them inside SmallRye's limits.
  */
 @ApplicationScoped
 public class CommandConsumer {
@@ -44,96 +43,97 @@ public class CommandConsumer {
 
     private final CommandParser parser;
     private final CommandHandler handler;
-    private final InFlightWindow window;
     private final PartitionOwnership ownership;
     private final IntakeGate gate;
-    private final KeyOrdering ordering;
-    private final BackoffSlots backoff;
+    /** Records accepted and not yet done: in flight, in backoff, or waiting for their key, ID or a slot. */
+    private final InFlightWindow accepted;
+    private final HeldRecords held;
     private volatile boolean draining;
 
     @Inject
-    public CommandConsumer(CommandParser parser, CommandHandler handler, PartitionOwnership ownership, WorkerConfig config,
-            IntakeGate gate, BackoffSlots backoff, InFlightWindow window) {
-        this.gate = gate;
-        this.backoff = backoff;
-        this.ordering = new KeyOrdering(config.ordering() == WorkerConfig.Ordering.KEY);
+    public CommandConsumer(CommandParser parser, CommandHandler handler, PartitionOwnership ownership,
+            WorkerConfig config, IntakeGate gate, PartitionPauses pauses) {
         this.parser = parser;
         this.handler = handler;
         this.ownership = ownership;
-        this.window = window;
+        this.gate = gate;
+        // As many waiting for their key, ID or a slot as may be in flight, besides those in backoff.
+        this.accepted = new InFlightWindow(2 * config.maxInFlight() + config.maxInBackoff());
+        this.held = new HeldRecords(pauses, (h, valid) -> valid ? accept(h.message(), h.record(), h.lease())
+                : Uni.createFrom().voidItem());
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(Message<byte[]> message) {
         CommandRecord record = toRecord(message);
-        if (draining) {
-            // Shutting down: the record stays unacknowledged, so its offset is not committed and it is redelivered.
+        Optional<Lease> lease = ownership.lease(record.partition());
+        if (draining || lease.isEmpty() || !lease.get().isValid()) {
+            // Shutting down, or fetched before a revocation: left unacknowledged, so it is delivered again (to
+            // the partition's next owner); nothing here may act on it.
             return Uni.createFrom().voidItem();
         }
-        // Records of a partition wait until its ledger is restored (bounded by the restore timeout).
-        return ownership.awaitRestored(record.partition()).chain(() -> {
-            Optional<Lease> lease = ownership.lease(record.partition());
-            if (lease.isEmpty()) {
-                // Fetched before a revocation: its new owner reads it again; nothing here may act on it.
-                return Uni.createFrom().voidItem();
-            }
-            return process(message, record, lease.get());
-        });
+        if (held.hold(new HeldRecords.Held(message, record, lease.get()))) {
+            return Uni.createFrom().voidItem();
+        }
+        return accept(message, record, lease.get());
     }
 
-    private Uni<Void> process(Message<byte[]> message, CommandRecord record, Lease lease) {
-        ParseResult result = parser.parse(record.value(), record.headers());
-        // Rejections take a slot like submissions: one that waits on a command ID's claim (a malformed copy of a
-        // command in retry) must not hold up the rest of the stream.
-        String commandId = result instanceof ParseResult.Parsed parsed ? parsed.command().commandId()
-                : ((ParseResult.Invalid) result).commandId().orElse("unknown");
-        // An AI Hub outage or a full tracker holds intake first (back-pressure), then a slot is taken.
-        return gate.awaitOpen().chain(window::admit).invoke(() -> {
+    /** Completes once the record is accepted (a place among the accepted is free); its work goes on after. */
+    private Uni<Void> accept(Message<byte[]> message, CommandRecord record, Lease lease) {
+        return accepted.admit().invoke(() -> {
             if (draining) {
-                // Admitted after the drain began: left unacknowledged, so it is redelivered to the next owner.
-                window.release();
+                accepted.release(); // accepted after the drain began: left unacknowledged, delivered again
                 return;
             }
-            if (result instanceof ParseResult.Parsed) {
-                backoff.admitted(commandId); // it may wait out its backoffs outside the window
-            }
-            Uni<Void> outcome = ordering.inOrder(record.key(), () -> result instanceof ParseResult.Parsed parsed
-                    ? handler.run(record, parsed.command(), lease)
-                    : handler.reject(record, (ParseResult.Invalid) result, lease));
-            outcome.eventually(() -> {
-                if (result instanceof ParseResult.Parsed) {
-                    backoff.finished(commandId);
-                }
-                window.release();
-            })
-                    .subscribe().with(
-                            done -> message.ack(),
-                            failure -> {
-                                // Only the broker failing to take our outcome gets here; the record is not committed.
-                                CommandLog.error(LOG, commandId, null, "outcome could not be written (%s)",
-                                        failure.getClass().getSimpleName());
-                                nack(message, failure);
-                            });
+            gate.accepted(record.partition(), record.key());
+            ParseResult result = parser.parse(record.value(), record.headers());
+            Uni.createFrom().deferred(() -> handler.handle(record, result, lease))
+                    .eventually(accepted::release)
+                    .subscribe().with(done -> acknowledge(message, lease), failure -> failed(message, record, lease,
+                            result, failure));
         });
     }
 
-    private static CompletionStage<Void> nack(Message<byte[]> message, Throwable failure) {
-        return message.nack(failure);
+    /** Acknowledged only under the lease the record was received in: work of an earlier epoch never acks. */
+    private static void acknowledge(Message<byte[]> message, Lease lease) {
+        lease.permit().subscribe().with(permitted -> {
+            if (permitted) {
+                message.ack();
+            }
+        });
     }
 
-    /** Commands being submitted now. */
+    private void failed(Message<byte[]> message, CommandRecord record, Lease lease, ParseResult result,
+            Throwable failure) {
+        if (failure instanceof LeaseEndedException || !lease.isValid() || draining) {
+            return; // the partition moved, or the worker stops: left unacknowledged for the next owner
+        }
+        // Only the broker refusing our outcome gets here (the writes retry first); the record is not committed.
+        String commandId = result instanceof ParseResult.Parsed parsed ? parsed.command().commandId()
+                : ((ParseResult.Invalid) result).commandId().orElse(null);
+        CommandLog.error(LOG, commandId, null, "outcome of %s could not be written (%s)", record,
+                failure.getClass().getSimpleName());
+        message.nack(failure);
+    }
+
+    /** Records accepted and not yet done now. */
     int inFlight() {
-        return window.inFlight();
+        return accepted.inFlight();
+    }
+
+    /** Records held for a restoring partition now. */
+    int held() {
+        return held.size();
     }
 
     /**
-     * Stops taking commands and waits, at most {@code timeout}, for those in flight to reach their outcome, so that
-     * their offsets can be committed when the consumer closes. Blocking: called from the shutdown thread.
+     * Stops taking records and waits, at most {@code timeout}, for every accepted record (in flight, in backoff or
+     * waiting) to reach its outcome, so that its offset can be committed when the consumer closes. Blocking.
      */
     boolean drain(Duration timeout) throws InterruptedException {
         draining = true;
         try {
-            window.whenIdle().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            accepted.whenIdle().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

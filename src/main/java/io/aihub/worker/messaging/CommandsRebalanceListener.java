@@ -2,25 +2,42 @@ package io.aihub.worker.messaging;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
+import io.aihub.worker.aihub.RateLimiter;
 import io.aihub.worker.config.AiHubConfig;
-import io.aihub.worker.intake.CommandHandler;
+import io.aihub.worker.event.EventPublisher;
+import io.aihub.worker.intake.SubmittingAfterRestore;
+import io.aihub.worker.ledger.LedgerWriter;
 import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.track.PartitionRecovery;
+import io.aihub.worker.track.RunTracker;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 /**
- * Tells {@link PartitionRecovery} which commands partitions this replica gains and loses. Runs on the consumer's
- * polling thread, so it only marks partitions and starts work in the background: blocking here longer than
- * {@code max.poll.interval.ms} would throw the consumer out of the group.
+ * Hands commands partitions over on rebalances (design.md, "Ownership and fencing"). Revocation, in this order:
+ * no new POST → the partitions' tracker timers stop and steps under way end → POSTs on the wire are answered
+ * (bounded by the request timeout) → nothing new may write, writes under way finish and the producers flush → the
+ * partitions are forgotten. Lost partitions (the member was fenced) are fenced at once, without waiting for
+ * anything. On assignment the ledger is restored in the background, and leases the consumer no longer holds (a
+ * revocation this listener never saw, because the commit before it failed) end. Runs on the polling thread, and
+ * every wait is bounded well within {@code max.poll.interval.ms}.
  */
 @ApplicationScoped
 @Identifier(CommandsRebalanceListener.NAME)
@@ -29,28 +46,61 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     /** The name the commands channel refers to in {@code consumer-rebalance-listener.name}. */
     public static final String NAME = "commands-rebalance";
 
+    private static final Logger LOG = Logger.getLogger(CommandsRebalanceListener.class);
+    private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(10);
+    /** Time for writes and flushes after the POSTs on the wire were answered. */
+    private static final Duration WRITE_GRACE = Duration.ofSeconds(10);
+
     private final PartitionRecovery recovery;
     private final PartitionOwnership ownership;
-    private final CommandHandler handler;
+    private final SubmittingAfterRestore submitting;
+    private final RunTracker tracker;
+    private final RateLimiter limiter;
+    private final LedgerWriter ledger;
+    private final EventPublisher events;
+    private final MembershipWatch membership;
+    private final PartitionPauses pauses;
     private final Duration requestTimeout;
 
     @Inject
-    public CommandsRebalanceListener(PartitionRecovery recovery, PartitionOwnership ownership, CommandHandler handler,
-            AiHubConfig aihub) {
-        this.requestTimeout = aihub.requestTimeout();
+    public CommandsRebalanceListener(PartitionRecovery recovery, PartitionOwnership ownership,
+            SubmittingAfterRestore submitting,
+            RunTracker tracker, RateLimiter limiter, LedgerWriter ledger, EventPublisher events,
+            MembershipWatch membership, PartitionPauses pauses, AiHubConfig aihub) {
         this.recovery = recovery;
         this.ownership = ownership;
-        this.handler = handler;
+        this.submitting = submitting;
+        this.tracker = tracker;
+        this.limiter = limiter;
+        this.ledger = ledger;
+        this.events = events;
+        this.membership = membership;
+        this.pauses = pauses;
+        this.requestTimeout = aihub.requestTimeout();
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        membership.rebalanced(consumer.groupMetadata().generationId());
         List<Integer> assigned = numbers(partitions);
+        Set<Integer> stale = new HashSet<>(ownership.ownedPartitions());
+        stale.removeAll(numbers(consumer.assignment()));
+        ownership.ownedPartitions().stream().filter(assigned::contains).forEach(stale::add);
+        if (!stale.isEmpty()) {
+            LOG.warnf("partitions %s were lost without a revocation this replica saw; fenced now", stale);
+            fenceNow(List.copyOf(stale));
+        }
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
         recovery.assigned(assigned);
-        for (int partition : assigned) {
-            ownership.lease(partition).ifPresent(lease -> lease.awaitRestored().subscribe().with(restored -> {
-                if (lease.mayPost()) {
-                    handler.adoptSubmitting(lease);
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata offset = committed.get(tp);
+            long committedOffset = offset == null ? -1 : offset.offset();
+            ownership.lease(tp.partition()).ifPresent(lease -> lease.awaitRestored().subscribe().with(restored -> {
+                if (lease.isValid()) {
+                    submitting.settle(lease, committedOffset);
                 }
             }));
         }
@@ -59,19 +109,69 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         List<Integer> revoked = numbers(partitions);
+        if (revoked.isEmpty()) {
+            return;
+        }
+        int generation = consumer.groupMetadata().generationId();
+        if (generation < 0) {
+            // Lost, not revoked: another member may own them already, so nothing is waited for.
+            LOG.warnf("partitions %s lost (this replica's membership was fenced); fenced at once", revoked);
+            fenceNow(revoked);
+            return;
+        }
+        membership.rebalanced(generation);
+        handOver(revoked);
+    }
+
+    private void handOver(List<Integer> revoked) {
+        long deadline = System.nanoTime() + requestTimeout.plus(WRITE_GRACE).toNanos();
         try {
-            // POSTs already on the wire get their answer first (bounded by the request timeout), so a run they
-            // create exists before the next owner searches for it on restore.
-            ownership.revoking(revoked, requestTimeout);
+            ownership.revoking(revoked);
+            limiter.dropUnwanted();
+            await(tracker.stopPartitions(revoked), deadline);
+            ownership.awaitPostsOnWire(revoked, deadline);
+            ownership.fence(revoked, deadline);
+            await(ledger.flush().subscribeAsCompletionStage(), deadline);
+            await(events.flush().subscribeAsCompletionStage(), deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            forget(revoked);
+        }
+    }
+
+    private void fenceNow(List<Integer> partitions) {
+        try {
+            ownership.fence(partitions, System.nanoTime());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        recovery.revoked(revoked);
+        forget(partitions);
     }
 
-    @Override
-    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        recovery.revoked(numbers(partitions));
+    private void forget(List<Integer> partitions) {
+        recovery.revoked(partitions);
+        partitions.forEach(pauses::forget);
+    }
+
+    /** The committed offsets of the assigned partitions, or none when the broker does not answer in time. */
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Consumer<?, ?> consumer,
+            Collection<TopicPartition> partitions) {
+        try {
+            return consumer.committed(Set.copyOf(partitions), COMMITTED_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warnf("committed offsets of %s unknown (%s): commands left submitting wait for their records",
+                    partitions, e.getClass().getSimpleName());
+            return Map.of();
+        }
+    }
+
+    private static void await(CompletableFuture<?> step, long deadline) throws InterruptedException {
+        try {
+            step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.debugf("hand-over step did not finish in time (%s); going on", e.getClass().getSimpleName());
+        }
     }
 
     private static List<Integer> numbers(Collection<TopicPartition> partitions) {

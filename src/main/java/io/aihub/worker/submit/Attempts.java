@@ -12,6 +12,7 @@ final class Attempts {
     final SubmissionGuard guard;
     int posts;
     int failedSearches;
+    Instant firstFailedSearchAt;
     Instant firstPostStart;
     Instant lastPostStart;
     Instant firstFailureAt;

@@ -13,8 +13,11 @@ import org.jboss.logging.Logger;
 
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.CallKind;
+import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.ListRunsQuery;
+import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
+import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.TargetFields;
 import io.aihub.worker.config.AiHubConfig;
@@ -37,6 +40,7 @@ public class Reconciler {
 
     private final AiHubClient client;
     private final BackoffSlots backoff;
+    private final OutageDetector outage;
     private final RetryPolicy policy;
     private final Duration requestTimeout;
     private final Duration settleTime;
@@ -44,9 +48,11 @@ public class Reconciler {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public Reconciler(AiHubClient client, BackoffSlots backoff, AiHubConfig aihub, WorkerConfig worker) {
+    public Reconciler(AiHubClient client, BackoffSlots backoff, OutageDetector outage, AiHubConfig aihub,
+            WorkerConfig worker) {
         this.client = client;
         this.backoff = backoff;
+        this.outage = outage;
         this.policy = RetryPolicy.withRandomJitter(worker.retry());
         this.requestTimeout = aihub.requestTimeout();
         this.settleTime = worker.retry().settleTime();
@@ -72,17 +78,44 @@ public class Reconciler {
                         .chain(() -> reconcile(command, attempts, orElse));
             }
             return orElse.get();
-        }).onFailure().recoverWithUni(failure -> {
-            // Without a search result nothing can be decided: a run may exist. Search again (harmless), for as long
-            // as this replica holds the partition; giving up here could end a command whose run is going.
-            attempts.failedSearches++;
-            if (!attempts.guard.mayPost()) {
-                return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
-            }
-            Duration delay = policy.delay(Math.min(attempts.failedSearches, policy.maxAttempts()), Optional.empty());
-            return backoff.outsideWindow(command.commandId(), VertxContexts.delay(delay))
+        }).onFailure().recoverWithUni(failure -> afterFailedSearch(command, attempts, orElse, failure));
+    }
+
+    /**
+     * Without a search result nothing can be decided: a run may exist. The search is tried again within the retry
+     * budget (an outage does not count against it); a refusal that cannot change (a 4xx) or a spent budget ends the
+     * command {@code OUTCOME_UNKNOWN} — never a POST without a search that succeeded (design.md, "Liveness").
+     */
+    private Uni<SubmissionOutcome> afterFailedSearch(RunCommand command, Attempts attempts,
+            Supplier<Uni<SubmissionOutcome>> orElse, Throwable failure) {
+        if (!attempts.guard.mayPost()) {
+            return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
+        }
+        if (outage.inOutage()) {
+            return backoff.outsideWindow(command.commandId(), outage.awaitRecovery())
                     .chain(() -> reconcile(command, attempts, orElse));
-        });
+        }
+        Instant now = clock.instant();
+        if (attempts.firstFailedSearchAt == null) {
+            attempts.firstFailedSearchAt = now;
+        }
+        attempts.failedSearches++;
+        boolean permanent = FailureClassifier.classify(failure) == FailureClassifier.Kind.PERMANENT;
+        if (permanent || !policy.mayRetry(attempts.failedSearches,
+                Duration.between(attempts.firstFailedSearchAt, now))) {
+            int status = FailureClassifier.httpStatus(failure);
+            CommandLog.warn(LOG, command.commandId(), null, "the search for its run failed %d times (last: HTTP %d, "
+                    + "%s); ends OUTCOME_UNKNOWN: a run may exist", attempts.failedSearches, status,
+                    FailureClassifier.unwrap(failure).getClass().getSimpleName());
+            return Uni.createFrom().item(new SubmissionOutcome.Failed(ErrorCode.OUTCOME_UNKNOWN,
+                    status == 0 ? Optional.empty() : Optional.of(status),
+                    "the outcome of a submission is unknown and the search for its run by tag failed; a run tagged "
+                            + command.runTag() + " may exist",
+                    attempts.posts, attempts.firstFailureAt == null ? now : attempts.firstFailureAt));
+        }
+        Duration delay = policy.delay(attempts.failedSearches, Optional.empty());
+        return backoff.outsideWindow(command.commandId(), VertxContexts.delay(delay))
+                .chain(() -> reconcile(command, attempts, orElse));
     }
 
     /** Looks for a run with the command's tag started since {@code firstPostStart} (one search, no waiting). */

@@ -18,8 +18,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.AiHubHttpException;
 import io.aihub.worker.aihub.FailureClassifier;
+import io.aihub.worker.aihub.NotSentException;
 import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
+import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.SecretScrubber;
@@ -85,34 +87,55 @@ public class Submitter {
         return reconciler.reconcile(command, attempts, () -> post(command, body, attempts));
     }
 
+    /**
+     * Settles a command left {@code submitting} whose record will not be delivered again: its run is searched for
+     * by tag until found, or surely absent once the last POST (taken as now) has settled; absent, it fails
+     * {@code ORPHANED_SUBMISSION} (the settings to post it again are not in the ledger). Never posts.
+     */
+    public Uni<SubmissionOutcome> settleOrphan(RunCommand command, Instant firstAttemptAt, SubmissionGuard guard) {
+        Attempts attempts = new Attempts(guard, clock.instant());
+        attempts.firstPostStart = firstAttemptAt;
+        attempts.lastPostStart = clock.instant();
+        attempts.outcomeUnknown = true;
+        return reconciler.reconcile(command, attempts, () -> Uni.createFrom().item(new SubmissionOutcome.Failed(
+                ErrorCode.ORPHANED_SUBMISSION, Optional.empty(), "left submitting by an earlier owner, no run with its "
+                        + "tag, and its record was already committed",
+                0, clock.instant())));
+    }
+
     /** Looks for a run that already carries the command's tag (one search, no waiting). */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
         return reconciler.findRun(command, firstAttemptAt);
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
-        attempts.guard.postStarted();
         if (!attempts.guard.mayPost()) {
-            attempts.guard.postEnded();
-            CommandLog.info(LOG, command.commandId(), null, "partition revoked; no POST is sent");
-            return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
+            return abandoned(command, attempts);
         }
-        attempts.posts++;
-        attempts.lastPostStart = clock.instant();
-        if (attempts.firstPostStart == null) {
-            attempts.firstPostStart = attempts.lastPostStart;
+        if (outage.inOutage()) {
+            // No POST while AI Hub is in an outage: a command fetched just before intake paused waits like one in
+            // backoff, on a frozen retry clock, and posts once AI Hub answers again.
+            return waitOutOutage(command, body, attempts);
         }
-        Uni<Run> call = (command.target() instanceof Target.Deployment deployment
-                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body)
-                : client.runApp(command.ibContext(), body))
-                .onTermination().invoke(attempts.guard::postEnded);
+        SubmitGate gate = new PostGate(attempts, clock);
+        Uni<Run> call = command.target() instanceof Target.Deployment deployment
+                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body, gate)
+                : client.runApp(command.ibContext(), body, gate);
         return call.<SubmissionOutcome> map(run -> {
             metrics.submissionAttempt(command.target() instanceof Target.Deployment ? 202 : 200);
             return new SubmissionOutcome.Submitted(run, attempts.posts);
         }).onFailure().recoverWithUni(failure -> {
+            if (FailureClassifier.unwrap(failure) instanceof NotSentException && !attempts.guard.mayPost()) {
+                return abandoned(command, attempts);
+            }
             metrics.submissionAttempt(FailureClassifier.httpStatus(failure));
             return afterFailure(command, body, attempts, failure);
         });
+    }
+
+    private Uni<SubmissionOutcome> abandoned(RunCommand command, Attempts attempts) {
+        CommandLog.info(LOG, command.commandId(), null, "partition revoked; no POST is sent");
+        return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
     }
 
     private Uni<SubmissionOutcome> afterFailure(RunCommand command, ObjectNode body, Attempts attempts,
@@ -123,7 +146,10 @@ public class Submitter {
         FailureClassifier.Kind kind = FailureClassifier.classify(failure);
         int status = FailureClassifier.httpStatus(failure);
         if (kind == FailureClassifier.Kind.PERMANENT) {
-            return Uni.createFrom().item(failed(command, ErrorCode.AIHUB_REJECTED, failure, attempts));
+            ErrorCode code = FailureClassifier.unwrap(failure) instanceof IllegalArgumentException
+                    ? ErrorCode.REQUEST_INVALID
+                    : ErrorCode.AIHUB_REJECTED;
+            return Uni.createFrom().item(failed(command, code, failure, attempts));
         }
         attempts.outcomeUnknown |= kind == FailureClassifier.Kind.UNKNOWN_OUTCOME;
         attempts.countedFailures.add(clock.millis());

@@ -3,7 +3,9 @@ package io.aihub.worker.track;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,6 +49,7 @@ public class PartitionRecovery {
     private final Duration cleanupInterval;
     private final Timer restoreTime;
     private final Clock clock = Clock.systemUTC();
+    private volatile boolean restoreFailed;
 
     @Inject
     public PartitionRecovery(Vertx vertx, PartitionOwnership ownership, LedgerView view, LedgerReader restorer,
@@ -69,14 +72,15 @@ public class PartitionRecovery {
         vertx.setPeriodic(cleanupInterval.toMillis(), id -> removeEndedBefore(clock.millis() - dedupeWindow.toMillis()));
     }
 
-    /** Partitions were assigned: hold their records and restore them in the background. */
+    /** Partitions were assigned: their records wait, and their ledger is restored in the background. */
     public void assigned(Collection<Integer> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
         LOG.infof("partitions %s assigned; restoring their ledger", partitions);
         ownership.assigned(partitions);
-        partitions.forEach(partition -> ownership.lease(partition).ifPresent(this::restore));
+        long deadline = System.nanoTime() + restoreTimeout.toNanos();
+        partitions.forEach(partition -> ownership.lease(partition).ifPresent(lease -> restore(lease, deadline)));
     }
 
     /** Partitions were revoked or lost: stop their runs' timers and forget them. */
@@ -90,38 +94,73 @@ public class PartitionRecovery {
         view.forgetPartitions(partitions);
     }
 
-    private void restore(Lease lease) {
+    /** True once a partition could not be restored within {@code worker.ledger.restore-timeout}: liveness fails. */
+    public boolean restoreFailed() {
+        return restoreFailed;
+    }
+
+    /**
+     * Reads the lease's ledger partition, retrying until {@code deadline} (the restore budget, which the start-up
+     * check counts in the longest wait of a record); past it the replica reports itself not alive.
+     */
+    private void restore(Lease lease, long deadline) {
         int partition = lease.partition();
         long start = System.nanoTime();
+        Duration budget = Duration.ofNanos(Math.max(1, deadline - start));
         // A restore belongs to the assignment (lease) it began under; one that outlives it must not complete a later one.
-        vertx.<Map<String, LedgerRecord>> executeBlocking(() -> restorer.read(partition, restoreTimeout), false)
-                .onSuccess(records -> {
+        vertx.<LedgerReader.Contents> executeBlocking(() -> restorer.readContents(partition, budget), false)
+                .onSuccess(contents -> {
                     if (!ownership.current(lease)) {
                         return;
                     }
+                    Map<String, LedgerRecord> records = contents.records();
                     view.restored(lease, records);
                     ownership.restored(lease);
-                    long resumed = 0;
-                    for (LedgerRecord record : records.values()) {
-                        if (record.state() == LedgerRecord.State.TRACKING) {
-                            tracker.resume(lease, record);
-                            resumed++;
-                        }
-                    }
+                    List<LedgerRecord> tracking = records.values().stream()
+                            .filter(r -> r.state() == LedgerRecord.State.TRACKING).toList();
+                    tracker.resumeAll(lease, tracking);
+                    rewriteShadowed(lease, contents);
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     restoreTime.record(took);
                     LOG.infof("partition %d restored in %d ms: %d commands, %d runs resumed", partition,
-                            took.toMillis(), records.size(), resumed);
+                            took.toMillis(), records.size(), tracking.size());
                 })
                 .onFailure(failure -> {
-                    LOG.errorf("partition %d: ledger restore failed (%s); retrying", partition,
+                    if (!ownership.current(lease)) {
+                        return;
+                    }
+                    if (System.nanoTime() + RETRY_MS * 1_000_000 >= deadline) {
+                        restoreFailed = true;
+                        LOG.errorf("partition %d: ledger restore failed within worker.ledger.restore-timeout (%s); "
+                                + "this replica reports itself not alive", partition, failure.getClass().getSimpleName());
+                        return;
+                    }
+                    LOG.warnf("partition %d: ledger restore failed (%s); retrying", partition,
                             failure.getClass().getSimpleName());
                     vertx.setTimer(RETRY_MS, id -> {
                         if (ownership.current(lease)) {
-                            restore(lease);
+                            restore(lease, deadline);
                         }
                     });
                 });
+    }
+
+    /**
+     * The newest snapshot of a command followed by an older one (a late write of an earlier owner) is written
+     * again, one at a time, so that compaction, which keeps the last record of a key, keeps the newest.
+     */
+    private void rewriteShadowed(Lease lease, LedgerReader.Contents contents) {
+        if (contents.shadowed().isEmpty()) {
+            return;
+        }
+        LOG.warnf("partition %d: %d commands had a late write of an earlier owner after their newest snapshot; "
+                + "writing the newest again", lease.partition(), contents.shadowed().size());
+        Multi.createFrom().iterable(List.copyOf(contents.shadowed()))
+                .onItem().transformToUniAndConcatenate(id -> writer.write(lease, contents.records().get(id))
+                        .onFailure().recoverWithItem((Void) null))
+                .collect().last()
+                .subscribe().with(done -> {
+                }, failure -> LOG.debugf("rewrite stopped (%s)", failure.getClass().getSimpleName()));
     }
 
     /** Writes tombstones for ended and rejected commands of owned partitions last changed before the cutoff. */
@@ -131,8 +170,11 @@ public class PartitionRecovery {
                 .onItem().transformToUniAndConcatenate(entry -> {
                     boolean unchanged = ownership.owns(entry.partition()) && view.get(entry.record().commandId())
                             .map(r -> r.updatedAt() == entry.record().updatedAt()).orElse(false);
-                    return unchanged ? writer.tombstone(entry.partition(), entry.record().commandId())
-                            .onFailure().recoverWithItem((Void) null) : Uni.createFrom().voidItem();
+                    Optional<Lease> lease = ownership.lease(entry.partition());
+                    return unchanged && lease.isPresent()
+                            ? writer.tombstone(lease.get(), entry.record().commandId())
+                                    .onFailure().recoverWithItem((Void) null)
+                            : Uni.createFrom().voidItem();
                 })
                 .collect().last()
                 .subscribe().with(done -> {

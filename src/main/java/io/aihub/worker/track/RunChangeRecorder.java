@@ -11,6 +11,7 @@ import io.aihub.worker.event.EventPublisher;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.ResultsPublisher;
 import io.aihub.worker.event.StatusEvent;
+import io.aihub.worker.ledger.LeaseEndedException;
 import io.aihub.worker.ledger.LedgerRecord;
 import io.aihub.worker.ledger.LedgerRecords;
 import io.aihub.worker.ledger.LedgerWriter;
@@ -45,30 +46,54 @@ public class RunChangeRecorder {
 
     /** A new run: its {@code TRACKING} record, then its {@code submitted} event. */
     Uni<Void> submitted(TrackedRun tracked, String status, StatusEvent submitted) {
-        return ledger.write(tracked.partition, snapshot(tracked, LedgerRecord.State.TRACKING, status, submitted))
-                .chain(() -> events.publish(submitted));
+        return ledger.write(tracked.lease, snapshot(tracked, LedgerRecord.State.TRACKING, status, submitted))
+                .chain(() -> publish(tracked, submitted));
     }
 
-    /** One change seen by a poll or a bulk refresh; completes when both its record and its event are acknowledged. */
+    /**
+     * One change seen by a poll or a bulk refresh; completes when both its record and its event are acknowledged.
+     * When the record is written and the event is not, it fails with {@link EventNotPublished}: the ledger now
+     * owns that event's id, and the same event (not one derived anew) must go out before any later one.
+     */
     Uni<Void> change(TrackedRun tracked, StatusEvent event, String status) {
         if (!event.type().terminal()) {
-            return ledger.write(tracked.partition, snapshot(tracked, LedgerRecord.State.TRACKING, status, event))
-                    .chain(() -> events.publish(event));
+            return ledger.write(tracked.lease, snapshot(tracked, LedgerRecord.State.TRACKING, status, event))
+                    .chain(() -> publish(tracked, event)
+                            .onFailure(failure -> !(failure instanceof LeaseEndedException))
+                            .transform(failure -> new EventNotPublished(event, failure)));
         }
         // A completed run's results go out (acknowledged) before the event that counts them.
         return Uni.createFrom().deferred(() -> results.attach(tracked.command, tracked.runId, event))
-                .chain(ready -> events.publish(ready)
-                        .chain(() -> ledger.write(tracked.partition,
+                .chain(ready -> publish(tracked, ready)
+                        .chain(() -> ledger.write(tracked.lease,
                                 snapshot(tracked, LedgerRecord.State.ENDED, status, ready))));
     }
 
+    /** An event of a tracked run, under its partition's lease. */
+    Uni<Void> publish(TrackedRun tracked, StatusEvent event) {
+        return tracked.lease.write(() -> events.publish(event));
+    }
+
     /** The latest event of a run found in the ledger on restore, published again with the same id, time and data. */
-    Uni<Void> republish(LedgerRecord record) {
+    Uni<Void> republish(TrackedRun tracked, LedgerRecord record) {
         if (record.event() == null || record.eventType() == null) {
             return Uni.createFrom().voidItem();
         }
-        return events.publish(new StatusEvent(record.commandId(), record.sequence(), EventType.ofCeType(record.eventType()),
-                Instant.ofEpochMilli(record.eventTime()), record.event()));
+        return publish(tracked, new StatusEvent(record.commandId(), record.sequence(),
+                EventType.ofCeType(record.eventType()), Instant.ofEpochMilli(record.eventTime()), record.event()));
+    }
+
+    /** The ledger recorded a change whose event did not go out: that event is owed, with the same id and content. */
+    static final class EventNotPublished extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        final transient StatusEvent event;
+
+        EventNotPublished(StatusEvent event, Throwable cause) {
+            super("event " + event.id() + " recorded in the ledger but not published", cause, false, false);
+            this.event = event;
+        }
     }
 
     private LedgerRecord snapshot(TrackedRun tracked, LedgerRecord.State state, String status, StatusEvent event) {

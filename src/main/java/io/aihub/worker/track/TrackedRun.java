@@ -1,6 +1,9 @@
 package io.aihub.worker.track;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.ledger.Lease;
 import io.opentelemetry.context.Context;
 
@@ -25,6 +28,8 @@ final class TrackedRun {
     volatile long sequence;
     /** True once a status poll has answered, so a later 404 means the run was deleted. */
     volatile boolean seen;
+    /** An event the ledger recorded that did not go out: it is owed, with its id and content, before any later one. */
+    volatile StatusEvent unpublished;
     volatile long intervalMs;
     volatile long timerId = -1;
     volatile boolean stopped;
@@ -58,17 +63,36 @@ final class TrackedRun {
         this.refreshedAt = trackingSince;
     }
 
-    /** Begins a step; false when one is under way. */
+    /** Completed when a step under way ends, for a revocation that waits for it. */
+    private CompletableFuture<Void> stepEnded;
+
+    /** Begins a step; false when one is under way or the run is stopped. */
     synchronized boolean tryStep() {
-        if (stepping) {
+        if (stepping || stopped) {
             return false;
         }
         stepping = true;
         return true;
     }
 
-    /** Ends the current step (after the next timer was armed). */
+    /** Ends the current step (after the next timer was armed, or because the run ended or stopped). */
     synchronized void endStep() {
         stepping = false;
+        if (stepEnded != null) {
+            stepEnded.complete(null);
+            stepEnded = null;
+        }
+    }
+
+    /** Stops the run: no step begins any more; completes when the step under way, if any, has ended. */
+    synchronized CompletableFuture<Void> stop() {
+        stopped = true;
+        if (!stepping) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (stepEnded == null) {
+            stepEnded = new CompletableFuture<>();
+        }
+        return stepEnded;
     }
 }

@@ -51,8 +51,10 @@ class AiHubClientTest {
     void run_app_returns_a_running_run_with_nanosecond_start_and_no_finish() throws Exception {
         long before = Instant.now().toEpochMilli() * 1_000_000L;
 
-        Run run = client.runApp(CONTEXT, body("""
-                {"app_name": "client-app", "batch_id": 7, "settings": {"tags": ["aihub-run-worker:client-1"]}}"""))
+        Run run = client
+                .runApp(CONTEXT, body("""
+                        {"app_name": "client-app", "batch_id": 7, "settings": {"tags": ["aihub-run-worker:client-1"]}}"""),
+                        SubmitGate.always())
                 .await().atMost(WAIT);
 
         assertThat(run.id()).isNotBlank();
@@ -70,8 +72,10 @@ class AiHubClientTest {
         simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("client-garbled").times(1)
                 .then(FaultAction.malformedBody()));
 
-        Throwable failure = catchThrowable(() -> client.runApp(CONTEXT, body("""
-                {"app_name": "client-garbled", "batch_id": 3, "settings": {"tags": ["aihub-run-worker:garbled-1"]}}"""))
+        Throwable failure = catchThrowable(() -> client
+                .runApp(CONTEXT, body("""
+                        {"app_name": "client-garbled", "batch_id": 3, "settings": {"tags": ["aihub-run-worker:garbled-1"]}}"""),
+                        SubmitGate.always())
                 .await().atMost(WAIT));
 
         assertThat(failure).isInstanceOf(AiHubProtocolException.class)
@@ -83,7 +87,8 @@ class AiHubClientTest {
 
     @Test
     void run_deployment_is_accepted_and_names_the_deployment() throws Exception {
-        Run run = client.runDeployment(CONTEXT, "client-dep", body("{\"input_dir\": \"/sim-org/ws/fs/d/in/\"}"))
+        Run run = client
+                .runDeployment(CONTEXT, "client-dep", body("{\"input_dir\": \"/sim-org/ws/fs/d/in/\"}"), SubmitGate.always())
                 .await().atMost(WAIT);
 
         assertThat(run.deploymentId()).isEqualTo("client-dep");
@@ -93,7 +98,7 @@ class AiHubClientTest {
     @Test
     void a_request_the_api_rejects_fails_with_its_status_and_message() throws Exception {
         Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
-                body("{\"app_name\": \"a\", \"app_id\": \"b\", \"batch_id\": 1}")).await().atMost(WAIT));
+                body("{\"app_name\": \"a\", \"app_id\": \"b\", \"batch_id\": 1}"), SubmitGate.always()).await().atMost(WAIT));
 
         assertThat(FailureClassifier.unwrap(failure)).isInstanceOfSatisfying(AiHubHttpException.class, e -> {
             assertThat(e.status()).isEqualTo(400);
@@ -106,7 +111,8 @@ class AiHubClientTest {
     @Test
     void an_input_outside_the_context_is_forbidden() throws Exception {
         Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
-                body("{\"app_name\": \"a\", \"input_dir\": \"/other-org/ws/fs/d/\"}")).await().atMost(WAIT));
+                body("{\"app_name\": \"a\", \"input_dir\": \"/other-org/ws/fs/d/\"}"), SubmitGate.always()).await()
+                .atMost(WAIT));
 
         assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(403);
     }
@@ -120,7 +126,8 @@ class AiHubClientTest {
 
     @Test
     void a_status_the_client_does_not_know_is_kept_as_sent_and_is_not_terminal() throws Exception {
-        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-unknown-status\", \"batch_id\": 1}"))
+        Run run = client
+                .runApp(CONTEXT, body("{\"app_name\": \"client-unknown-status\", \"batch_id\": 1}"), SubmitGate.always())
                 .await().atMost(WAIT);
 
         Run later = await().atMost(WAIT).until(() -> client.getRun(CONTEXT, run.id()).await().atMost(WAIT),
@@ -133,7 +140,7 @@ class AiHubClientTest {
 
     @Test
     void a_zero_finish_timestamp_reads_as_not_finished() throws Exception {
-        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-zero-finish\", \"batch_id\": 1}"))
+        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-zero-finish\", \"batch_id\": 1}"), SubmitGate.always())
                 .await().atMost(WAIT);
 
         Run polled = client.getRun(CONTEXT, run.id()).await().atMost(WAIT);
@@ -144,7 +151,7 @@ class AiHubClientTest {
 
     @Test
     void results_are_read_page_by_page_until_has_more_is_false() throws Exception {
-        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-results\", \"batch_id\": 1}"))
+        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-results\", \"batch_id\": 1}"), SubmitGate.always())
                 .await().atMost(WAIT);
         await().atMost(WAIT).until(() -> client.getRun(CONTEXT, run.id()).await().atMost(WAIT).knownStatus(),
                 RunStatus.COMPLETE::equals);
@@ -166,7 +173,7 @@ class AiHubClientTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 230; i++) {
             ids.add(client.runApp(CONTEXT, body("{\"app_name\": \"busy-app\", \"batch_id\": 1, \"settings\":"
-                    + " {\"tags\": [\"aihub-run-worker:busy-" + i + "\"]}}")).await().atMost(WAIT).id());
+                    + " {\"tags\": [\"aihub-run-worker:busy-" + i + "\"]}}"), SubmitGate.always()).await().atMost(WAIT).id());
         }
         long now = Instant.now().getEpochSecond();
         ListRunsQuery query = ListRunsQuery.window(now - 300, now + 300, 100).withAppName("busy-app");
@@ -181,8 +188,10 @@ class AiHubClientTest {
 
     @Test
     void list_runs_finds_a_run_by_app_name_within_a_window_and_its_tag_matches() throws Exception {
-        Run run = client.runApp(CONTEXT, body("""
-                {"app_name": "client-list", "batch_id": 1, "settings": {"tags": ["aihub-run-worker:list-1"]}}"""))
+        Run run = client
+                .runApp(CONTEXT, body("""
+                        {"app_name": "client-list", "batch_id": 1, "settings": {"tags": ["aihub-run-worker:list-1"]}}"""),
+                        SubmitGate.always())
                 .await().atMost(WAIT);
         long now = Instant.now().getEpochSecond();
 

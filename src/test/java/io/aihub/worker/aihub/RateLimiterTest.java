@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class RateLimiterTest {
     /** Acquires {@code kinds} in order, all at once, and returns the kinds in the order they were granted. */
     private static List<CallKind> grantOrder(RateLimiter limiter, List<CallKind> kinds, List<Long> times) {
         List<CallKind> order = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Void>> all = new ArrayList<>();
+        List<CompletableFuture<Long>> all = new ArrayList<>();
         for (CallKind kind : kinds) {
             all.add(limiter.acquire(kind).invoke(() -> {
                 order.add(kind);
@@ -84,12 +85,61 @@ class RateLimiterTest {
     }
 
     @Test
+    void a_burst_of_429s_for_calls_granted_at_the_old_rate_cuts_the_rate_once() throws Exception {
+        RateLimiter limiter = limiter(100, 10, Duration.ofMillis(50), 10_000);
+        List<Long> grants = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            grants.add(limiter.acquire(CallKind.SUBMIT).subscribeAsCompletionStage().get(5, TimeUnit.SECONDS));
+        }
+
+        // The answers come back after a cut and after several recovery intervals: one cut for the whole burst.
+        limiter.throttled(grants.get(0));
+        Thread.sleep(200); // past four recovery intervals: only the grant times may stop the other cuts
+        grants.subList(1, grants.size()).forEach(limiter::throttled);
+
+        assertThat(limiter.currentRate()).isGreaterThanOrEqualTo(50.0);
+        long after = limiter.acquire(CallKind.SUBMIT).subscribeAsCompletionStage().get(5, TimeUnit.SECONDS);
+        limiter.throttled(after); // a call granted at the lowered rate still answered 429: cut again
+        assertThat(limiter.currentRate()).isLessThan(50.0);
+    }
+
+    @Test
+    void a_waiting_call_nobody_wants_any_more_is_dropped_without_taking_a_token() throws Exception {
+        RateLimiter limiter = limiter(1, 1, Duration.ofSeconds(1), 10);
+        limiter.acquire(CallKind.SUBMIT).subscribeAsCompletionStage().get(5, TimeUnit.SECONDS); // the only token
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        CompletableFuture<Long> waiting = limiter.acquire(CallKind.SUBMIT, wanted::get).subscribeAsCompletionStage();
+
+        wanted.set(false);
+        limiter.dropUnwanted();
+
+        assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(NotSentException.class);
+        assertThat(limiter.waiting()).isZero();
+    }
+
+    @Test
+    void the_outage_probe_is_served_before_every_queued_call() throws Exception {
+        RateLimiter limiter = limiter(2, 1, Duration.ofSeconds(1), 10_000);
+        limiter.acquire(CallKind.POLL).subscribeAsCompletionStage().get(5, TimeUnit.SECONDS);
+        List<CompletableFuture<Long>> polls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            polls.add(limiter.acquire(CallKind.POLL).subscribeAsCompletionStage());
+        }
+        CompletableFuture<Long> probe = limiter.acquire(CallKind.PROBE).subscribeAsCompletionStage();
+
+        probe.get(5, TimeUnit.SECONDS);
+
+        // The next token (half a second later) went to the probe, queued last, not to any of the polls before it.
+        assertThat(polls).noneMatch(CompletableFuture::isDone);
+    }
+
+    @Test
     void a_429_halves_the_rate_and_it_recovers_additively_to_the_configured_rate() {
         RateLimiter limiter = limiter(100, 10, Duration.ofMillis(500), 10_000);
 
-        limiter.throttled();
+        limiter.throttled(System.nanoTime());
         double lowered = limiter.currentRate();
-        limiter.throttled(); // a second 429 within the interval does not lower it again
+        limiter.throttled(System.nanoTime()); // a second 429 within the interval does not lower it again
 
         assertThat(lowered).isEqualTo(50.0);
         assertThat(limiter.currentRate()).isEqualTo(50.0);
@@ -107,7 +157,7 @@ class RateLimiterTest {
             });
         }
 
-        Uni<Void> fourth = limiter.acquire(CallKind.POLL);
+        Uni<Long> fourth = limiter.acquire(CallKind.POLL);
 
         assertThatThrownBy(() -> fourth.await().atMost(Duration.ofSeconds(1)))
                 .isInstanceOf(RateLimitRejectedException.class);

@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,19 +21,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.Run;
+import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.command.RunCommand;
-import io.aihub.worker.messaging.CommandsRebalanceListener;
 import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.GroupMember;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
-import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.TestSimulator;
 import io.aihub.worker.support.WorkerTestResource;
 import io.aihub.worker.track.PartitionRecovery;
 import io.aihub.worker.track.RunTracker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * The ledger against the real broker: the records a command leaves, duplicates that start nothing, a restore that
@@ -66,10 +66,6 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     PartitionOwnership ownership;
 
     @Inject
-    @Identifier(CommandsRebalanceListener.NAME)
-    CommandsRebalanceListener listener;
-
-    @Inject
     RunTracker tracker;
 
     @Inject
@@ -96,12 +92,8 @@ class LedgerBehaviourTest extends KafkaFlowTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).findFirst().orElse(0);
     }
 
-    /** Hands a partition back and forth through the rebalance listener: revoked, then assigned and restored. */
-    private void reassign(int partition) {
-        List<TopicPartition> tp = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), partition));
-        listener.onPartitionsRevoked(null, tp);
-        listener.onPartitionsAssigned(null, tp);
-        await().atMost(DEADLINE).until(() -> !ownership.restoringPartitions().contains(partition));
+    private int awayAndBack(GroupMember.WhileAway whileAway) throws Exception {
+        return GroupMember.awayAndBack(ownership, DEADLINE, whileAway);
     }
 
     @Test
@@ -137,45 +129,58 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     }
 
     @Test
-    void ended_commands_older_than_the_dedupe_window_are_tombstoned_and_may_run_again() {
-        topics.send("expiring", command("expiring", "expiry-app"));
-        topics.awaitTerminalEvent("expiring", DEADLINE);
-        await().atMost(DEADLINE).until(() -> ledger.get("expiring").map(r -> r.state() == LedgerRecord.State.ENDED)
-                .orElse(false));
+    void ended_commands_older_than_the_dedupe_window_are_tombstoned_and_may_run_again() throws Exception {
+        // One command per partition, so whichever partition moves holds one.
+        List<String> ids = IntStream.range(0, WorkerTestResource.PARTITIONS).mapToObj(p -> "expiring-" + p).toList();
+        for (int p = 0; p < ids.size(); p++) {
+            topics.send(p, ids.get(p), command(ids.get(p), "expiry-app"));
+        }
+        for (String id : ids) {
+            topics.awaitTerminalEvent(id, DEADLINE);
+            await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
+                    .orElse(false));
+        }
 
         recovery.removeEndedBefore(Instant.now().toEpochMilli() + 1);
-        await().atMost(DEADLINE).until(() -> ledger.get("expiring").isEmpty());
-        reassign(partitionOf("expiring"));
+        ids.forEach(id -> await().atMost(DEADLINE).until(() -> ledger.get(id).isEmpty()));
+        int moved = awayAndBack(partition -> {
+        });
 
-        assertThat(ledger.get("expiring")).isEmpty();
-        topics.send("expiring", command("expiring", "expiry-app"));
-        await().atMost(DEADLINE).until(() -> runs("expiring") == 2);
-    }
-
-    private int partitionOf(String commandId) {
-        return topics.ledgerPartitionOf(commandId);
+        String id = ids.get(moved);
+        assertThat(ledger.get(id)).isEmpty();
+        topics.send(moved, id, command(id, "expiry-app"));
+        await().atMost(DEADLINE).until(() -> runs(id) == 2);
     }
 
     @Test
-    void a_restore_resumes_polling_of_a_run_waiting_at_a_checkpoint_and_republishes_its_last_event() {
-        topics.send(2, "restore-ckpt", command("restore-ckpt", "restore-checkpoint-app"));
-        await().atMost(DEADLINE).until(() -> topics.eventsFor("restore-ckpt").stream()
-                .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
+    void a_restore_resumes_polling_of_a_run_waiting_at_a_checkpoint_and_republishes_its_last_event()
+            throws Exception {
+        // Runs slow enough to still wait at their checkpoint while their partition is away, one per partition.
+        simulator.phaseDuration(Duration.ofSeconds(8));
+        List<String> ids = IntStream.range(0, WorkerTestResource.PARTITIONS).mapToObj(p -> "restore-ckpt-" + p)
+                .toList();
+        try {
+            for (int p = 0; p < ids.size(); p++) {
+                topics.send(p, ids.get(p), command(ids.get(p), "restore-checkpoint-app"));
+            }
+            ids.forEach(id -> await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
+                    .anyMatch(e -> e.type().equals("aihub.run.checkpoint"))));
+        } finally {
+            simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
+        }
 
-        List<TopicPartition> tp = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), 2));
-        listener.onPartitionsRevoked(null, tp);
-        assertThat(tracker.isTracking("restore-ckpt")).isFalse();
-        listener.onPartitionsAssigned(null, tp);
-        List<CloudEventRecord> events = topics.awaitTerminalEvent("restore-ckpt", DEADLINE);
+        int moved = awayAndBack(partition -> assertThat(tracker.isTracking(ids.get(partition))).isFalse());
+        String id = ids.get(moved);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, Duration.ofSeconds(60));
 
         assertThat(events.stream().map(CloudEventRecord::id).distinct())
-                .containsExactly("restore-ckpt:1", "restore-ckpt:2", "restore-ckpt:3", "restore-ckpt:4");
-        assertThat(events).filteredOn(e -> e.id().equals("restore-ckpt:2")).hasSize(2)
+                .containsExactly(id + ":1", id + ":2", id + ":3", id + ":4");
+        assertThat(events).filteredOn(e -> e.id().equals(id + ":2")).hasSize(2)
                 .allSatisfy(e -> assertThat(e.type()).isEqualTo("aihub.run.checkpoint"))
                 .extracting(CloudEventRecord::time).containsOnly(events.stream()
-                        .filter(e -> e.id().equals("restore-ckpt:2")).findFirst().orElseThrow().time());
+                        .filter(e -> e.id().equals(id + ":2")).findFirst().orElseThrow().time());
         assertThat(events.get(events.size() - 1).type()).isEqualTo("aihub.run.completed");
-        assertThat(runs("restore-ckpt")).isEqualTo(1);
+        ids.forEach(each -> assertThat(runs(each)).isEqualTo(1));
     }
 
     @Test
@@ -184,15 +189,16 @@ class LedgerBehaviourTest extends KafkaFlowTest {
         String id = "crashed-submitting";
         // What a worker that crashed right after its POST left behind: the run, and the intent it recorded.
         Run run = client.runApp("sim-org", mapper.readTree("{\"app_name\": \"crash-app\", \"batch_id\": 1,"
-                + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}")).await().atMost(DEADLINE);
+                + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}"), SubmitGate.always()).await()
+                .atMost(DEADLINE);
         long now = Instant.now().toEpochMilli();
-        topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
-                + " \"sequence\": 0, \"attempts\": 1, \"first_attempt_at\": " + (now - 1000) + ", \"ib_context\":"
-                + " \"sim-org\", \"app_name\": \"crash-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+        int partition = awayAndBack(p -> topics.writeLedger(p, id, "{\"version\": 1, \"command_id\": \"" + id
+                + "\", \"state\": \"SUBMITTING\", \"sequence\": 0, \"attempts\": 1, \"first_attempt_at\": "
+                + (now - 1000) + ", \"ib_context\": \"sim-org\", \"app_name\": \"crash-app\", \"batch_id\": 1,"
+                + " \"updated_at\": " + now + "}"));
 
-        reassign(1);
         List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
-        topics.send(1, id, command(id, "crash-app"));
+        topics.send(partition, id, command(id, "crash-app"));
         await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
                 .orElse(false));
 
@@ -206,18 +212,17 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     void a_run_that_had_ended_when_it_was_recorded_gets_its_terminal_event_after_a_restore() throws Exception {
         String id = "ended-unannounced";
         Run run = client.runApp("sim-org", mapper.readTree("{\"app_name\": \"unannounced-app\", \"batch_id\": 1,"
-                + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}")).await().atMost(DEADLINE);
+                + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}"), SubmitGate.always()).await()
+                .atMost(DEADLINE);
         await().atMost(DEADLINE).until(() -> "COMPLETE".equals(client.getRun("sim-org", run.id()).await()
                 .atMost(DEADLINE).status()));
         // A worker adopted the run when it had already ended, recorded it with its submitted event, and crashed.
         long now = Instant.now().toEpochMilli();
-        topics.writeLedger(0, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"TRACKING\","
-                + " \"status\": \"COMPLETE\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1, \"event_type\":"
-                + " \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\": \"" + id + "\","
-                + " \"status\": \"COMPLETE\", \"attempts\": 1}, \"attempts\": 1, \"ib_context\": \"sim-org\","
-                + " \"app_name\": \"unannounced-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
-
-        reassign(0);
+        awayAndBack(p -> topics.writeLedger(p, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\":"
+                + " \"TRACKING\", \"status\": \"COMPLETE\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1,"
+                + " \"event_type\": \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\":"
+                + " \"" + id + "\", \"status\": \"COMPLETE\", \"attempts\": 1}, \"attempts\": 1, \"ib_context\":"
+                + " \"sim-org\", \"app_name\": \"unannounced-app\", \"batch_id\": 1, \"updated_at\": " + now + "}"));
         List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
 
         assertThat(events).extracting(CloudEventRecord::id).containsExactly(id + ":1", id + ":2");
@@ -227,16 +232,44 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     }
 
     @Test
-    void a_command_left_submitting_without_a_run_is_posted_once_after_the_settle_time() {
+    void a_command_left_submitting_whose_record_was_committed_ends_orphaned_after_a_search_and_posts_nothing()
+            throws Exception {
+        String id = "orphaned-intent";
+        // Every partition has a record done, so the worker commits past offset 0 when its partition is taken.
+        for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
+            topics.send(p, "orphan-warm-" + p, command("orphan-warm-" + p, "warm-app"));
+        }
+        for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
+            topics.awaitTerminalEvent("orphan-warm-" + p, DEADLINE);
+        }
+        long now = Instant.now().toEpochMilli();
+        // The intent names offset 0 of its partition, which the group committed long ago: no record comes back.
+        awayAndBack(p -> topics.writeLedger(p, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\":"
+                + " \"SUBMITTING\", \"sequence\": 0, \"attempts\": 1, \"first_attempt_at\": " + now + ","
+                + " \"source_offset\": 0, \"ib_context\": \"sim-org\", \"app_name\": \"orphan-app\", \"batch_id\": 1,"
+                + " \"updated_at\": " + now + "}"));
+
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submission_failed");
+        assertThat(events.get(0).data().get("error").get("code").asText()).isEqualTo("ORPHANED_SUBMISSION");
+        assertThat(posts(id)).isZero();
+        assertThat(simulator.requests()).anyMatch(r -> r.method().equals("GET") && r.path().endsWith("/v2/apps/runs"));
+        await().atMost(DEADLINE).until(() -> ledger.get(id).map(r -> r.state() == LedgerRecord.State.ENDED)
+                .orElse(false));
+    }
+
+    @Test
+    void a_command_left_submitting_without_a_run_is_posted_once_after_the_settle_time() throws Exception {
         String id = "crashed-before-post";
         long now = Instant.now().toEpochMilli();
-        topics.writeLedger(3, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
-                + " \"sequence\": 0, \"attempts\": 0, \"first_attempt_at\": " + now + ", \"ib_context\": \"sim-org\","
-                + " \"app_name\": \"lost-app\", \"batch_id\": 1, \"updated_at\": " + now + "}");
-        reassign(3);
+        int partition = awayAndBack(p -> topics.writeLedger(p, id, "{\"version\": 1, \"command_id\": \"" + id
+                + "\", \"state\": \"SUBMITTING\", \"sequence\": 0, \"attempts\": 0, \"first_attempt_at\": " + now
+                + ", \"ib_context\": \"sim-org\", \"app_name\": \"lost-app\", \"batch_id\": 1, \"updated_at\": "
+                + now + "}"));
         Instant resumedAt = Instant.now();
 
-        topics.send(3, id, command(id, "lost-app"));
+        topics.send(partition, id, command(id, "lost-app"));
         List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
 
         assertThat(runs(id)).isEqualTo(1);

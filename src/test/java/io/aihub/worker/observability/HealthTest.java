@@ -1,24 +1,19 @@
 package io.aihub.worker.observability;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.net.URL;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.messaging.CommandsRebalanceListener;
 import io.aihub.worker.support.KafkaFlowTest;
-import io.aihub.worker.support.TestTopics;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -53,35 +48,6 @@ class HealthTest extends KafkaFlowTest {
     @Inject
     @Identifier(CommandsRebalanceListener.NAME)
     CommandsRebalanceListener listener;
-
-    @Test
-    void readiness_is_up_with_no_partitions_assigned() {
-        await().atMost(DEADLINE).until(() -> !ledger.ownedPartitions().isEmpty() && !ledger.isRestoring());
-        List<TopicPartition> all = IntStream.range(0, WorkerTestResource.PARTITIONS)
-                .mapToObj(p -> new TopicPartition(TestTopics.ofRunningApplication().commands(), p)).toList();
-        listener.onPartitionsRevoked(null, all);
-        try {
-            given().get(readyUrl).then().statusCode(200).body("status", equalTo("UP"))
-                    .body("checks.find { it.name == 'ledger' }.data.owned_partitions", equalTo("[]"));
-        } finally {
-            listener.onPartitionsAssigned(null, all);
-            await().atMost(DEADLINE).until(() -> !ledger.isRestoring());
-        }
-    }
-
-    @Test
-    void readiness_is_down_while_a_partition_is_restoring_and_up_once_restored() {
-        ledger.assigned(List.of(UNUSED_PARTITION));
-        try {
-            given().get(readyUrl).then().statusCode(503).body("status", equalTo("DOWN"))
-                    .body("checks.find { it.name == 'ledger' }.data.restoring_partitions",
-                            equalTo("[" + UNUSED_PARTITION + "]"));
-            ledger.restored(ledger.lease(UNUSED_PARTITION).orElseThrow());
-            given().get(readyUrl).then().statusCode(200).body("status", equalTo("UP"));
-        } finally {
-            ledger.revoked(List.of(UNUSED_PARTITION));
-        }
-    }
 
     @Test
     void health_and_metrics_are_served_on_the_management_port_and_admin_only_on_the_http_port() throws Exception {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,15 +25,16 @@ import io.aihub.simulator.RecordedRequest;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.Run;
-import io.aihub.worker.messaging.CommandsRebalanceListener;
+import io.aihub.worker.aihub.SubmitGate;
+import io.aihub.worker.ledger.PartitionOwnership;
+import io.aihub.worker.support.GroupMember;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
-import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.TestSimulator;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * W3C trace context travels from a command record's headers through the AI Hub calls (the POST and the status polls)
@@ -52,8 +53,7 @@ class TracePropagationTest extends KafkaFlowTest {
     AiHubClient client;
 
     @Inject
-    @Identifier(CommandsRebalanceListener.NAME)
-    CommandsRebalanceListener listener;
+    PartitionOwnership ownership;
 
     @Test
     void a_commands_trace_reaches_the_aihub_calls_and_every_event() {
@@ -84,26 +84,37 @@ class TracePropagationTest extends KafkaFlowTest {
     }
 
     @Test
-    void events_published_after_a_restore_stay_in_the_commands_trace() {
-        String traceId = "5af7651916cd43dd8448eb211c80319d";
-        String id = "trace-restore";
-        topics.send(id, command(id, "trace-restore-checkpoint-app").getBytes(StandardCharsets.UTF_8),
-                Map.of("traceparent", "00-" + traceId + "-c7ad6b7169203332-01"));
-        await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
-                .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
-        // Same key, same partition count: the command's partition is its events' partition (and its ledger's).
-        int partition = awaitTerminalOrCheckpoint(id).partition();
-        List<TopicPartition> moved = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), partition));
-        listener.onPartitionsRevoked(null, moved);
-        listener.onPartitionsAssigned(null, moved);
+    void events_published_after_a_restore_stay_in_the_commands_trace() throws Exception {
+        // One checkpointed run per partition, each in a trace of its own, slow enough to wait while it is away.
+        simulator.phaseDuration(Duration.ofSeconds(8));
+        List<String> traceIds = new ArrayList<>();
+        try {
+            for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
+                String traceId = String.format("5af7651916cd43dd8448eb211c8031%02d", p);
+                traceIds.add(traceId);
+                topics.send(p, "trace-restore-" + p, command("trace-restore-" + p, "trace-restore-checkpoint-app")
+                        .getBytes(StandardCharsets.UTF_8), Map.of("traceparent", "00-" + traceId + "-c7ad6b7169203332-01"));
+            }
+            for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
+                String each = "trace-restore-" + p;
+                await().atMost(DEADLINE).until(() -> topics.eventsFor(each).stream()
+                        .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
+            }
+        } finally {
+            simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
+        }
+
+        int moved = GroupMember.awayAndBack(ownership, DEADLINE, partition -> {
+        });
+        String id = "trace-restore-" + moved;
         List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
 
         assertThat(events.stream().map(e -> KafkaTopics.header(e, "ce_id")).distinct().count())
                 .as("the last event before the restore is published again").isLessThan(events.size());
         assertThat(events).allSatisfy(event -> assertThat(
-                Traceparent.parse(KafkaTopics.header(event, "traceparent")).traceId()).isEqualTo(traceId));
+                Traceparent.parse(KafkaTopics.header(event, "traceparent")).traceId()).isEqualTo(traceIds.get(moved)));
         assertThat(topics.ledgerFor(id)).isNotEmpty().allSatisfy(record -> assertThat(
-                Traceparent.parse(record.path("traceparent").asText(null)).traceId()).isEqualTo(traceId));
+                Traceparent.parse(record.path("traceparent").asText(null)).traceId()).isEqualTo(traceIds.get(moved)));
     }
 
     private ConsumerRecord<byte[], byte[]> awaitTerminalOrCheckpoint(String id) {
@@ -117,20 +128,17 @@ class TracePropagationTest extends KafkaFlowTest {
         String id = "trace-old-record";
         Run run = client.runApp("sim-org", new ObjectMapper().readTree(
                 "{\"app_name\": \"trace-old-app\", \"batch_id\": 1, \"settings\": {\"tags\": [\"aihub-run-worker:"
-                        + id + "\"]}}"))
+                        + id + "\"]}}"),
+                SubmitGate.always())
                 .await().atMost(DEADLINE);
         // Written by a worker from before the ledger kept traces: no traceparent field.
         long now = Instant.now().toEpochMilli();
-        topics.writeLedger(1, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"TRACKING\","
-                + " \"status\": \"" + run.status() + "\", \"run_id\": \"" + run.id() + "\", \"sequence\": 1,"
-                + " \"event_type\": \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\": \""
-                + id + "\", \"status\": \"" + run.status() + "\", \"attempts\": 1}, \"attempts\": 1,"
-                + " \"ib_context\": \"sim-org\", \"app_name\": \"trace-old-app\", \"batch_id\": 1, \"updated_at\": " + now
-                + "}");
-
-        List<TopicPartition> moved = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), 1));
-        listener.onPartitionsRevoked(null, moved);
-        listener.onPartitionsAssigned(null, moved);
+        GroupMember.awayAndBack(ownership, DEADLINE, p -> topics.writeLedger(p, id, "{\"version\": 1, \"command_id\":"
+                + " \"" + id + "\", \"state\": \"TRACKING\", \"status\": \"" + run.status() + "\", \"run_id\": \""
+                + run.id() + "\", \"sequence\": 1, \"event_type\": \"aihub.run.submitted\", \"event_time\": " + now
+                + ", \"event\": {\"command_id\": \"" + id + "\", \"status\": \"" + run.status() + "\", \"attempts\":"
+                + " 1}, \"attempts\": 1, \"ib_context\": \"sim-org\", \"app_name\": \"trace-old-app\", \"batch_id\":"
+                + " 1, \"updated_at\": " + now + "}"));
         List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
 
         assertThat(events).hasSizeGreaterThanOrEqualTo(2);

@@ -30,6 +30,7 @@ import io.aihub.simulator.FaultOperation;
 import io.aihub.simulator.FaultRule;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
@@ -126,7 +127,7 @@ class DeadLetterReplayTest extends KafkaFlowTest {
         // A run with the command's tag appears after the failure (as one from a POST whose answer was lost would).
         var body = mapper.createObjectNode().put("app_name", "replay-adopt-app").put("batch_id", 1);
         body.putObject("settings").putArray("tags").add("aihub-run-worker:replay-adopt");
-        String existing = client.runApp("sim-org", body).await().atMost(DEADLINE).id();
+        String existing = client.runApp("sim-org", body, SubmitGate.always()).await().atMost(DEADLINE).id();
 
         assertThat(replay("replay", "--command-id", "replay-adopt").status()).isZero();
         await().atMost(DEADLINE).until(() -> topics.eventsFor("replay-adopt").stream()

@@ -30,6 +30,7 @@ import io.aihub.simulator.FaultRule;
 import io.aihub.simulator.RecordedRequest;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.command.DeadLetterHeaders;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
@@ -177,7 +178,8 @@ class SubmissionFailureTest extends KafkaFlowTest {
     void a_dropped_response_is_reconciled_to_its_run_among_many_runs_of_the_same_app() throws Exception {
         // 150 other runs of the app fill the List runs window: the search must page past the first miss.
         for (int i = 0; i < 150; i++) {
-            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"crowded-app\", \"batch_id\": " + i + "}"))
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"crowded-app\", \"batch_id\": " + i + "}"),
+                    SubmitGate.always())
                     .await().atMost(DEADLINE);
         }
         fault("crowded-app", 1, dropResponse());

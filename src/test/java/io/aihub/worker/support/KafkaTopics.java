@@ -72,7 +72,12 @@ public final class KafkaTopics implements AutoCloseable {
 
     /** Sends a command record and waits for the broker to take it. */
     public void send(String key, byte[] value, Map<String, String> headers) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.commands(),
+        send(null, key, value, headers);
+    }
+
+    /** Sends a command record with headers to one partition (null: the key's) and waits for the broker. */
+    public void send(Integer partition, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.commands(), partition,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
         headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
         try {

@@ -1,6 +1,7 @@
 package io.aihub.worker.track;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class TrackingHeapMeasure {
         Vertx vertx = Vertx.vertx();
         long before = usedAfterGc();
         Map<String, TrackedRun> runs = new ConcurrentHashMap<>();
-        PartitionOwnership ownership = new PartitionOwnership();
+        PartitionOwnership ownership = new PartitionOwnership(Duration.ofSeconds(5));
         ownership.assigned(List.of(0, 1, 2, 3));
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,140 @@
+package io.aihub.worker.messaging;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import io.aihub.worker.config.WorkerConfig;
+import io.aihub.worker.ledger.PartitionOwnership;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import io.vertx.core.Vertx;
+
+/**
+ * The fresh-membership check of design.md ("Zombies"): a clock of this replica's own ticks a few times per
+ * {@code worker.fencing.max-pause}; a longer gap means the JVM was paused (a long GC, SIGSTOP), perhaps past the
+ * session timeout, and the group may have moved this replica's partitions meanwhile. Then every lease waits
+ * (no POST, write, event or ack) until a commit of the already committed offsets succeeds in this replica's
+ * generation, which the broker refuses from a member it fenced; a fenced member learns it from its next poll and
+ * its partitions are revoked or lost. Chosen over a transactional producer bound to the group generation because
+ * no Kafka transaction fences an HTTP POST, and the check costs a volatile read per action.
+ */
+@ApplicationScoped
+public class MembershipWatch {
+
+    private static final Logger LOG = Logger.getLogger(MembershipWatch.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final long PROBE_RETRY_MS = 1_000;
+
+    private final Vertx vertx;
+    private final PartitionOwnership ownership;
+    private final KafkaClientService kafka;
+    private final long maxPauseNanos;
+    private final long tickMs;
+    private volatile long lastTickNanos = System.nanoTime();
+    private volatile long suspendedAtNanos;
+    private volatile int generation = -1;
+    private volatile boolean probing;
+    private long timerId = -1;
+
+    @Inject
+    public MembershipWatch(Vertx vertx, PartitionOwnership ownership, KafkaClientService kafka, WorkerConfig config) {
+        this.vertx = vertx;
+        this.ownership = ownership;
+        this.kafka = kafka;
+        this.maxPauseNanos = config.fencing().maxPause().toNanos();
+        this.tickMs = Math.max(50, config.fencing().maxPause().toMillis() / 20);
+    }
+
+    void start(@Observes StartupEvent event) {
+        lastTickNanos = System.nanoTime();
+        ownership.heartbeat(lastTickNanos);
+        timerId = vertx.setPeriodic(tickMs, id -> tick());
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long gap = now - lastTickNanos;
+        lastTickNanos = now;
+        if (gap >= maxPauseNanos) {
+            LOG.warnf("this replica was paused for %d ms (worker.fencing.max-pause %d ms): nothing is posted, "
+                    + "written or acknowledged until the group confirms its membership", gap / 1_000_000,
+                    maxPauseNanos / 1_000_000);
+            suspendedAtNanos = now;
+            ownership.suspend();
+        }
+        ownership.heartbeat(now);
+        if (ownership.suspended() && !probing) {
+            probe();
+        }
+    }
+
+    /** Commits the offsets already committed, in this replica's generation: only a current member may. */
+    private void probe() {
+        KafkaConsumer<Object, Object> consumer = kafka.getConsumer(CommandConsumer.CHANNEL);
+        if (consumer == null) {
+            return;
+        }
+        probing = true;
+        long heartbeatNanos = Duration.ofMillis(heartbeatIntervalMs(consumer)).toNanos();
+        consumer.<Boolean> runOnPollingThread(c -> {
+            if (c.groupMetadata().generationId() != generation) {
+                return false; // a rebalance is under way or due: its callbacks decide
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+            c.committed(c.assignment(), PROBE_TIMEOUT).forEach((tp, offset) -> {
+                if (offset != null) {
+                    committed.put(tp, offset);
+                }
+            });
+            if (committed.isEmpty()) {
+                // Nothing committed to prove membership with: a fenced member is told so by its first heartbeat
+                // after the pause, which resets its generation; two heartbeat intervals without that suffice.
+                return System.nanoTime() - suspendedAtNanos > 2 * heartbeatNanos;
+            }
+            c.commitSync(committed, PROBE_TIMEOUT);
+            return true;
+        }).subscribe().with(confirmed -> {
+            probing = false;
+            if (confirmed) {
+                LOG.info("group membership confirmed after a pause; work goes on");
+                ownership.membershipConfirmed();
+            } else {
+                vertx.setTimer(PROBE_RETRY_MS, id -> tick());
+            }
+        }, failure -> {
+            probing = false;
+            LOG.warnf("group membership not confirmed (%s); waiting for the group to rebalance",
+                    failure.getClass().getSimpleName());
+            vertx.setTimer(PROBE_RETRY_MS, id -> tick());
+        });
+    }
+
+    /** A rebalance callback ran in {@code generation}: membership is as fresh as it gets. */
+    void rebalanced(int generation) {
+        this.generation = generation;
+        ownership.membershipConfirmed();
+    }
+
+    private static long heartbeatIntervalMs(KafkaConsumer<?, ?> consumer) {
+        Object configured = consumer.configuration().get("heartbeat.interval.ms");
+        return configured == null ? 3_000 : Long.parseLong(configured.toString());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+}
