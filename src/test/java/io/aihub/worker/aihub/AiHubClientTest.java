@@ -211,7 +211,7 @@ class AiHubClientTest {
     void list_runs_pages_past_pages_shorter_than_the_limit_until_an_empty_page() throws Exception {
         for (int i = 0; i < 45; i++) {
             client.runApp(CONTEXT, body("{\"app_name\": \"short-pages-app\", \"batch_id\": 1, \"settings\":"
-                    + " {\"tags\": [\"aihub-run-worker:short-" + i + "\"]}}")).await().atMost(WAIT);
+                    + " {\"tags\": [\"aihub-run-worker:short-" + i + "\"]}}"), SubmitGate.always()).await().atMost(WAIT);
         }
         simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("short-pages-app")
                 .then(FaultAction.pageCap(20)));

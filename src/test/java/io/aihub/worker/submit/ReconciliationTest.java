@@ -18,6 +18,7 @@ import io.aihub.simulator.FaultRule;
 import io.aihub.simulator.RecordedRequest;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
@@ -67,7 +68,8 @@ class ReconciliationTest extends KafkaFlowTest {
     void a_504_after_the_run_was_created_finds_it_although_every_page_is_capped_below_the_limit() throws Exception {
         // 60 earlier runs of the app fill three pages of 20: the lost run is on the fourth, after three short pages.
         for (int i = 0; i < 60; i++) {
-            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"capped-app\", \"batch_id\": " + (i + 1) + "}"))
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"capped-app\", \"batch_id\": " + (i + 1) + "}"),
+                    SubmitGate.always())
                     .await().atMost(DEADLINE);
         }
         simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("capped-app")
