@@ -47,6 +47,7 @@ final class AdminRoutes {
         router.get("/_sim/runs/by-tag/:tag").handler(this::runsByTag);
         router.get("/_sim/stats").handler(ctx -> send(ctx, 200, SimulatorStats.stats(store, recorder)));
         router.get("/_sim/runs/created").handler(ctx -> SimulatorStats.writeCreatedRuns(store, ctx.response()));
+        router.get("/_sim/runs/observed").handler(ctx -> SimulatorStats.writeObservedRuns(store, ctx.response()));
         router.post("/_sim/reset").handler(ctx -> {
             store.clear();
             recorder.clear();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,9 +24,11 @@ public final class FaultRule {
     private final AtomicLong remaining;
     private final Optional<Instant> until;
     private final Clock clock;
+    private final double probability;
 
     private FaultRule(FaultOperation operation, Optional<String> nameContains, FaultAction action, long times,
-            Optional<Instant> until, Clock clock) {
+            Optional<Instant> until, Clock clock, double probability) {
+        this.probability = probability;
         this.operation = operation;
         this.nameContains = nameContains;
         this.action = action;
@@ -72,7 +75,8 @@ public final class FaultRule {
 
     boolean matches(FaultOperation requested, Optional<String> name) {
         return !expired() && operation.matches(requested)
-                && nameContains.map(part -> name.filter(n -> n.contains(part)).isPresent()).orElse(true);
+                && nameContains.map(part -> name.filter(n -> n.contains(part)).isPresent()).orElse(true)
+                && (probability >= 1 || ThreadLocalRandom.current().nextDouble() < probability);
     }
 
     /** Takes one use of the rule; false when another request took the last one first. */
@@ -105,6 +109,7 @@ public final class FaultRule {
         private long times = UNLIMITED;
         private Duration duration;
         private Clock clock = Clock.systemUTC();
+        private double probability = 1;
 
         private Builder(FaultOperation operation) {
             this.operation = operation;
@@ -140,6 +145,15 @@ public final class FaultRule {
             return this;
         }
 
+        /** Hits each matching request with this probability only (default 1): an error rate rather than a burst. */
+        public Builder probability(double share) {
+            if (!(share > 0 && share <= 1)) {
+                throw new IllegalArgumentException("probability must be above 0 and at most 1");
+            }
+            probability = share;
+            return this;
+        }
+
         public FaultRule then(FaultAction action) {
             Objects.requireNonNull(action, "action");
             if (action.stage() == FaultAction.Stage.LISTING && !operation.matches(FaultOperation.LIST)) {
@@ -147,7 +161,7 @@ public final class FaultRule {
             }
             Optional<Instant> until = duration == null ? Optional.empty()
                     : Optional.of(clock.instant().plus(duration));
-            return new FaultRule(operation, nameContains, action, times, until, clock);
+            return new FaultRule(operation, nameContains, action, times, until, clock, probability);
         }
     }
 }

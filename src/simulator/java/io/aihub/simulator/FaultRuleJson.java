@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * simulator's clock).
  */
 final class FaultRuleJson {
-    private static final Set<String> FIELDS = Set.of("operation", "name_contains", "times", "duration_ms", "action",
+    private static final Set<String> FIELDS = Set.of("operation", "name_contains", "times", "duration_ms", "probability",
+            "action",
             "latency_ms", "status", "message", "retry_after_seconds", "retry_after_date", "lag_ms", "max_runs");
     private static final String ACTIONS = "latency, slow_response, error, error_after_success, not_found, reset, "
             + "drop_response, malformed_body, listing_lag or page_cap";
@@ -71,6 +72,13 @@ final class FaultRuleJson {
                 throw Rejection.badRequest("times must be at least 1");
             }
             builder.times(times);
+        }
+        if (json.has("probability")) {
+            JsonNode probability = json.get("probability");
+            if (!probability.isNumber() || !(probability.asDouble() > 0 && probability.asDouble() <= 1)) {
+                throw Rejection.badRequest("probability must be a number above 0 and at most 1");
+            }
+            builder.probability(probability.asDouble());
         }
         Long durationMs = BodyFields.optLong(json, "duration_ms", "");
         if (durationMs != null) {

@@ -52,9 +52,18 @@ final class SimulatedRun {
         this.tags = request.tags() == null ? null : request.tags().stream().map(share).toArray(String[]::new);
     }
 
+    /** Wall-clock Unix ms of the last API call that named this run: when a worker last asked about it. */
+    private volatile long lastCallMillis;
+
     /** Counts one API call that named this run. */
     void countCall() {
         CALLS.incrementAndGet(this);
+        lastCallMillis = System.currentTimeMillis();
+    }
+
+    /** Wall-clock Unix ms of the last API call that named this run (its creation at first). */
+    long lastCallMillis() {
+        return lastCallMillis;
     }
 
     /** API calls that named this run so far. */

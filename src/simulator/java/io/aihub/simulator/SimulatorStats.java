@@ -76,6 +76,30 @@ final class SimulatorStats {
         response.end(Buffer.buffer(chunk.toString()));
     }
 
+    /**
+     * CSV {@code command_id,run_id,status,last_call_epoch_millis} of every tagged run: when a worker last asked about
+     * it (creation, status, results), so a test can tell how long a run went unpolled after a replica died.
+     */
+    static void writeObservedRuns(RunStore store, HttpServerResponse response) {
+        response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv");
+        Iterator<SimulatedRun> runs = store.all().iterator();
+        StringBuilder chunk = new StringBuilder("command_id,run_id,status,last_call_epoch_millis\n");
+        int lines = 0;
+        while (runs.hasNext()) {
+            SimulatedRun run = runs.next();
+            if (run.commandId().isEmpty()) {
+                continue;
+            }
+            chunk.append(run.commandId().get()).append(',').append(run.id).append(',')
+                    .append(store.view(run).status()).append(',').append(run.lastCallMillis()).append('\n');
+            if (++lines % LINES_PER_CHUNK == 0) {
+                response.write(Buffer.buffer(chunk.toString()));
+                chunk.setLength(0);
+            }
+        }
+        response.end(Buffer.buffer(chunk.toString()));
+    }
+
     /** Nearest-rank percentile of sorted values; 0 when there are none. */
     static int percentile(int[] sorted, double quantile) {
         if (sorted.length == 0) {

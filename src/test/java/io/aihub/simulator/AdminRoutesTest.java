@@ -1,6 +1,7 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -155,7 +156,9 @@ class AdminRoutesTest {
             "{\"operation\": \"SUBMIT\", \"action\": \"page_cap\", \"max_runs\": 5} | "
                     + "PageCap[maxRuns=5] changes List runs answers; use on(LIST) or on(ANY)",
             "{\"action\": \"error_after_success\", \"status\": 200} | status must be 4xx or 5xx",
-            "{\"action\": \"reset\", \"duration_ms\": 0} | duration_ms must be at least 1"
+            "{\"action\": \"reset\", \"duration_ms\": 0} | duration_ms must be at least 1",
+            "{\"action\": \"reset\", \"probability\": 0} | probability must be a number above 0 and at most 1",
+            "{\"action\": \"reset\", \"probability\": \"half\"} | probability must be a number above 0 and at most 1"
     })
     void a_fault_rule_that_cannot_act_is_refused(String rule, String message) throws Exception {
         SimulatorFixture.Reply reply = postFaults(rule);
@@ -163,6 +166,30 @@ class AdminRoutesTest {
         assertEquals(400, reply.status());
         assertEquals(message, reply.message());
         assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void observed_runs_say_when_a_worker_last_asked_about_each_tagged_run() throws Exception {
+        long before = System.currentTimeMillis();
+        String asked = sim.runApp("a", TAG).get("id").asText();
+        sim.runApp("a", "aihub-run-worker:cmd-2");
+        sim.runApp("a");
+        Thread.sleep(20); // the call below must be told apart from the creation by the wall clock it reports
+        long beforeStatus = System.currentTimeMillis();
+        sim.get("/api/v2/apps/runs/" + asked);
+        long after = System.currentTimeMillis();
+
+        List<String> lines = sendAdmin(admin("/_sim/runs/observed", ADMIN_TOKEN).GET()).body().lines().toList();
+
+        assertEquals("command_id,run_id,status,last_call_epoch_millis", lines.get(0));
+        assertEquals(3, lines.size(), lines.toString()); // the untagged run is not listed
+        String[] cmd1 = lines.stream().filter(l -> l.startsWith("cmd-1,")).findFirst().orElseThrow().split(",");
+        String[] cmd2 = lines.stream().filter(l -> l.startsWith("cmd-2,")).findFirst().orElseThrow().split(",");
+        assertEquals(asked, cmd1[1]);
+        long askedAt = Long.parseLong(cmd1[3]);
+        long createdAt = Long.parseLong(cmd2[3]);
+        assertTrue(askedAt >= beforeStatus && askedAt <= after, "status call at " + askedAt);
+        assertTrue(createdAt >= before && createdAt < beforeStatus, "creation at " + createdAt);
     }
 
     @Test

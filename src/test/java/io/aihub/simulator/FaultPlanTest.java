@@ -2,6 +2,7 @@ package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,28 @@ class FaultPlanTest {
         assertEquals(Optional.of(FaultAction.error(503, "a")), before.ending());
         assertEquals(OptionalLong.of(2), first.remaining());
         assertEquals(OptionalLong.of(3), second.remaining());
+    }
+
+    @Test
+    void a_rule_with_a_probability_hits_about_that_share_of_matching_requests() {
+        plan.add(FaultRule.on(FaultOperation.SUBMIT).probability(0.3).then(FaultAction.error(429, "slow down")));
+
+        int hits = 0;
+        for (int i = 0; i < 4_000; i++) {
+            if (plan.takeBefore(FaultOperation.SUBMIT, Optional.empty()).ending().isPresent()) {
+                hits++;
+            }
+        }
+
+        // 1,200 expected; 29 is one standard deviation, so the bounds fail a correct rule about once in 10^11 runs.
+        assertTrue(hits > 1_000 && hits < 1_400, "hits " + hits);
+        assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.STATUS, Optional.empty()).ending());
+    }
+
+    @Test
+    void a_probability_outside_zero_to_one_is_refused() {
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.on(FaultOperation.SUBMIT).probability(0));
+        assertThrows(IllegalArgumentException.class, () -> FaultRule.on(FaultOperation.SUBMIT).probability(1.5));
     }
 
     @Test
