@@ -109,7 +109,7 @@ public final class KafkaProcess implements AutoCloseable {
         }
     }
 
-    private static synchronized void resolveLibs() throws IOException, InterruptedException {
+    static synchronized void resolveLibs() throws IOException, InterruptedException {
         if (Files.exists(LIBS.resolve(".complete"))) {
             return;
         }
@@ -121,14 +121,14 @@ public final class KafkaProcess implements AutoCloseable {
         Files.createFile(LIBS.resolve(".complete"));
     }
 
-    private static ProcessBuilder java(List<String> args) {
+    static ProcessBuilder java(List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", LIBS + "/*", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         command.addAll(args);
         return new ProcessBuilder(command);
     }
 
-    private static String run(String... args) throws IOException, InterruptedException {
+    static String run(String... args) throws IOException, InterruptedException {
         Process p = java(List.of(args)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {

@@ -26,10 +26,12 @@ public final class SimulatorProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final String adminToken;
 
-    private SimulatorProcess(Process process, int port) {
+    private SimulatorProcess(Process process, int port, String adminToken) {
         this.process = process;
         this.port = port;
+        this.adminToken = adminToken;
     }
 
     /**
@@ -47,7 +49,7 @@ public final class SimulatorProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-Daihub.simulator." + k + "=" + v));
         command.addAll(List.of("-jar", jar().toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SimulatorProcess simulator = new SimulatorProcess(process, port);
+        SimulatorProcess simulator = new SimulatorProcess(process, port, adminToken);
         simulator.awaitAnswer(adminToken, Duration.ofSeconds(60), log);
         return simulator;
     }
@@ -78,6 +80,28 @@ public final class SimulatorProcess implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(100); // polling another process's port: nothing to await on
         }
         throw new IllegalStateException("the simulator did not answer within " + timeout);
+    }
+
+    /** Posts fault rules ({@code POST /_sim/faults}, the JSON of {@code FaultRuleJson}). */
+    public void addFaults(String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/_sim/faults"))
+                .header("X-Sim-Admin-Token", adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("the simulator refused the faults: " + response.statusCode() + " "
+                    + response.body());
+        }
+    }
+
+    /** The body of an admin route ({@code /_sim/...}). */
+    public String admin(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path))
+                .header("X-Sim-Admin-Token", adminToken).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + response.statusCode());
+        }
+        return response.body();
     }
 
     /** {@code http://127.0.0.1:<port>}; the API is under {@code /api}. */

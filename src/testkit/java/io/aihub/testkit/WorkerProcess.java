@@ -100,6 +100,33 @@ public final class WorkerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** {@code kill -STOP}: the JVM is frozen (as by a very long GC pause) until {@link #thaw()}. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT}: a frozen JVM goes on where it stopped. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** The process ID (the chaos test reads its CPU time and signals it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The management port: health and metrics. */
+    public int managementPort() {
+        return managementPort;
+    }
+
     /** SIGTERM, and the exit code once the process has ended (within {@code timeout}), or -1. */
     public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
