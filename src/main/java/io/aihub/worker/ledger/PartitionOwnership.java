@@ -36,6 +36,8 @@ public class PartitionOwnership {
     private volatile boolean suspended;
     /** Work waiting for membership to be confirmed after a pause; completed when it is, or when leases end. */
     private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    /** Partitions whose ledger could not be read within the restore budget under their current lease. */
+    private final Set<Integer> failedRestores = ConcurrentHashMap.newKeySet();
 
     @Inject
     public PartitionOwnership(WorkerConfig config) {
@@ -49,6 +51,7 @@ public class PartitionOwnership {
     /** Partitions were assigned: each gets a new lease, restoring until {@link #restored} is called for it. */
     public void assigned(Collection<Integer> partitions) {
         for (int partition : partitions) {
+            failedRestores.remove(partition);
             Lease before = leases.put(partition, new Lease(partition, epochs.incrementAndGet(), this));
             if (before != null) {
                 before.moveTo(Lease.Phase.ENDED);
@@ -61,6 +64,18 @@ public class PartitionOwnership {
         if (current(lease)) {
             lease.activate();
         }
+    }
+
+    /** The ledger could not be read within the restore budget under {@code lease}; liveness reports it. */
+    public void restoreFailed(Lease lease) {
+        if (current(lease)) {
+            failedRestores.add(lease.partition());
+        }
+    }
+
+    /** Owned partitions whose restore failed: their commands cannot be processed until another replica owns them. */
+    public Set<Integer> failedRestores() {
+        return Set.copyOf(failedRestores);
     }
 
     /** A revocation begins: no new POST for these partitions (work already under way may finish). */
@@ -94,6 +109,7 @@ public class PartitionOwnership {
     /** Partitions were revoked or lost: their leases end, and anything waiting for their restore is released. */
     public void revoked(Collection<Integer> partitions) {
         for (int partition : partitions) {
+            failedRestores.remove(partition);
             Lease lease = leases.remove(partition);
             if (lease != null) {
                 lease.moveTo(Lease.Phase.ENDED);

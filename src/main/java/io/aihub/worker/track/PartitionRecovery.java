@@ -49,7 +49,6 @@ public class PartitionRecovery {
     private final Duration cleanupInterval;
     private final Timer restoreTime;
     private final Clock clock = Clock.systemUTC();
-    private volatile boolean restoreFailed;
 
     @Inject
     public PartitionRecovery(Vertx vertx, PartitionOwnership ownership, LedgerView view, LedgerReader restorer,
@@ -94,11 +93,6 @@ public class PartitionRecovery {
         view.forgetPartitions(partitions);
     }
 
-    /** True once a partition could not be restored within {@code worker.ledger.restore-timeout}: liveness fails. */
-    public boolean restoreFailed() {
-        return restoreFailed;
-    }
-
     /**
      * Reads the lease's ledger partition, retrying until {@code deadline} (the restore budget, which the start-up
      * check counts in the longest wait of a record); past it the replica reports itself not alive.
@@ -130,7 +124,7 @@ public class PartitionRecovery {
                         return;
                     }
                     if (System.nanoTime() + RETRY_MS * 1_000_000 >= deadline) {
-                        restoreFailed = true;
+                        ownership.restoreFailed(lease);
                         LOG.errorf("partition %d: ledger restore failed within worker.ledger.restore-timeout (%s); "
                                 + "this replica reports itself not alive", partition, failure.getClass().getSimpleName());
                         return;
