@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -19,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 public class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
+    private static final String CONSUMER = "mp.messaging.incoming.commands.";
 
     /** Heap of a worker tracking {@code runs} runs: a fixed part plus about 3 KiB per run (docs/benchmarks.md). */
     static long heapNeededMiB(int runs) {
@@ -36,6 +38,13 @@ public class StartupChecks {
 
     void check(@Observes StartupEvent event) {
         requireRecordAgeCoversRetries(worker, aihub);
+        var config = ConfigProvider.getConfig();
+        fencingError(worker.fencing().maxPause(),
+                config.getOptionalValue(CONSUMER + "session.timeout.ms", Long.class).orElse(45_000L),
+                config.getOptionalValue(CONSUMER + "heartbeat.interval.ms", Long.class).orElse(3_000L))
+                .ifPresent(message -> {
+                    throw new IllegalStateException(message);
+                });
         heapWarning(worker.tracking().maxRuns(), Runtime.getRuntime().maxMemory() / (1024 * 1024))
                 .ifPresent(LOG::warn);
     }
@@ -58,15 +67,38 @@ public class StartupChecks {
 
     /**
      * SmallRye's throttled commit strategy closes the consumer when a record stays unacknowledged longer than
-     * {@code unprocessed-record-max-age}; a command may legitimately stay that long while it is retried.
+     * {@code unprocessed-record-max-age}; a command may legitimately stay that long: parked while its partition's
+     * ledger is restored, then retried.
      */
     static void requireRecordAgeCoversRetries(WorkerConfig worker, AiHubConfig aihub) {
-        Duration longest = longestSubmission(worker.retry(), aihub.requestTimeout());
-        if (worker.unprocessedRecordMaxAgeMs() <= longest.toMillis()) {
-            throw new IllegalStateException("worker.unprocessed-record-max-age-ms (" + worker.unprocessedRecordMaxAgeMs()
-                    + ") must exceed the longest submission, " + longest.toMillis() + " ms (worker.retry.max-elapsed"
-                    + " + worker.retry.retry-after-ceiling + aihub.request-timeout + worker.retry.settle-time)");
+        recordAgeError(worker.unprocessedRecordMaxAgeMs(), worker.ledger().restoreTimeout(),
+                longestSubmission(worker.retry(), aihub.requestTimeout())).ifPresent(message -> {
+                    throw new IllegalStateException(message);
+                });
+    }
+
+    static Optional<String> recordAgeError(long maxAgeMs, Duration restoreTimeout, Duration longestSubmission) {
+        long longest = restoreTimeout.plus(longestSubmission).toMillis();
+        if (maxAgeMs > longest) {
+            return Optional.empty();
         }
+        return Optional.of("worker.unprocessed-record-max-age-ms (" + maxAgeMs + ") must exceed the longest wait of a"
+                + " record, " + longest + " ms (worker.ledger.restore-timeout + worker.retry.max-elapsed"
+                + " + worker.retry.retry-after-ceiling + aihub.request-timeout + worker.retry.settle-time)");
+    }
+
+    /**
+     * The group may expire a member whose heartbeats stop for {@code session.timeout.ms}, counted from the last
+     * heartbeat it sent; a pause shorter than {@code worker.fencing.max-pause} is not checked, so the two together
+     * must stay below the session timeout, or a zombie could act unchecked.
+     */
+    static Optional<String> fencingError(Duration maxPause, long sessionTimeoutMs, long heartbeatIntervalMs) {
+        if (maxPause.toMillis() + heartbeatIntervalMs < sessionTimeoutMs) {
+            return Optional.empty();
+        }
+        return Optional.of("worker.fencing.max-pause (" + maxPause.toMillis() + " ms) plus the consumer's"
+                + " heartbeat.interval.ms (" + heartbeatIntervalMs + ") must stay below its session.timeout.ms ("
+                + sessionTimeoutMs + "): a longer pause could outlive this replica's group membership unnoticed");
     }
 
     /** The longest a submission may take before it has an outcome. */

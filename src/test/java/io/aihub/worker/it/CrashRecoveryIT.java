@@ -110,6 +110,7 @@ class CrashRecoveryIT {
         // A killed member's partitions move after the session timeout; the broker's minimum keeps the test short.
         p.put("mp.messaging.incoming.commands.session.timeout.ms", "6000");
         p.put("mp.messaging.incoming.commands.heartbeat.interval.ms", "1000");
+        p.put("worker.fencing.max-pause", "2s"); // with the heartbeat, below the session timeout (checked at start)
         return p;
     }
 
