@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import io.aihub.worker.command.CommandParser;
+import io.aihub.worker.command.DeadLetterHeaders;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.command.ReplayHeaders;
 import io.aihub.worker.config.KafkaClients;
@@ -110,6 +111,7 @@ public class DeadLetterReplayer {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KAFKA_TIMEOUT);
         Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions, KAFKA_TIMEOUT);
         long total = partitions.stream().mapToLong(tp -> ends.get(tp) - begins.get(tp)).sum();
+        int commandsPartitions = partitions(consumer, commandsTopic).size();
         out.accept((request.dryRun() ? "dry run: " : "") + "reading " + total + " dead letters of " + deadLetterTopic
                 + " (" + partitions.size() + " partitions), replaying to " + commandsTopic + " at most "
                 + request.ratePerSecond() + "/s");
@@ -147,7 +149,8 @@ public class DeadLetterReplayer {
                         }
                         nextSendAt = Math.max(nextSendAt, System.nanoTime() - intervalNanos) + intervalNanos;
                     }
-                    pending.add(replayOne(record, commandId, code, ledger, producer, counts));
+                    pending.add(replayOne(record, commandId, code, ledger, producer, counts,
+                            originalPartition(record, commandsPartitions)));
                     while (pending.size() > SEND_WINDOW) {
                         finish(pending.poll(), counts, listed, out);
                     }
@@ -177,7 +180,7 @@ public class DeadLetterReplayer {
 
     private Pending replayOne(ConsumerRecord<byte[], byte[]> record, Optional<String> commandId,
             Optional<String> code, Map<String, LedgerRecord> ledger, KafkaProducer<byte[], byte[]> producer,
-            Counts counts) {
+            Counts counts, Integer partition) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         LedgerVerdict verdict = LedgerVerdict.of(commandId.map(ledger::get));
         if (verdict.alreadyRun()) {
@@ -188,10 +191,27 @@ public class DeadLetterReplayer {
         if (producer == null) {
             return new Pending(replayed, Optional.empty());
         }
-        ProducerRecord<byte[], byte[]> replay = new ProducerRecord<>(commandsTopic, null, record.key(),
+        ProducerRecord<byte[], byte[]> replay = new ProducerRecord<>(commandsTopic, partition, record.key(),
                 record.value(), ReplayHeaders.forReplay(record.headers(), record.topic(), record.partition(),
                         record.offset(), clock.instant()));
         return new Pending(replayed, Optional.of(producer.send(replay)));
+    }
+
+    /**
+     * The commands partition the dead letter came from, so the replay lands where the ledger knows the command
+     * (a producer's partitioner may differ from Kafka's default); null, for the default one, when unknown.
+     */
+    private Integer originalPartition(ConsumerRecord<byte[], byte[]> record, int commandsPartitions) {
+        if (!ReplayHeaders.text(record.headers(), DeadLetterHeaders.TOPIC).filter(commandsTopic::equals).isPresent()) {
+            return null;
+        }
+        try {
+            int partition = Integer.parseInt(
+                    ReplayHeaders.text(record.headers(), DeadLetterHeaders.PARTITION).orElse("-1").trim());
+            return partition >= 0 && partition < commandsPartitions ? partition : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Waits for a pending send, counts it and reports it. */

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,27 @@ class DeadLetterReplayTest extends KafkaFlowTest {
                 "replay-fixed:3");
         assertThat(posts("replay-fixed")).isEqualTo(2);
         assertThat(runs("replay-fixed")).isEqualTo(1);
+    }
+
+    @Test
+    void a_replay_lands_on_the_partition_the_command_came_from_even_when_the_producer_did_not_use_the_default_partitioner() {
+        String commandId = "replay-partition";
+        int byDefault = Utils.toPositive(Utils.murmur2(commandId.getBytes(StandardCharsets.UTF_8)))
+                % WorkerTestResource.PARTITIONS;
+        int chosen = (byDefault + 1) % WorkerTestResource.PARTITIONS;
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains(commandId + "-app").times(1)
+                .then(error(422, "unknown key")));
+        topics.send(chosen, commandId, "{\"command_id\": \"" + commandId + "\", \"app_name\": \"" + commandId
+                + "-app\", \"batch_id\": 1}");
+        topics.awaitDeadLetter(commandId, DEADLINE);
+
+        assertThat(replay("replay", "--command-id", commandId).status()).isZero();
+        await().atMost(DEADLINE).until(() -> topics.eventsFor(commandId).stream()
+                .anyMatch(e -> e.type().equals("aihub.run.completed")));
+
+        // The reopening is written to the ledger partition of the command's record, the one that knew it.
+        assertThat(topics.ledgerPartitionsOf(commandId)).containsExactly(chosen);
+        assertThat(runs(commandId)).isEqualTo(1);
     }
 
     @Test

@@ -129,6 +129,12 @@ public final class KafkaTopics implements AutoCloseable {
                 .partition();
     }
 
+    /** Every ledger partition a command's records went to. */
+    public java.util.Set<Integer> ledgerPartitionsOf(String commandId) {
+        return readLedger().stream().filter(r -> commandId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .map(ConsumerRecord::partition).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Every record of the ledger topic up to its current end. */
     private List<ConsumerRecord<byte[], byte[]>> readLedger() {
         Properties props = new Properties();
