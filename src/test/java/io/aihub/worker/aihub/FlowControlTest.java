@@ -135,6 +135,29 @@ class FlowControlTest extends KafkaFlowTest {
     }
 
     @Test
+    void a_hot_key_throttled_with_429s_completes_every_command_in_order_with_one_run_each() {
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("hot-key-app").times(3)
+                .then(errorRetryAfterSeconds(429, "slow down", 1)));
+        // Three 429s: the first command needs all four attempts, and every one behind it waits that long.
+        // More records of one key than may wait behind it (worker.max-waiting-per-key): its partition pauses.
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3 * FlowProfile.MAX_WAITING_PER_KEY; i++) {
+            ids.add("hot-" + i);
+            sendApp("hot-tenant", "hot-" + i, "hot-key-app");
+        }
+
+        List<Instant> submitted = new ArrayList<>();
+        for (String id : ids) {
+            assertThat(topics.awaitTerminalEvent(id, Duration.ofSeconds(90))).extracting(CloudEventRecord::type)
+                    .containsExactly("aihub.run.submitted", "aihub.run.completed");
+            submitted.add(Instant.parse(topics.eventsFor(id).get(0).time()));
+            assertThat(simulator.runsCreatedWithTag(RunCommand.runTag(id))).isEqualTo(1);
+            assertThat(topics.deadLettersWithKey("hot-tenant")).isEmpty();
+        }
+        assertThat(submitted).isSorted();
+    }
+
+    @Test
     void commands_with_other_keys_go_on_while_one_key_waits() {
         simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("keyed-slow-app").times(1)
                 .then(latency(Duration.ofMillis(1500))));

@@ -19,6 +19,9 @@ public class FlowProfile implements QuarkusTestProfile {
     /** The simulator's phase duration for these tests, an ISO-8601 duration for the test resource's init argument. */
     public static final String PHASE = "PT3S";
 
+    /** Records of one key that may wait behind it before its partition pauses. */
+    public static final int MAX_WAITING_PER_KEY = 4;
+
     /** The configured rate limit. */
     public static final int RATE = 40;
 
@@ -28,6 +31,7 @@ public class FlowProfile implements QuarkusTestProfile {
                 Map.entry("worker.rate-limit.requests-per-second", Integer.toString(RATE)),
                 Map.entry("worker.rate-limit.burst", "5"),
                 Map.entry("worker.ordering", "key"),
+                Map.entry("worker.max-waiting-per-key", Integer.toString(MAX_WAITING_PER_KEY)),
                 Map.entry("worker.max-in-flight", Integer.toString(MAX_IN_FLIGHT)),
                 Map.entry("worker.tracking.bulk-threshold", "8"),
                 Map.entry("worker.tracking.bulk-interval", "300ms"),
