@@ -59,12 +59,17 @@ final class ListRunsQuery {
         return new ListRunsQuery(params, nowSeconds);
     }
 
-    /** Filters, sorts and pages the runs of one context. */
-    List<SimulatedRunView> select(Stream<SimulatedRun> runs, String context, RunStore store) {
+    /** Filters, sorts and pages the runs of one context, as {@code listing} faults shape the answer. */
+    List<SimulatedRunView> select(Stream<SimulatedRun> runs, String context, RunStore store,
+            FaultPlan.Listing listing) {
         List<String> statuses = params.getAll("status");
         List<String> workspaces = params.getAll("output_workspaces");
+        // Without a lag nothing is hidden, not even a run a test clock dated in the future.
+        boolean lagging = !listing.lag().isZero();
+        long visibleBefore = store.nowNanos() - listing.lag().toNanos();
         return runs
                 .filter(run -> run.context.equals(context))
+                .filter(run -> !lagging || run.startNanos <= visibleBefore)
                 .filter(run -> matches("app_id", run.appId) && matches("app_name", run.appName)
                         && matches("deployment_id", run.deploymentId) && matches("run_id", run.id.toString()))
                 .filter(run -> workspaces.isEmpty() || workspaces.contains(run.workspace))
@@ -76,7 +81,7 @@ final class ListRunsQuery {
                 .filter(view -> statuses.isEmpty() || statuses.contains(view.status()))
                 .sorted(order)
                 .skip(offset)
-                .limit(limit)
+                .limit(listing.pageSize(limit))
                 .collect(Collectors.toList());
     }
 

@@ -53,7 +53,7 @@ final class RunReadHandlers {
 
     void list(ApiExchange exchange) {
         ListRunsQuery query = ListRunsQuery.parse(exchange.ctx().queryParams(), store.nowNanos() / 1_000_000_000L);
-        List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store);
+        List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store, exchange.listing());
         ObjectNode body = SimJson.object();
         ArrayNode list = body.putArray("runs");
         runs.forEach(run -> list.add(RunJson.run(run)));

@@ -19,6 +19,12 @@
  * parameters: 400. A run asked for under another context: 404. Connection closed without an answer is recorded
  * with status {@link io.aihub.simulator.RecordedRequest#NO_RESPONSE}.
  *
+ * <h2>Faults</h2>
+ * {@link io.aihub.simulator.FaultRule}s with a {@link io.aihub.simulator.FaultAction}: latency, errors, resets, and
+ * the faults that follow a run's creation (a lost, late, garbled or error answer), plus List runs that lags behind
+ * new runs or serves pages shorter than {@code limit}. Tests add them through {@link
+ * io.aihub.simulator.SimulatorServer#faults()}, other processes through {@code POST /_sim/faults}.
+ *
  * <h2>Admin routes</h2>
  * With an admin token configured, {@code X-Sim-Admin-Token} opens {@code GET /_sim/requests/summary},
  * {@code GET /_sim/runs/by-tag/{tag}}, {@code POST /_sim/faults}, {@code DELETE /_sim/faults}, and for benchmarks

@@ -3,12 +3,15 @@ package io.aihub.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -102,8 +105,63 @@ class AdminRoutesTest {
                 .ofString("[{\"action\": \"reset\"}, {\"action\": \"explode\"}]")));
 
         assertEquals(400, reply.status());
-        assertEquals("action must be latency, slow_response, error, not_found, reset, drop_response or malformed_body",
-                reply.message());
+        assertEquals("action must be latency, slow_response, error, error_after_success, not_found, reset, "
+                + "drop_response, malformed_body, listing_lag or page_cap", reply.message());
+        assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void an_error_after_the_run_was_created_and_a_list_runs_outage_can_be_posted_as_json() throws Exception {
+        SimulatorFixture.Reply added = postFaults("[{\"operation\": \"SUBMIT\", \"times\": 1, "
+                + "\"action\": \"error_after_success\", \"status\": 503, \"message\": \"busy\", "
+                + "\"retry_after_seconds\": 4}, {\"operation\": \"LIST\", \"duration_ms\": 30000, "
+                + "\"action\": \"error\", \"status\": 502, \"message\": \"bad gateway\"}]");
+
+        SimulatorFixture.Reply submitted = sim.post("/api/v2/apps/runs", SimulatorFixture.appBody("a", TAG));
+        SimulatorFixture.Reply listedDuring = sim.get("/api/v2/apps/runs");
+        sim.clock().advance(Duration.ofSeconds(30));
+        SimulatorFixture.Reply listedAfter = sim.get("/api/v2/apps/runs");
+
+        assertEquals(201, added.status(), added.body());
+        assertEquals(503, submitted.status());
+        assertEquals("4", submitted.response().headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+        assertEquals(502, listedDuring.status());
+        assertEquals(200, listedAfter.status());
+        assertEquals(1, listedAfter.json().get("runs").size());
+    }
+
+    @Test
+    void a_listing_lag_and_a_page_cap_can_be_posted_as_json() throws Exception {
+        SimulatorFixture.Reply added = postFaults("[{\"operation\": \"LIST\", \"action\": \"listing_lag\", "
+                + "\"lag_ms\": 8000}, {\"operation\": \"LIST\", \"action\": \"page_cap\", \"max_runs\": 2}]");
+        for (int i = 0; i < 3; i++) {
+            sim.runApp("json-app");
+        }
+
+        int hidden = sim.get("/api/v2/apps/runs?app_name=json-app").json().get("runs").size();
+        sim.clock().advance(Duration.ofSeconds(8));
+        int capped = sim.get("/api/v2/apps/runs?app_name=json-app&limit=5").json().get("runs").size();
+
+        assertEquals(201, added.status(), added.body());
+        assertEquals(0, hidden);
+        assertEquals(2, capped);
+    }
+
+    @ParameterizedTest(name = "{0} is a 400")
+    @CsvSource(delimiter = '|', value = {
+            "{\"action\": \"page_cap\", \"max_runs\": 0} | page_cap needs a positive max_runs",
+            "{\"action\": \"listing_lag\"} | listing_lag needs a positive lag_ms",
+            "{\"operation\": \"SUBMIT\", \"action\": \"page_cap\", \"max_runs\": 5} | "
+                    + "PageCap[maxRuns=5] changes List runs answers; use on(LIST) or on(ANY)",
+            "{\"action\": \"error_after_success\", \"status\": 200} | status must be 4xx or 5xx",
+            "{\"action\": \"reset\", \"duration_ms\": 0} | duration_ms must be at least 1"
+    })
+    void a_fault_rule_that_cannot_act_is_refused(String rule, String message) throws Exception {
+        SimulatorFixture.Reply reply = postFaults(rule);
+
+        assertEquals(400, reply.status());
+        assertEquals(message, reply.message());
         assertEquals(List.of(), sim.server.faults().rules());
     }
 
@@ -122,6 +180,10 @@ class AdminRoutesTest {
 
             assertEquals(404, reply.status());
         }
+    }
+
+    private static SimulatorFixture.Reply postFaults(String json) throws Exception {
+        return sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private static HttpRequest.Builder admin(String path, String token) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -206,5 +209,106 @@ class FaultInjectionTest {
             assertTrue(submitMillis >= 300, "submit took " + submitMillis + " ms");
             assertEquals(200, slow.get(RUN_APP + "/" + id).status());
         }
+    }
+
+    @ParameterizedTest(name = "{0} after the run was created")
+    @ValueSource(ints = { 500, 502, 503, 504 })
+    void an_error_after_success_creates_the_run_and_still_answers_the_error(int status) throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
+                .then(FaultAction.errorAfterSuccess(status, "upstream gave up")));
+
+        SimulatorFixture.Reply reply = sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG));
+
+        assertEquals(status, reply.status());
+        assertEquals("upstream gave up", reply.message());
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+        assertEquals("RUNNING", sim.server.runsWithTag(TAG).get(0).status());
+        assertEquals(status, sim.server.requests().get(0).status());
+        assertEquals(200, sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG)).status());
+    }
+
+    @Test
+    void an_error_after_success_is_not_used_up_by_a_request_that_did_no_work() throws Exception {
+        FaultRule late = sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
+                .then(FaultAction.errorAfterSuccess(504, "gateway timeout")));
+
+        assertEquals(400, sim.post(RUN_APP, "{\"app_name\": \"a\"}").status());
+
+        assertEquals(OptionalLong.of(1), late.remaining());
+        assertEquals(0, sim.server.runsCreated());
+    }
+
+    @Test
+    void a_listing_lag_hides_a_new_run_from_list_runs_until_it_is_old_enough() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.LIST).then(FaultAction.listingLag(Duration.ofSeconds(8))));
+        String old = sim.runApp("lagging-app", TAG).get("id").asText();
+        sim.clock().advance(Duration.ofSeconds(8));
+        String fresh = sim.runApp("lagging-app", TAG).get("id").asText();
+
+        List<String> listed = listedIds(RUN_APP + "?app_name=lagging-app&order=ASCENDING");
+
+        assertEquals(List.of(old), listed);
+        assertEquals(200, sim.get(RUN_APP + "/" + fresh).status(), "a status poll finds the run at once");
+        sim.clock().advance(Duration.ofSeconds(8));
+        assertEquals(List.of(old, fresh), listedIds(RUN_APP + "?app_name=lagging-app&order=ASCENDING"));
+    }
+
+    @Test
+    void list_runs_can_fail_for_a_while_and_then_answer_again() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.LIST).forDuration(Duration.ofSeconds(30), sim.clock())
+                .then(FaultAction.error(403, "insufficient consumption units")));
+        String id = sim.runApp("a", TAG).get("id").asText();
+
+        SimulatorFixture.Reply during = sim.get(RUN_APP);
+        SimulatorFixture.Reply stillDuring = sim.get(RUN_APP);
+        SimulatorFixture.Reply poll = sim.get(RUN_APP + "/" + id);
+        sim.clock().advance(Duration.ofSeconds(30));
+        SimulatorFixture.Reply after = sim.get(RUN_APP);
+
+        assertEquals(403, during.status());
+        assertEquals("insufficient consumption units", during.message());
+        assertEquals(403, stillDuring.status());
+        assertEquals(200, poll.status(), "only List runs fails");
+        assertEquals(200, after.status());
+        assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void a_page_cap_serves_fewer_runs_than_the_limit_on_pages_that_are_not_the_last() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.LIST).then(FaultAction.pageCap(3)));
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            created.add(sim.runApp("capped-app").get("id").asText());
+            sim.clock().advance(Duration.ofMillis(10)); // distinct start times make the order exact
+        }
+        String page = RUN_APP + "?app_name=capped-app&order=ASCENDING&limit=5&offset=";
+
+        List<String> first = listedIds(page + 0);
+        List<String> second = listedIds(page + 3);
+        List<String> third = listedIds(page + 6);
+        List<String> fourth = listedIds(page + 7);
+
+        assertEquals(created.subList(0, 3), first);
+        assertEquals(created.subList(3, 6), second);
+        assertEquals(created.subList(6, 7), third);
+        assertEquals(List.of(), fourth);
+        assertEquals(List.of(created.get(0), created.get(1)), listedIds(page.replace("limit=5", "limit=2") + 0),
+                "a limit below the cap is served as asked");
+    }
+
+    @Test
+    void listing_actions_belong_to_list_runs_only() {
+        assertThrows(IllegalArgumentException.class,
+                () -> FaultRule.on(FaultOperation.SUBMIT).then(FaultAction.pageCap(3)));
+        assertThrows(IllegalArgumentException.class, () -> FaultAction.pageCap(0));
+        assertThrows(IllegalArgumentException.class, () -> FaultAction.listingLag(Duration.ZERO));
+    }
+
+    private static List<String> listedIds(String pathAndQuery) throws IOException {
+        SimulatorFixture.Reply reply = sim.get(pathAndQuery);
+        assertEquals(200, reply.status(), reply.body());
+        List<String> ids = new ArrayList<>();
+        reply.json().get("runs").forEach(run -> ids.add(run.get("id").asText()));
+        return ids;
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
@@ -92,5 +93,30 @@ class FaultPlanTest {
     void aDurationMustBePositive() {
         assertThrows(IllegalArgumentException.class,
                 () -> FaultRule.on(FaultOperation.ANY).forDuration(Duration.ZERO));
+    }
+
+    @Test
+    void list_runs_takes_the_longest_lag_and_the_smallest_cap_of_the_rules_that_match() {
+        plan.add(FaultRule.on(FaultOperation.LIST).then(FaultAction.pageCap(20)));
+        plan.add(FaultRule.on(FaultOperation.ANY).times(1).then(FaultAction.pageCap(5)));
+        plan.add(FaultRule.on(FaultOperation.LIST).then(FaultAction.listingLag(Duration.ofSeconds(8))));
+        plan.add(FaultRule.on(FaultOperation.LIST).nameContains("slow").then(FaultAction.listingLag(Duration.ofSeconds(30))));
+
+        FaultPlan.Listing first = plan.takeListing(Optional.of("app"));
+        FaultPlan.Listing second = plan.takeListing(Optional.of("slow-app"));
+
+        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(8), OptionalInt.of(5)), first);
+        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(30), OptionalInt.of(20)), second);
+        assertEquals(5, first.pageSize(100));
+        assertEquals(3, first.pageSize(3));
+        assertEquals(100, FaultPlan.Listing.NONE.pageSize(100));
+    }
+
+    @Test
+    void listing_rules_do_not_act_before_or_after_the_work() {
+        plan.add(FaultRule.on(FaultOperation.LIST).then(FaultAction.pageCap(2)));
+
+        assertEquals(FaultPlan.Before.NONE, plan.takeBefore(FaultOperation.LIST, Optional.empty()));
+        assertEquals(Optional.empty(), plan.takeAfterSuccess(FaultOperation.LIST, Optional.empty()));
     }
 }
