@@ -157,21 +157,26 @@ public class AiHubClient {
                 .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty());
     }
 
-    /** Every run that matches, page by page, until a page comes back shorter than the limit. */
+    /**
+     * Every run that matches, page by page ({@code offset} += runs received), until a page comes back empty. A short
+     * page is not the end: the API has no {@code has_more} for List runs and may serve fewer runs than {@code limit}.
+     */
     public Multi<Run> listRuns(String context, ListRunsQuery query) {
         return listRuns(CallKind.LIST, context, query);
     }
 
-    /** Every run that matches, for {@code kind} of use. */
+    /** Every run that matches, for {@code kind} of use, until an empty page. */
     public Multi<Run> listRuns(CallKind kind, String context, ListRunsQuery query) {
         AtomicInteger offset = new AtomicInteger();
+        AtomicInteger pages = new AtomicInteger();
         return Multi.createBy().repeating()
                 .uni(() -> listRunsPage(kind, context, query, offset.get()).invoke(page -> {
-                    if (offset.addAndGet(page.size()) > MAX_PAGES * query.limit()) {
+                    offset.addAndGet(page.size());
+                    if (pages.incrementAndGet() > MAX_PAGES && !page.isEmpty()) {
                         throw new AiHubProtocolException("list paging does not end");
                     }
                 }))
-                .whilst(page -> page.size() >= query.limit())
+                .whilst(page -> !page.isEmpty())
                 .onItem().transformToIterable(page -> page);
     }
 

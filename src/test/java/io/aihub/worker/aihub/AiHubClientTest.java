@@ -197,4 +197,24 @@ class AiHubClientTest {
         assertThat(listed.query()).contains("from_timestamp=" + (now - 60), "to_timestamp=" + (now + 60),
                 "sort_by=start_timestamp", "order=ASCENDING", "app_name=client-list", "limit=2");
     }
+
+    @Test
+    void list_runs_pages_past_pages_shorter_than_the_limit_until_an_empty_page() throws Exception {
+        for (int i = 0; i < 45; i++) {
+            client.runApp(CONTEXT, body("{\"app_name\": \"short-pages-app\", \"batch_id\": 1, \"settings\":"
+                    + " {\"tags\": [\"aihub-run-worker:short-" + i + "\"]}}")).await().atMost(WAIT);
+        }
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("short-pages-app")
+                .then(FaultAction.pageCap(20)));
+        long now = Instant.now().getEpochSecond();
+        ListRunsQuery query = ListRunsQuery.window(now - 300, now + 300, 100).withAppName("short-pages-app");
+
+        List<Run> runs = client.listRuns(CONTEXT, query).collect().asList().await().atMost(WAIT);
+
+        assertThat(runs).hasSize(45).extracting(Run::id).doesNotHaveDuplicates();
+        assertThat(simulator.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.query().contains("app_name=short-pages-app"))
+                .map(r -> r.query().replaceAll(".*offset=(\\d+).*", "$1")))
+                .containsExactly("0", "20", "40", "45");
+    }
 }
