@@ -7,31 +7,15 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AccessControlTest {
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.allowedContexts(List.of("org-1", "org-2")));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.allowedContexts(List.of("org-1", "org-2")));
 
     @Test
-    void requestWithoutTokenIsUnauthorized() throws Exception {
+    void request_without_token_is_unauthorized() throws Exception {
         SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
                 .header("IB-Context", "org-1").GET().build());
 
@@ -40,7 +24,7 @@ class AccessControlTest {
     }
 
     @Test
-    void requestWithWrongTokenIsUnauthorizedAndTheTokenIsNotEchoed() throws Exception {
+    void request_with_wrong_token_is_unauthorized_and_the_token_is_not_echoed() throws Exception {
         SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
                 .header("Authorization", "Bearer wrong-token-value").header("IB-Context", "org-1").GET().build());
 
@@ -51,7 +35,7 @@ class AccessControlTest {
     }
 
     @Test
-    void tokenUnderAnotherSchemeIsUnauthorized() throws Exception {
+    void token_under_another_scheme_is_unauthorized() throws Exception {
         SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
                 .header("Authorization", "Basic " + SimulatorFixture.TOKEN).header("IB-Context", "org-1").GET()
                 .build());
@@ -60,7 +44,7 @@ class AccessControlTest {
     }
 
     @Test
-    void requestWithoutContextIsUnauthorized() throws Exception {
+    void request_without_context_is_unauthorized() throws Exception {
         SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
                 .header("Authorization", "Bearer " + SimulatorFixture.TOKEN).GET().build());
 
@@ -69,7 +53,7 @@ class AccessControlTest {
     }
 
     @Test
-    void contextOutsideTheAllowedListIsForbidden() throws Exception {
+    void context_outside_the_allowed_list_is_forbidden() throws Exception {
         SimulatorFixture.Reply reply = sim.send(sim.request("/api/v2/apps/runs").setHeader("IB-Context", "org-9")
                 .POST(HttpRequest.BodyPublishers.ofString(SimulatorFixture.appBody("app"))).build());
 
@@ -79,7 +63,7 @@ class AccessControlTest {
     }
 
     @Test
-    void inputDirOutsideTheContextIsForbidden() throws Exception {
+    void input_dir_outside_the_context_is_forbidden() throws Exception {
         SimulatorFixture.Reply reply = sim.post("/api/v2/apps/runs",
                 "{\"app_name\": \"a\", \"input_dir\": \"/org-2/ws/fs/drive/in/\"}");
 
@@ -89,7 +73,7 @@ class AccessControlTest {
     }
 
     @Test
-    void outputDirOutsideTheContextIsForbidden() throws Exception {
+    void output_dir_outside_the_context_is_forbidden() throws Exception {
         SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/dep/runs",
                 "{\"batch_id\": 1, \"output_dir\": \"/org-1x/ws/fs/drive/out/\"}");
 
@@ -98,7 +82,7 @@ class AccessControlTest {
     }
 
     @Test
-    void runOfAnotherContextIsNotFound() throws Exception {
+    void run_of_another_context_is_not_found() throws Exception {
         String id = sim.runApp("app").get("id").asText();
 
         SimulatorFixture.Reply reply = sim.send(sim.request("/api/v2/apps/runs/" + id).setHeader("IB-Context", "org-2")
@@ -109,7 +93,7 @@ class AccessControlTest {
     }
 
     @Test
-    void unknownRunIsNotFound() throws Exception {
+    void unknown_run_is_not_found() throws Exception {
         SimulatorFixture.Reply unknown = sim.get("/api/v2/apps/runs/" + UUID.randomUUID());
         SimulatorFixture.Reply malformedId = sim.get("/api/v2/apps/runs/not-a-uuid");
 
@@ -120,7 +104,7 @@ class AccessControlTest {
     }
 
     @Test
-    void appsAndDeploymentsNamedMissingDoNotExist() throws Exception {
+    void apps_and_deployments_named_missing_do_not_exist() throws Exception {
         SimulatorFixture.Reply byName = sim.post("/api/v2/apps/runs", "{\"app_name\": \"missing-app\", \"batch_id\": 1}");
         SimulatorFixture.Reply byId = sim.post("/api/v2/apps/runs", "{\"app_id\": \"missing-id\", \"batch_id\": 1}");
         SimulatorFixture.Reply deployment = sim.post("/api/v2/apps/deployments/missing-dep/runs", "{\"batch_id\": 1}");
@@ -135,7 +119,7 @@ class AccessControlTest {
     }
 
     @Test
-    void unknownEndpointIsNotFoundOnlyAfterAuthentication() throws Exception {
+    void unknown_endpoint_is_not_found_only_after_authentication() throws Exception {
         SimulatorFixture.Reply authenticated = sim.get("/api/v2/apps/unknown");
         SimulatorFixture.Reply anonymous = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/unknown")).GET()
                 .build());

@@ -6,10 +6,8 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,25 +16,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 class AdminRoutesTest {
     private static final String ADMIN_TOKEN = "admin-secret";
     private static final String TAG = "aihub-run-worker:cmd-1";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.adminToken(ADMIN_TOKEN));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.adminToken(ADMIN_TOKEN));
 
     @Test
-    void adminRoutesRefuseRequestsWithoutTheAdminToken() throws Exception {
+    void admin_routes_refuse_requests_without_the_admin_token() throws Exception {
         SimulatorFixture.Reply none = sim.send(HttpRequest.newBuilder(sim.uri("/_sim/requests/summary")).build());
         SimulatorFixture.Reply wrong = sendAdmin(admin("/_sim/requests/summary", "admin-secreT").GET());
         SimulatorFixture.Reply apiToken = sim.send(sim.request("/_sim/runs/by-tag/x").GET().build());
@@ -50,7 +34,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void summaryCountsRequestsByRouteRunsAndDuplicatedCommandTags() throws Exception {
+    void summary_counts_requests_by_route_runs_and_duplicated_command_tags() throws Exception {
         String id = sim.runApp("a", "team", TAG).get("id").asText();
         sim.runApp("a", "team", TAG);
         sim.runApp("a", "team", "aihub-run-worker:cmd-2");
@@ -68,7 +52,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void runsByTagListsTheRunsAndHowManyWereCreated() throws Exception {
+    void runs_by_tag_lists_the_runs_and_how_many_were_created() throws Exception {
         String first = sim.runApp("a", TAG).get("id").asText();
         String second = sim.runApp("a", TAG).get("id").asText();
         sim.runApp("a", "aihub-run-worker:other");
@@ -83,7 +67,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void faultsCanBeSetAndClearedOverHttp() throws Exception {
+    void faults_can_be_set_and_cleared_over_http() throws Exception {
         SimulatorFixture.Reply added = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
                 .ofString("[{\"operation\": \"SUBMIT\", \"times\": 1, \"action\": \"error\", \"status\": 429, "
                         + "\"message\": \"slow down\", \"retry_after_seconds\": 2}, "
@@ -100,7 +84,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void invalidFaultRuleIsRefusedAndNothingIsAdded() throws Exception {
+    void invalid_fault_rule_is_refused_and_nothing_is_added() throws Exception {
         SimulatorFixture.Reply reply = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
                 .ofString("[{\"action\": \"reset\"}, {\"action\": \"explode\"}]")));
 
@@ -166,14 +150,14 @@ class AdminRoutesTest {
     }
 
     @Test
-    void adminRequestsAreNotRecordedAsApiTraffic() throws Exception {
+    void admin_requests_are_not_recorded_as_api_traffic() throws Exception {
         sendAdmin(admin("/_sim/requests/summary", ADMIN_TOKEN).GET());
 
         assertEquals(0, sim.server.totalRequests());
     }
 
     @Test
-    void adminRoutesDoNotExistWithoutAnAdminToken() throws Exception {
+    void admin_routes_do_not_exist_without_an_admin_token() throws Exception {
         try (SimulatorFixture closed = SimulatorFixture.start(b -> b)) {
             SimulatorFixture.Reply reply = closed.send(HttpRequest.newBuilder(closed.uri("/_sim/requests/summary"))
                     .header("X-Sim-Admin-Token", ADMIN_TOKEN).build());

@@ -8,10 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,25 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 class ListRunsTest {
     private static final Duration PHASE = Duration.ofMinutes(10);
     private static final String LIST = "/api/v2/apps/runs";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.phaseDuration(PHASE).allowedContexts(List.of("org-1", "org-2")));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture
+            .perClass(b -> b.phaseDuration(PHASE).allowedContexts(List.of("org-1", "org-2")));
 
     @Test
-    void listWithoutFiltersReturnsTheContextsRunsNewestFirst() throws Exception {
+    void list_without_filters_returns_the_contexts_runs_newest_first() throws Exception {
         List<String> created = createSpacedRuns("a", "b", "c");
         createInOtherContext();
 
@@ -46,7 +31,7 @@ class ListRunsTest {
     }
 
     @Test
-    void filtersByAppNameAppIdDeploymentAndRunId() throws Exception {
+    void filters_by_app_name_app_id_deployment_and_run_id() throws Exception {
         String byName = sim.runApp("invoices").get("id").asText();
         String byId = sim.post(LIST, "{\"app_id\": \"app-9\", \"batch_id\": 1}").json().get("id").asText();
         String byDeployment = sim.post("/api/v2/apps/deployments/dep-3/runs", "{\"batch_id\": 1}").json()
@@ -60,7 +45,7 @@ class ListRunsTest {
     }
 
     @Test
-    void filtersByRepeatedStatus() throws Exception {
+    void filters_by_repeated_status() throws Exception {
         String done = sim.runApp("invoices").get("id").asText();
         String failed = sim.runApp("fail-app").get("id").asText();
         sim.clock().advance(PHASE.plusSeconds(1));
@@ -72,7 +57,7 @@ class ListRunsTest {
     }
 
     @Test
-    void filtersByRepeatedOutputWorkspaceGivenOrReadFromOutputDir() throws Exception {
+    void filters_by_repeated_output_workspace_given_or_read_from_output_dir() throws Exception {
         String given = sim.post(LIST, "{\"app_name\": \"a\", \"batch_id\": 1, \"output_workspace\": \"ws-a\"}")
                 .json().get("id").asText();
         String fromDir = sim.post(LIST, "{\"app_name\": \"a\", \"batch_id\": 1, "
@@ -85,7 +70,7 @@ class ListRunsTest {
     }
 
     @Test
-    void defaultWindowIsTheLast24HoursOfStartTimes() throws Exception {
+    void default_window_is_the_last_24_hours_of_start_times() throws Exception {
         sim.clock().advance(Duration.ofHours(-25));
         String old = sim.runApp("invoices").get("id").asText();
         sim.clock().reset();
@@ -99,7 +84,7 @@ class ListRunsTest {
     }
 
     @Test
-    void windowBoundsAreInclusiveSecondsOfTheStartTime() throws Exception {
+    void window_bounds_are_inclusive_seconds_of_the_start_time() throws Exception {
         JsonNode run = sim.runApp("invoices");
         long startSeconds = run.get("start_timestamp").longValue() / 1_000_000_000L;
         String id = run.get("id").asText();
@@ -110,7 +95,7 @@ class ListRunsTest {
     }
 
     @Test
-    void sortsByStartAscendingOrDescending() throws Exception {
+    void sorts_by_start_ascending_or_descending() throws Exception {
         List<String> created = createSpacedRuns("a", "b", "c");
 
         assertEquals(created, ids(LIST + "?sort_by=start_timestamp&order=ASCENDING"));
@@ -118,7 +103,7 @@ class ListRunsTest {
     }
 
     @Test
-    void sortsByStatus() throws Exception {
+    void sorts_by_status() throws Exception {
         String failed = sim.runApp("fail-app").get("id").asText();
         String done = sim.runApp("invoices").get("id").asText();
         sim.clock().advance(PHASE.plusSeconds(1));
@@ -129,7 +114,7 @@ class ListRunsTest {
     }
 
     @Test
-    void limitAndOffsetPageThroughAFixedWindow() throws Exception {
+    void limit_and_offset_page_through_a_fixed_window() throws Exception {
         List<String> created = createSpacedRuns("a", "b", "c", "d", "e");
         long to = Instant.now().getEpochSecond() + 3600;
         String page = LIST + "?order=ASCENDING&to_timestamp=" + to + "&limit=2&offset=";
@@ -146,7 +131,7 @@ class ListRunsTest {
     }
 
     @Test
-    void defaultLimitIsOneHundred() throws Exception {
+    void default_limit_is_one_hundred() throws Exception {
         for (int i = 0; i < 101; i++) {
             sim.runApp("a");
         }
@@ -177,7 +162,7 @@ class ListRunsTest {
     }
 
     @Test
-    void usernameIsAcceptedAndIgnored() throws Exception {
+    void username_is_accepted_and_ignored() throws Exception {
         String id = sim.runApp("a").get("id").asText();
 
         assertEquals(List.of(id), ids(LIST + "?username=someone"));

@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,25 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 class ResultsTest {
     private static final Duration PHASE = Duration.ofMinutes(10);
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.phaseDuration(PHASE).resultsFiles(5).resultsPageSize(2));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture
+            .perClass(b -> b.phaseDuration(PHASE).resultsFiles(5).resultsPageSize(2));
 
     @Test
-    void fiveFilesComeInThreePagesOfTwoTwoAndOne() throws Exception {
+    void five_files_come_in_three_pages_of_two_two_and_one() throws Exception {
         JsonNode run = completedRun("invoices");
         String results = "/api/v2/apps/runs/" + run.get("id").asText() + "/results?file_offset=";
 
@@ -55,7 +40,7 @@ class ResultsTest {
     }
 
     @Test
-    void resultsPageRepeatsTheRunAndDescribesEachFile() throws Exception {
+    void results_page_repeats_the_run_and_describes_each_file() throws Exception {
         JsonNode run = completedRun("invoices");
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results");
@@ -82,7 +67,7 @@ class ResultsTest {
     }
 
     @Test
-    void inputFilePathLiesInTheInputFolder() throws Exception {
+    void input_file_path_lies_in_the_input_folder() throws Exception {
         String id = sim.post("/api/v2/apps/runs", "{\"app_name\": \"a\", \"input_dir\": \"/org-1/w/fs/d/in\"}")
                 .json().get("id").asText();
         sim.clock().advance(PHASE.plusSeconds(1));
@@ -94,7 +79,7 @@ class ResultsTest {
     }
 
     @Test
-    void errorFieldsRunHasErrorValuesWithAMessage() throws Exception {
+    void error_fields_run_has_error_values_with_a_message() throws Exception {
         JsonNode run = completedRun("error-fields-app");
 
         JsonNode fields = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results").json()
@@ -107,7 +92,7 @@ class ResultsTest {
     }
 
     @Test
-    void confidenceScoresAppearOnlyWhenAskedFor() throws Exception {
+    void confidence_scores_appear_only_when_asked_for() throws Exception {
         String results = "/api/v2/apps/runs/" + completedRun("invoices").get("id").asText() + "/results";
 
         JsonNode with = sim.get(results + "?include_confidence_scores=true&include_review_results=false").json();
@@ -119,7 +104,7 @@ class ResultsTest {
     }
 
     @Test
-    void offsetPastTheLastFileGivesAnEmptyFinalPage() throws Exception {
+    void offset_past_the_last_file_gives_an_empty_final_page() throws Exception {
         JsonNode page = sim.get("/api/v2/apps/runs/" + completedRun("a").get("id").asText()
                 + "/results?file_offset=9").json();
 
@@ -128,7 +113,7 @@ class ResultsTest {
     }
 
     @Test
-    void runningRunHasNoResultsYet() throws Exception {
+    void running_run_has_no_results_yet() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + id + "/results");
@@ -138,7 +123,7 @@ class ResultsTest {
     }
 
     @Test
-    void failedRunHasNoResults() throws Exception {
+    void failed_run_has_no_results() throws Exception {
         JsonNode run = completedRun("fail-app");
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results");
@@ -148,7 +133,7 @@ class ResultsTest {
     }
 
     @Test
-    void resultsOfAnUnknownRunAreNotFound() throws Exception {
+    void results_of_an_unknown_run_are_not_found() throws Exception {
         assertEquals(404, sim.get("/api/v2/apps/runs/" + UUID.randomUUID() + "/results").status());
     }
 
@@ -160,7 +145,7 @@ class ResultsTest {
             "include_validation_results=1 | include_validation_results must be true or false",
             "page=2 | unknown query parameter: page"
     })
-    void invalidResultsQueryIsRefused(String query, String message) throws Exception {
+    void invalid_results_query_is_refused(String query, String message) throws Exception {
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + completedRun("a").get("id").asText()
                 + "/results?" + query);
 

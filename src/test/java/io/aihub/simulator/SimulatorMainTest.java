@@ -20,7 +20,7 @@ class SimulatorMainTest {
     }
 
     @Test
-    void settingsComeFromSystemPropertiesWithTheEmbeddedSimulatorsDefaults() {
+    void settings_come_from_system_properties_with_the_embedded_simulators_defaults() {
         System.setProperty("aihub.simulator.submit-latency", "50ms");
         System.setProperty("aihub.simulator.phase-duration", "10m");
         System.setProperty("aihub.simulator.admin-token", "bench-admin");
@@ -36,7 +36,7 @@ class SimulatorMainTest {
     }
 
     @Test
-    void withoutSettingsTheDefaultsApply() {
+    void without_settings_the_defaults_apply() {
         SimulatorConfig config = SimulatorMain.load();
 
         assertEquals(8099, config.port());

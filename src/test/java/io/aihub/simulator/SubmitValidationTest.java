@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,22 +15,8 @@ class SubmitValidationTest {
     private static final String RUN_APP = "/api/v2/apps/runs";
     private static final String RUN_DEPLOYMENT = "/api/v2/apps/deployments/dep-1/runs";
     private static final String RUN_MAILBOX = "/api/v2/apps/deployments/mailbox-dep/runs";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b);
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b);
 
     static Stream<Arguments> brokenAppRuns() {
         return Stream.of(
@@ -100,7 +84,7 @@ class SubmitValidationTest {
 
     @ParameterizedTest(name = "run app with {0} is a 400")
     @MethodSource("brokenAppRuns")
-    void brokenRunAppBodyIsRefusedWithTheRuleItBreaks(String description, String body, String message)
+    void broken_run_app_body_is_refused_with_the_rule_it_breaks(String description, String body, String message)
             throws Exception {
         SimulatorFixture.Reply reply = sim.post(RUN_APP, body);
 
@@ -153,7 +137,7 @@ class SubmitValidationTest {
 
     @ParameterizedTest(name = "run deployment with {0} is a 400")
     @MethodSource("brokenDeploymentRuns")
-    void brokenRunDeploymentBodyIsRefusedWithTheRuleItBreaks(String description, String path, String body,
+    void broken_run_deployment_body_is_refused_with_the_rule_it_breaks(String description, String path, String body,
             String message) throws Exception {
         SimulatorFixture.Reply reply = sim.post(path, body);
 
@@ -163,7 +147,7 @@ class SubmitValidationTest {
     }
 
     @Test
-    void mailboxDeploymentRunsFromItsUpstreamWithAMillisecondWindow() throws Exception {
+    void mailbox_deployment_runs_from_its_upstream_with_a_millisecond_window() throws Exception {
         SimulatorFixture.Reply reply = sim.post(RUN_MAILBOX, "{\"manual_upstream_integration\": true, "
                 + "\"from_timestamp\": 1700000000000, \"to_timestamp\": 1700003600000}");
 
@@ -172,7 +156,7 @@ class SubmitValidationTest {
     }
 
     @Test
-    void completeValidSettingsAreAccepted() throws Exception {
+    void complete_valid_settings_are_accepted() throws Exception {
         String body = "{\"app_name\": \"a\", \"owner\": \"instabase\", \"version\": \"1.2.0\", "
                 + "\"input_dir\": \"/org-1/ws/fs/drive/in/\", \"output_dir\": \"/org-1/ws/fs/drive/out/\", "
                 + "\"settings\": {\"keys\": {\"custom\": {\"k\": {\"any\": [1]}}, \"secret\": {\"s\": \"vault-name\"}}, "
@@ -187,7 +171,7 @@ class SubmitValidationTest {
     }
 
     @Test
-    void jsonNullCountsAsAnAbsentOptionalField() throws Exception {
+    void json_null_counts_as_an_absent_optional_field() throws Exception {
         SimulatorFixture.Reply reply = sim.post(RUN_APP,
                 "{\"app_name\": \"a\", \"app_id\": null, \"batch_id\": 3, \"input_dir\": null, \"settings\": null}");
 
@@ -195,7 +179,7 @@ class SubmitValidationTest {
     }
 
     @Test
-    void rejectionsNeverQuoteSecretValuesOrPasswords() throws Exception {
+    void rejections_never_quote_secret_values_or_passwords() throws Exception {
         SimulatorFixture.Reply secret = sim.post(RUN_APP,
                 withSettings("{\"keys\": {\"secret\": {\"ok\": \"vault-secret-name\", \"bad\": {\"v\": \"hunter2\"}}}}"));
         SimulatorFixture.Reply password = sim.post(RUN_APP, withSettings(
