@@ -44,41 +44,38 @@ class AccessControlTest {
     }
 
     @Test
-    void request_without_context_is_unauthorized() throws Exception {
+    void a_request_without_context_runs_in_the_callers_own_context() throws Exception {
         SimulatorFixture.Reply reply = sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
-                .header("Authorization", "Bearer " + SimulatorFixture.TOKEN).GET().build());
+                .header("Authorization", "Bearer " + SimulatorFixture.TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(SimulatorFixture.appBody("app"))).build());
 
-        assertEquals(401, reply.status());
-        assertEquals("missing IB-Context header", reply.message());
+        assertEquals(200, reply.status(), reply.body());
+        String id = reply.json().get("id").asText();
+        assertEquals(SimulatorFixture.CONTEXT, sim.server.run(id).orElseThrow().context());
+        assertEquals(200, sim.get("/api/v2/apps/runs/" + id).status(), "visible under the caller's own context");
     }
 
     @Test
-    void context_outside_the_allowed_list_is_forbidden() throws Exception {
+    void a_context_outside_the_allowed_list_is_unauthorized() throws Exception {
         SimulatorFixture.Reply reply = sim.send(sim.request("/api/v2/apps/runs").setHeader("IB-Context", "org-9")
                 .POST(HttpRequest.BodyPublishers.ofString(SimulatorFixture.appBody("app"))).build());
 
-        assertEquals(403, reply.status());
-        assertEquals("the API token has no access to this IB-Context", reply.message());
+        assertEquals(401, reply.status());
+        assertEquals("invalid IB-Context", reply.message());
         assertEquals(0, sim.server.runsCreated());
     }
 
     @Test
-    void input_dir_outside_the_context_is_forbidden() throws Exception {
-        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/runs",
-                "{\"app_name\": \"a\", \"input_dir\": \"/org-2/ws/fs/drive/in/\"}");
-
-        assertEquals(403, reply.status());
-        assertEquals("input_dir is outside the IB-Context of the request", reply.message());
-        assertEquals(0, sim.server.runsCreated());
-    }
-
-    @Test
-    void output_dir_outside_the_context_is_forbidden() throws Exception {
-        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/dep/runs",
+    void folders_are_not_required_to_start_with_the_context() throws Exception {
+        // The API document's own deployment example: an org-relative folder without a leading slash.
+        SimulatorFixture.Reply app = sim.post("/api/v2/apps/runs",
+                "{\"app_name\": \"a\", \"input_dir\": \"acme/ws/fs/drive/in/\", \"output_dir\": \"/org-2/ws/fs/d/out/\"}");
+        SimulatorFixture.Reply deployment = sim.post("/api/v2/apps/deployments/dep/runs",
                 "{\"batch_id\": 1, \"output_dir\": \"/org-1x/ws/fs/drive/out/\"}");
 
-        assertEquals(403, reply.status());
-        assertEquals("output_dir is outside the IB-Context of the request", reply.message());
+        assertEquals(200, app.status(), app.body());
+        assertEquals("acme/ws/fs/drive/in/", app.json().get("input_dir").asText());
+        assertEquals(202, deployment.status(), deployment.body());
     }
 
     @Test

@@ -136,8 +136,8 @@ class FaultInjectionTest {
     void malformed_body_keeps_the_success_status_and_the_run() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.malformedBody()));
 
-        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/d/runs", "{\"batch_id\": 1, "
-                + "\"settings\": {\"tags\": [\"" + TAG + "\"]}}");
+        SimulatorFixture.Reply reply = sim.sendExpectingMalformedBody(sim.postRequest("/api/v2/apps/deployments/d/runs",
+                "{\"batch_id\": 1, \"settings\": {\"tags\": [\"" + TAG + "\"]}}"));
 
         assertEquals(202, reply.status());
         assertEquals("application/json", reply.response().headers().firstValue("Content-Type").orElseThrow());

@@ -44,6 +44,21 @@ class RecordingTest {
     }
 
     @Test
+    void the_context_header_is_recorded_as_sent_and_as_absent_when_missing() throws Exception {
+        sim.get("/api/v2/apps/runs");
+        sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
+                .header("Authorization", "Bearer " + SimulatorFixture.TOKEN).GET().build());
+        sim.send(sim.request("/api/v2/apps/runs").setHeader("IB-Context", "").GET().build());
+
+        List<RecordedRequest> requests = sim.server.requests();
+
+        assertEquals(Optional.of(SimulatorFixture.CONTEXT), requests.get(0).ibContext());
+        assertEquals(Optional.empty(), requests.get(1).ibContext());
+        assertEquals(Optional.of(""), requests.get(2).ibContext());
+        assertEquals(List.of(200, 200, 200), requests.stream().map(RecordedRequest::status).toList());
+    }
+
+    @Test
     void refused_requests_are_recorded_but_the_token_never() throws Exception {
         sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
                 .header("Authorization", "Bearer some-wrong-token").header("IB-Context", "org-1")

@@ -52,7 +52,8 @@ class ResultsTest {
         assertEquals(run.get("start_timestamp").longValue(), page.get("start_timestamp").longValue());
         assertEquals(run.get("start_timestamp").longValue() + PHASE.toNanos(),
                 page.get("finish_timestamp").longValue());
-        assertEquals(42, page.get("batch_id").longValue());
+        assertEquals("42", page.get("batch_id").textValue(), "a string in the results body");
+        assertTrue(page.get("message").isNull());
         assertTrue(page.get("review_completed").booleanValue());
         JsonNode file = page.get("files").get(0);
         assertEquals("document-001.pdf", file.get("original_file_name").asText());
@@ -60,7 +61,7 @@ class ResultsTest {
         JsonNode document = file.get("documents").get(0);
         assertEquals("invoice", document.get("class_name").asText());
         assertEquals("[1,2]", document.get("page_numbers").toString());
-        assertEquals("{\"field_name\":\"invoice_number\",\"value\":\"INV-00001\",\"type\":\"TEXT\",\"error_msg\":null}",
+        assertEquals("{\"field_name\":\"invoice_number\",\"value\":\"INV-00001\",\"type\":\"TEXT\",\"error_msg\":\"\"}",
                 document.get("fields").get(0).toString());
         assertEquals("100.00", document.get("fields").get(1).get("value").asText());
         assertEquals("2024-01-01", document.get("fields").get(2).get("value").asText());
@@ -75,7 +76,7 @@ class ResultsTest {
         JsonNode page = sim.get("/api/v2/apps/runs/" + id + "/results").json();
 
         assertEquals("/org-1/w/fs/d/in/document-001.pdf", page.get("files").get(0).get("input_file_path").asText());
-        assertTrue(page.get("batch_id").isNull());
+        assertFalse(page.has("batch_id"), "no batch, no batch_id");
     }
 
     @Test
@@ -88,7 +89,7 @@ class ResultsTest {
         assertEquals("total_amount", fields.get(1).get("field_name").asText());
         assertEquals("ERROR", fields.get(1).get("value").asText());
         assertEquals("could not extract total_amount (simulated)", fields.get(1).get("error_msg").asText());
-        assertTrue(fields.get(0).get("error_msg").isNull());
+        assertEquals("", fields.get(0).get("error_msg").textValue());
     }
 
     @Test
@@ -99,7 +100,7 @@ class ResultsTest {
         JsonNode without = sim.get(results).json();
 
         JsonNode field = with.get("files").get(0).get("documents").get(0).get("fields").get(0);
-        assertEquals(0.97, field.get("confidence").doubleValue());
+        assertEquals("{\"model\":0.97,\"ocr\":0.99}", field.get("confidence").toString());
         assertFalse(without.get("files").get(0).get("documents").get(0).get("fields").get(0).has("confidence"));
     }
 
@@ -113,23 +114,28 @@ class ResultsTest {
     }
 
     @Test
-    void running_run_has_no_results_yet() throws Exception {
+    void a_running_run_has_results_with_its_status_and_no_files_yet() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + id + "/results");
 
-        assertEquals(409, reply.status());
-        assertEquals("results are available only for COMPLETE runs; this run is RUNNING", reply.message());
+        assertEquals(200, reply.status());
+        assertEquals("RUNNING", reply.json().get("status").asText());
+        assertTrue(reply.json().get("finish_timestamp").isNull());
+        assertEquals(0, reply.json().get("files").size());
+        assertFalse(reply.json().get("has_more").booleanValue());
+        assertFalse(reply.json().get("review_completed").booleanValue());
     }
 
     @Test
-    void failed_run_has_no_results() throws Exception {
+    void a_failed_run_has_results_with_its_status_and_message_and_no_files() throws Exception {
         JsonNode run = completedRun("fail-app");
 
-        SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results");
+        JsonNode page = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results").json();
 
-        assertEquals(409, reply.status());
-        assertEquals("results are available only for COMPLETE runs; this run is FAILED", reply.message());
+        assertEquals("FAILED", page.get("status").asText());
+        assertEquals("Run failed (simulated)", page.get("message").asText());
+        assertEquals(0, page.get("files").size());
     }
 
     @Test
@@ -142,8 +148,7 @@ class ResultsTest {
             "file_offset=-1 | file_offset must not be negative",
             "file_offset=two | file_offset must be an integer",
             "include_source_info=yes | include_source_info must be true or false",
-            "include_validation_results=1 | include_validation_results must be true or false",
-            "page=2 | unknown query parameter: page"
+            "include_validation_results=1 | include_validation_results must be true or false"
     })
     void invalid_results_query_is_refused(String query, String message) throws Exception {
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + completedRun("a").get("id").asText()

@@ -67,12 +67,13 @@ class RunLifecycleTest {
     }
 
     @Test
-    void run_deployment_answers_202_with_the_deployment_and_no_app() throws Exception {
+    void run_deployment_answers_202_with_the_deployment_and_the_app_it_runs() throws Exception {
         SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/dep-7/runs", "{\"batch_id\": 9}");
 
         assertEquals(202, reply.status());
         assertEquals("dep-7", reply.json().get("deployment_id").asText());
-        assertTrue(reply.json().get("app_id").isNull());
+        assertEquals(UUID.nameUUIDFromBytes("deployment:dep-7".getBytes()).toString(),
+                reply.json().get("app_id").asText());
         assertEquals(9, reply.json().get("batch_id").longValue());
         assertEquals("RUNNING", reply.json().get("status").asText());
     }
@@ -151,7 +152,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void deleted_run_is_gone_and_cannot_be_deleted_twice() throws Exception {
+    void a_deleted_run_is_gone_and_cannot_be_deleted_twice() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
 
         SimulatorFixture.Reply deleted = sim.delete("/api/v2/apps/runs/" + id);
@@ -159,12 +160,26 @@ class RunLifecycleTest {
         SimulatorFixture.Reply again = sim.delete("/api/v2/apps/runs/" + id);
 
         assertEquals(202, deleted.status());
-        assertEquals(1, deleted.json().get("job_ids").size());
-        UUID.fromString(deleted.json().get("job_ids").get(0).asText());
+        for (String job : List.of("delete_input_dir_job_id", "delete_output_dir_job_id", "delete_log_dir_job_id")) {
+            UUID.fromString(deleted.json().get(job).asText());
+        }
         assertEquals(404, poll.status());
         assertEquals(404, again.status());
         assertTrue(sim.server.run(id).isEmpty());
         assertEquals(1, sim.server.runsCreated());
+    }
+
+    @Test
+    void delete_flags_set_to_false_keep_what_they_name() throws Exception {
+        String id = sim.runApp("invoices").get("id").asText();
+
+        JsonNode jobs = sim.delete("/api/v2/apps/runs/" + id
+                + "?delete_input=false&delete_output=true&delete_logs=false&delete_db_data=false").json();
+
+        assertTrue(jobs.get("delete_input_dir_job_id").isNull());
+        UUID.fromString(jobs.get("delete_output_dir_job_id").asText());
+        assertTrue(jobs.get("delete_log_dir_job_id").isNull());
+        assertEquals(200, sim.get("/api/v2/apps/runs/" + id).status(), "the run's data is kept");
     }
 
     private static List<String> observe(String path, String body, int phases) throws Exception {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -30,7 +31,8 @@ import io.vertx.core.Vertx;
  * static final SimulatorFixture sim = SimulatorFixture.perClass(b -&gt; b.phaseDuration(PHASE));
  * </pre>
  *
- * {@link #start} gives one more, already started, for a test's try-with-resources.
+ * {@link #start} gives one more, already started, for a test's try-with-resources. Every answer of the AI Hub API is
+ * checked against the schema of its operation ({@link ApiSchemas}) before a test sees it.
  */
 final class SimulatorFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
     static final String TOKEN = "test-token";
@@ -45,7 +47,7 @@ final class SimulatorFixture implements BeforeAllCallback, AfterEachCallback, Af
 
     private SimulatorFixture(UnaryOperator<SimulatorSettings.Builder> customise) {
         server = new SimulatorServer(vertx, customise.apply(SimulatorSettings.builder().token(TOKEN)
-                .phaseDuration(Duration.ofMillis(200)).clock(new MutableClock())).build());
+                .defaultContext(CONTEXT).phaseDuration(Duration.ofMillis(200)).clock(new MutableClock())).build());
     }
 
     /** A simulator for a test class's {@code @RegisterExtension} field: started, reset and stopped by JUnit. */
@@ -105,7 +107,29 @@ final class SimulatorFixture implements BeforeAllCallback, AfterEachCallback, Af
                 .header("Authorization", "Bearer " + TOKEN).header("IB-Context", CONTEXT);
     }
 
+    /** Sends {@code request}; an API answer that is not in its operation's documented shape fails the test. */
     Reply send(HttpRequest request) throws IOException {
+        Reply reply = exchange(request);
+        ApiSchemas.schemaFor(request.method(), request.uri().getPath(), reply.status()).ifPresent(
+                schema -> ApiSchemas.assertConforms(schema, reply.body(), request.method() + " " + request.uri()));
+        return reply;
+    }
+
+    /**
+     * Sends {@code request} to an operation a malformed-body fault was set for: its answer must not be JSON, which
+     * is what the test is about, so it is checked the other way round.
+     */
+    Reply sendExpectingMalformedBody(HttpRequest request) throws IOException {
+        Reply reply = exchange(request);
+        try {
+            JSON.readTree(reply.body());
+        } catch (JsonProcessingException expected) {
+            return reply;
+        }
+        throw new AssertionError("expected a body that is not JSON: " + reply.body());
+    }
+
+    private Reply exchange(HttpRequest request) throws IOException {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response);
@@ -124,8 +148,12 @@ final class SimulatorFixture implements BeforeAllCallback, AfterEachCallback, Af
     }
 
     Reply post(String path, String body) throws IOException {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(postRequest(path, body));
+    }
+
+    HttpRequest postRequest(String path, String body) {
+        return request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** Runs an app by name from a batch, optionally tagged, and returns the run object. */

@@ -104,11 +104,12 @@ class AiHubClientTest {
     }
 
     @Test
-    void an_input_outside_the_context_is_forbidden() throws Exception {
-        Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
+    void a_context_the_token_may_not_use_is_a_permanent_401() throws Exception {
+        Throwable failure = catchThrowable(() -> client.runApp("other-org",
                 body("{\"app_name\": \"a\", \"input_dir\": \"/other-org/ws/fs/d/\"}")).await().atMost(WAIT));
 
-        assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(403);
+        assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(401);
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClassifier.Kind.PERMANENT);
     }
 
     @Test
