@@ -99,7 +99,7 @@ public class CommandValidator {
     }
 
     private static Input input(Fields f, boolean deployment) {
-        OptionalLong batchId = f.optionalLong("batch_id", 0, Long.MAX_VALUE);
+        OptionalLong batchId = f.optionalLong("batch_id", 1, Long.MAX_VALUE); // batch IDs are positive
         Optional<String> inputDir = f.optionalString("input_dir");
         boolean upstream = f.optionalBoolean("manual_upstream_integration").orElse(false);
         OptionalLong from = f.optionalLong("from_timestamp", 0, Long.MAX_VALUE);

@@ -145,12 +145,16 @@ class RunTrackingTest extends KafkaFlowTest {
                 {"command_id": "cmd-settings", "app_name": "claims", "owner": "instabase", "version": "2.1.0",
                  "batch_id": 5, "output_workspace": "ws",
                  "settings": {"keys": {"custom": {"region": "eu"}}, "tags": ["team-a"],
-                              "runtime_config": {"generate_post_process_pdf": true}}}""");
+                              "runtime_config": {"generate_post_process_pdf": true, "webhook_config": {"url": "u"},
+                                                 "instabase": {"pdf": {"passwords": {"scan.pdf": "pw-9"}}}}}}""");
 
         topics.awaitTerminalEvent("cmd-settings", DEADLINE);
 
         String runId = topics.eventsFor("cmd-settings").get(0).data().get("run_id").asText();
-        assertThat(simulator.run(runId))
-                .hasValueSatisfying(run -> assertThat(run.tags()).contains(List.of("team-a", "aihub-run-worker:cmd-settings")));
+        assertThat(simulator.run(runId)).hasValueSatisfying(run -> {
+            assertThat(run.tags()).contains(List.of("team-a", "aihub-run-worker:cmd-settings"));
+            // The passwords reached AI Hub nested, where the API reads them (the simulator keeps only the file titles).
+            assertThat(run.pdfPasswordFiles()).containsExactly("scan.pdf");
+        });
     }
 }
