@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,7 +63,9 @@ public class CommandParser {
             command = readCommandObject(value, headers);
             return new ParseResult.Parsed(validator.validate(command));
         } catch (InvalidCommandException e) {
-            return new ParseResult.Invalid(e.code(), e.getMessage(), readableCommandId(command));
+            Optional<String> commandId = readableCommandId(command);
+            return new ParseResult.Invalid(e.code(), e.getMessage(), commandId,
+                    commandId.isPresent() ? validator.readableMetadata(command) : Map.of());
         }
     }
 

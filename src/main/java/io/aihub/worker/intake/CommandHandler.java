@@ -99,7 +99,8 @@ public class CommandHandler {
             return deadLetters.send(record, cause);
         }
         long sequence = known.map(LedgerRecord::sequence).orElse(0L) + 1;
-        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(), clock.instant());
+        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(),
+                invalid.metadata(), clock.instant());
         LedgerRecord rejected = LedgerRecords.rejected(commandId, sequence, LedgerRecords.hash(record.value()),
                 clock.millis());
         return events.publish(event).chain(() -> deadLetters.send(record, cause))

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.DeleteOptions;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
@@ -121,7 +122,7 @@ class RunTrackingTest extends KafkaFlowTest {
         await().atMost(DEADLINE).until(() -> simulator.requests().stream()
                 .anyMatch(r -> r.method().equals("GET") && r.path().endsWith("/runs/" + runId) && r.status() == 200));
 
-        client.deleteRun("sim-org", runId).await().atMost(DEADLINE);
+        client.deleteRun("sim-org", runId, DeleteOptions.RUN_ONLY).await().atMost(DEADLINE);
         List<CloudEventRecord> events = topics.awaitTerminalEvent("cmd-vanishing", DEADLINE);
 
         assertThat(events).extracting(CloudEventRecord::type)
