@@ -65,7 +65,7 @@ public class CommandParser {
         } catch (InvalidCommandException e) {
             Optional<String> commandId = readableCommandId(command);
             return new ParseResult.Invalid(e.code(), e.getMessage(), commandId,
-                    commandId.isPresent() ? validator.readableMetadata(command) : Map.of());
+                    commandId.isPresent() ? readableMetadata(command) : Map.of());
         }
     }
 
@@ -157,6 +157,15 @@ public class CommandParser {
         Header header = headers.lastHeader(name);
         return header == null || header.value() == null ? Optional.empty()
                 : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /** The {@code metadata} of a command that broke another rule, when it is valid itself; else empty. */
+    private Map<String, String> readableMetadata(ObjectNode command) {
+        try {
+            return validator.metadata(new CommandValidator.Fields(command));
+        } catch (InvalidCommandException e) {
+            return Map.of();
+        }
     }
 
     private static Optional<String> readableCommandId(ObjectNode command) {

@@ -133,16 +133,7 @@ public class CommandValidator {
         return inputDir.<Input> map(Input.Folder::new).orElseGet(() -> new Input.Upstream(from, to));
     }
 
-    /** The {@code metadata} of a command that broke another rule, when it is valid itself; else empty. */
-    Map<String, String> readableMetadata(ObjectNode command) {
-        try {
-            return metadata(new Fields(command));
-        } catch (InvalidCommandException e) {
-            return Map.of();
-        }
-    }
-
-    private Map<String, String> metadata(Fields f) {
+    Map<String, String> metadata(Fields f) {
         Optional<ObjectNode> metadata = f.optionalObject("metadata");
         if (metadata.isEmpty()) {
             return Map.of();

@@ -1,5 +1,7 @@
 package io.aihub.worker.command;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,7 +23,8 @@ public sealed interface ParseResult {
                 ParseResult {
 
         public Invalid {
-            metadata = Map.copyOf(metadata);
+            // In the command's order, as on the events of a valid command.
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         }
 
         /** An invalid record without metadata to echo. */
