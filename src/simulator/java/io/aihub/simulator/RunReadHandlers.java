@@ -52,10 +52,11 @@ final class RunReadHandlers {
     void list(ApiExchange exchange) {
         ListRunsQuery query = ListRunsQuery.parse(exchange.ctx().queryParams(), store.nowNanos() / 1_000_000_000L,
                 strict);
-        List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store, exchange.listing());
+        FaultPlan.Listing listing = exchange.listing();
+        List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store, listing);
         ObjectNode body = SimJson.object();
         ArrayNode list = body.putArray("runs");
-        runs.forEach(run -> list.add(RunJson.run(run)));
+        runs.forEach(run -> list.add(RunJson.run(run, !listing.omitTags())));
         exchange.respond(200, body);
     }
 

@@ -1,6 +1,7 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -90,7 +91,7 @@ class AdminRoutesTest {
 
         assertEquals(400, reply.status());
         assertEquals("action must be latency, slow_response, error, error_after_success, not_found, reset, "
-                + "drop_response, malformed_body, listing_lag or page_cap", reply.message());
+                + "drop_response, malformed_body, listing_lag, page_cap or omit_tags", reply.message());
         assertEquals(List.of(), sim.server.faults().rules());
     }
 
@@ -116,20 +117,22 @@ class AdminRoutesTest {
     }
 
     @Test
-    void a_listing_lag_and_a_page_cap_can_be_posted_as_json() throws Exception {
+    void a_listing_lag_a_page_cap_and_tags_left_out_can_be_posted_as_json() throws Exception {
         SimulatorFixture.Reply added = postFaults("[{\"operation\": \"LIST\", \"action\": \"listing_lag\", "
-                + "\"lag_ms\": 8000}, {\"operation\": \"LIST\", \"action\": \"page_cap\", \"max_runs\": 2}]");
+                + "\"lag_ms\": 8000}, {\"operation\": \"LIST\", \"action\": \"page_cap\", \"max_runs\": 2}, "
+                + "{\"operation\": \"LIST\", \"action\": \"omit_tags\"}]");
         for (int i = 0; i < 3; i++) {
-            sim.runApp("json-app");
+            sim.runApp("json-app", TAG);
         }
 
         int hidden = sim.get("/api/v2/apps/runs?app_name=json-app").json().get("runs").size();
         sim.clock().advance(Duration.ofSeconds(8));
-        int capped = sim.get("/api/v2/apps/runs?app_name=json-app&limit=5").json().get("runs").size();
+        JsonNode capped = sim.get("/api/v2/apps/runs?app_name=json-app&limit=5").json().get("runs");
 
         assertEquals(201, added.status(), added.body());
         assertEquals(0, hidden);
-        assertEquals(2, capped);
+        assertEquals(2, capped.size());
+        assertFalse(capped.get(0).has("tags"));
     }
 
     @ParameterizedTest(name = "{0} is a 400")

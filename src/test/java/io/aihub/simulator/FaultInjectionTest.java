@@ -1,6 +1,7 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 class FaultInjectionTest {
     private static final String RUN_APP = "/api/v2/apps/runs";
@@ -278,6 +280,21 @@ class FaultInjectionTest {
         assertEquals(List.of(), fourth);
         assertEquals(List.of(created.get(0), created.get(1)), listedIds(page.replace("limit=5", "limit=2") + 0),
                 "a limit below the cap is served as asked");
+    }
+
+    @Test
+    void an_ai_hub_that_does_not_list_tags_leaves_them_out_of_list_runs_only() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("tagless").then(FaultAction.omitTags()));
+        String id = sim.runApp("tagless-app", TAG).get("id").asText();
+        sim.runApp("tagged-app", TAG);
+
+        JsonNode tagless = sim.get(RUN_APP + "?app_name=tagless-app").json().get("runs").get(0);
+        JsonNode tagged = sim.get(RUN_APP + "?app_name=tagged-app").json().get("runs").get(0);
+
+        assertEquals(id, tagless.get("id").asText());
+        assertFalse(tagless.has("tags"), tagless.toString());
+        assertEquals("[\"" + TAG + "\"]", tagged.get("tags").toString());
+        assertEquals("[\"" + TAG + "\"]", sim.get(RUN_APP + "/" + id).json().get("tags").toString());
     }
 
     @Test

@@ -105,8 +105,8 @@ class FaultPlanTest {
         FaultPlan.Listing first = plan.takeListing(Optional.of("app"));
         FaultPlan.Listing second = plan.takeListing(Optional.of("slow-app"));
 
-        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(8), OptionalInt.of(5)), first);
-        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(30), OptionalInt.of(20)), second);
+        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(8), OptionalInt.of(5), false), first);
+        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(30), OptionalInt.of(20), false), second);
         assertEquals(5, first.pageSize(100));
         assertEquals(3, first.pageSize(3));
         assertEquals(100, FaultPlan.Listing.NONE.pageSize(100));

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -45,11 +46,13 @@ public class AiHubClient {
     private final ObjectReader runListReader;
     private final RateLimiter limiter;
     private final OutageDetector outage;
+    private final UntaggedListings untagged;
 
     @Inject
     public AiHubClient(AiHubConfig config, WorkerConfig worker, ObjectMapper mapper, RateLimiter limiter,
-            OutageDetector outage) {
+            OutageDetector outage, MeterRegistry registry) {
         this.mapper = mapper;
+        this.untagged = new UntaggedListings(registry);
         this.bodyWriter = mapper.writer();
         this.runReader = mapper.readerFor(Run.class);
         this.runListReader = mapper.readerFor(RunList.class);
@@ -157,19 +160,15 @@ public class AiHubClient {
                 .whilst(page -> page.path("has_more").asBoolean(false));
     }
 
-    /** One page of List runs, sorted by start time ascending. */
-    public Uni<List<Run>> listRunsPage(String context, ListRunsQuery query, int offset) {
-        return listRunsPage(CallKind.LIST, context, query, offset);
-    }
-
-    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag). */
+    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag), by start ascending. */
     public Uni<List<Run>> listRunsPage(CallKind kind, String context, ListRunsQuery query, int offset) {
         return limited(kind, () -> api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
                 query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
                 .map(this::readRunList))
-                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty());
+                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty())
+                .invoke(untagged::note);
     }
 
     /**

@@ -219,7 +219,7 @@ public class CommandHandler {
                 failed.message());
         StatusEvent event = EventFactory.forFailure(command, sequence, EventType.SUBMISSION_FAILED, Optional.empty(),
                 Optional.empty(), failed.attempts(), error, clock.instant());
-        var cause = new DeadLetterPublisher.Cause(failed.code(), "submission failed", failed.httpStatus(),
+        var cause = new DeadLetterPublisher.Cause(failed.code(), failed.deadLetterReason(), failed.httpStatus(),
                 failed.attempts(), Optional.of(failed.firstFailureAt()));
         LedgerRecord ended = LedgerRecords.submissionFailed(command, hash, event, failed.attempts(),
                 firstAttempt.toEpochMilli(), clock.millis());

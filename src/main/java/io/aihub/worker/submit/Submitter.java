@@ -21,6 +21,7 @@ import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.aihub.SubmitAnswer;
+import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.SecretScrubber;
@@ -86,9 +87,15 @@ public class Submitter {
         return reconciler.reconcile(command, attempts, () -> post(command, body, attempts));
     }
 
-    /** Looks for a run that already carries the command's tag (one search, no waiting). */
+    /** Looks for a run that already carries the command's tag (one search, no waiting); empty when none was seen. */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        return reconciler.findRun(command, firstAttemptAt);
+        return searchExisting(command, firstAttemptAt)
+                .map(search -> search instanceof TagSearch.Found found ? Optional.of(found.run()) : Optional.empty());
+    }
+
+    /** The same search, saying why nothing was found: no run listed, or a listing that cannot show tags. */
+    public Uni<TagSearch> searchExisting(RunCommand command, Instant firstAttemptAt) {
+        return reconciler.search(command, firstAttemptAt);
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
