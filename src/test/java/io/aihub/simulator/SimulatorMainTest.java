@@ -1,6 +1,8 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -17,6 +19,8 @@ class SimulatorMainTest {
         System.clearProperty("aihub.simulator.phase-duration");
         System.clearProperty("aihub.simulator.admin-token");
         System.clearProperty("aihub.simulator.max-recorded-requests");
+        System.clearProperty("aihub.simulator.default-context");
+        System.clearProperty("aihub.simulator.strict");
     }
 
     @Test
@@ -25,6 +29,8 @@ class SimulatorMainTest {
         System.setProperty("aihub.simulator.phase-duration", "10m");
         System.setProperty("aihub.simulator.admin-token", "bench-admin");
         System.setProperty("aihub.simulator.max-recorded-requests", "0");
+        System.setProperty("aihub.simulator.default-context", "acme");
+        System.setProperty("aihub.simulator.strict", "true");
 
         SimulatorSettings settings = SimulatorMain.load().toSettings();
 
@@ -32,6 +38,8 @@ class SimulatorMainTest {
         assertEquals(Duration.ofMinutes(10), settings.phaseDuration());
         assertEquals(Optional.of("bench-admin"), settings.adminToken());
         assertEquals(0, settings.maxRecordedRequests());
+        assertEquals("acme", settings.defaultContext());
+        assertTrue(settings.strict());
         assertEquals("sim-token", settings.token());
     }
 
@@ -43,5 +51,7 @@ class SimulatorMainTest {
         assertEquals(Duration.ZERO, config.submitLatency());
         assertEquals(Duration.ofSeconds(3), config.phaseDuration());
         assertEquals(Optional.empty(), config.adminToken());
+        assertEquals("sim-org", config.defaultContext());
+        assertFalse(config.strict(), "accepts what the API accepts unless told otherwise");
     }
 }
