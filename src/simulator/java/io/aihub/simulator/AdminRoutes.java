@@ -3,6 +3,7 @@ package io.aihub.simulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +30,15 @@ final class AdminRoutes {
     private final RunStore store;
     private final RequestRecorder recorder;
     private final FaultPlan faults;
+    private final Clock clock;
 
-    AdminRoutes(Optional<String> adminToken, RunStore store, RequestRecorder recorder, FaultPlan faults) {
+    AdminRoutes(Optional<String> adminToken, RunStore store, RequestRecorder recorder, FaultPlan faults,
+            Clock clock) {
         this.adminToken = adminToken.map(token -> token.getBytes(StandardCharsets.UTF_8));
         this.store = store;
         this.recorder = recorder;
         this.faults = faults;
+        this.clock = clock;
     }
 
     void mount(Router router) {
@@ -101,7 +105,7 @@ final class AdminRoutes {
             if (json == null) {
                 throw Rejection.badRequest("body must be a fault rule or an array of them");
             }
-            FaultRuleJson.parse(json).forEach(faults::add);
+            FaultRuleJson.parse(json, clock).forEach(faults::add);
             send(ctx, 201, SimJson.object().put("active_rules", faults.rules().size()));
         } catch (Rejection rejection) {
             send(ctx, rejection.status(), SimJson.message(rejection.getMessage()));

@@ -83,7 +83,15 @@ final class ApiExchange {
         commandTag = value;
     }
 
-    /** Answers with a JSON body; a 2xx answer may instead be dropped or mangled by an after-success fault. */
+    /** How List runs is to be shaped for this request by the active fault rules (uses up their counts). */
+    FaultPlan.Listing listing() {
+        return faults.takeListing(faultName);
+    }
+
+    /**
+     * Answers with a JSON body; a 2xx answer may instead be dropped, mangled or turned into an error by an
+     * after-success fault (the work is done either way).
+     */
     void respond(int status, JsonNode body) {
         Optional<FaultAction> fault = status / 100 == 2
                 ? faults.takeAfterSuccess(operation, faultName)
@@ -91,6 +99,10 @@ final class ApiExchange {
         if (fault.isPresent() && fault.get() instanceof FaultAction.DropResponse) {
             record(RecordedRequest.NO_RESPONSE);
             ConnectionCloser.close(ctx.request());
+            return;
+        }
+        if (fault.isPresent() && fault.get() instanceof FaultAction.ErrorAfterSuccess late) {
+            error(late.error().status(), late.error().message(), late.error().retryAfter());
             return;
         }
         Buffer payload = fault.isPresent() && fault.get() instanceof FaultAction.MalformedBody
@@ -135,6 +147,7 @@ final class ApiExchange {
         String query = ctx.request().query();
         recorder.record(new RecordedRequest(arrived, ctx.request().method().name(), ctx.request().path(),
                 query == null ? "" : query, route, status, commandTag,
-                Optional.ofNullable(ctx.request().getHeader("traceparent"))));
+                Optional.ofNullable(ctx.request().getHeader("traceparent")),
+                Optional.ofNullable(ctx.request().getHeader(AccessGuard.CONTEXT_HEADER))));
     }
 }

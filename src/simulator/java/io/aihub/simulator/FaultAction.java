@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * What a matching fault rule does to a request. {@link Stage#BEFORE} actions act before the simulator does the
  * work; {@link Stage#AFTER_SUCCESS} actions act on a successful response after the work is done (the run
- * exists), which is how lost responses of a POST that did start a run are simulated. New actions are added as
- * new records here and handled in {@code FaultStage} or {@code ApiExchange}.
+ * exists), which is how lost responses of a POST that did start a run are simulated; {@link Stage#LISTING}
+ * actions change what List runs shows. New actions are added as new records here and handled in
+ * {@code FaultStage}, {@code ApiExchange} or {@code ListRunsQuery}.
  */
 public sealed interface FaultAction {
 
@@ -21,7 +22,9 @@ public sealed interface FaultAction {
         /** Before the handler runs; latencies add up, the first other action ends the request. */
         BEFORE,
         /** On a 2xx response, after the handler did its work. */
-        AFTER_SUCCESS
+        AFTER_SUCCESS,
+        /** While List runs selects its page: which runs it shows and how many. */
+        LISTING
     }
 
     Stage stage();
@@ -99,6 +102,66 @@ public sealed interface FaultAction {
         }
     }
 
+    /**
+     * Does the work (a submit creates the run), then answers with an error status instead of the success: a gateway
+     * that gave up after the request was forwarded. Nothing in the answer says that a run exists.
+     */
+    record ErrorAfterSuccess(ErrorResponse error) implements FaultAction {
+        public ErrorAfterSuccess {
+            Objects.requireNonNull(error, "error");
+        }
+
+        @Override
+        public Stage stage() {
+            return Stage.AFTER_SUCCESS;
+        }
+    }
+
+    /**
+     * List runs shows a run only once it is {@code lag} old (by its start time): an index that trails the store, so
+     * a run that exists can be missing from a search for a while. Get run status still finds it at once.
+     */
+    record ListingLag(Duration lag) implements FaultAction {
+        public ListingLag {
+            if (lag.isNegative() || lag.isZero()) {
+                throw new IllegalArgumentException("lag must be positive");
+            }
+        }
+
+        @Override
+        public Stage stage() {
+            return Stage.LISTING;
+        }
+    }
+
+    /**
+     * List runs returns at most {@code maxRuns} runs per page, whatever {@code limit} asked for, and says nothing
+     * about it: a short page is then not the last one (the API has no {@code has_more} for List runs).
+     */
+    record PageCap(int maxRuns) implements FaultAction {
+        public PageCap {
+            if (maxRuns < 1) {
+                throw new IllegalArgumentException("maxRuns must be at least 1");
+            }
+        }
+
+        @Override
+        public Stage stage() {
+            return Stage.LISTING;
+        }
+    }
+
+    /**
+     * List runs leaves {@code tags} out of every run it lists, as an AI Hub from before the field was documented
+     * would: a run cannot then be found by its tag.
+     */
+    record TagsOmitted() implements FaultAction {
+        @Override
+        public Stage stage() {
+            return Stage.LISTING;
+        }
+    }
+
     static FaultAction latency(Duration delay) {
         return new Latency(delay);
     }
@@ -136,6 +199,26 @@ public sealed interface FaultAction {
 
     static FaultAction malformedBody() {
         return new MalformedBody();
+    }
+
+    /** Creates the run, then answers {@code status} (for example 500, 502, 503 or 504) with {@code message}. */
+    static FaultAction errorAfterSuccess(int status, String message) {
+        return new ErrorAfterSuccess(new ErrorResponse(status, message, Optional.empty()));
+    }
+
+    /** List runs leaves out runs younger than {@code lag}. */
+    static FaultAction listingLag(Duration lag) {
+        return new ListingLag(lag);
+    }
+
+    /** List runs returns at most {@code maxRuns} runs per page. */
+    static FaultAction pageCap(int maxRuns) {
+        return new PageCap(maxRuns);
+    }
+
+    /** List runs lists runs without their {@code tags}. */
+    static FaultAction omitTags() {
+        return new TagsOmitted();
     }
 
     /** Formats an instant as an HTTP-date, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */

@@ -3,6 +3,7 @@ package io.aihub.simulator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -66,6 +67,47 @@ public final class FaultPlan {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * How List runs is shaped for this request: the longest {@link FaultAction.ListingLag}, the smallest
+     * {@link FaultAction.PageCap} and any {@link FaultAction.TagsOmitted} of the matching rules, using up one count of
+     * each rule used.
+     */
+    record Listing(Duration lag, OptionalInt pageCap, boolean omitTags) {
+
+        static final Listing NONE = new Listing(Duration.ZERO, OptionalInt.empty(), false);
+
+        /** The page size actually served for a requested {@code limit}. */
+        int pageSize(int limit) {
+            return pageCap.isPresent() ? Math.min(limit, pageCap.getAsInt()) : limit;
+        }
+    }
+
+    /** Takes the {@link FaultAction.Stage#LISTING} actions for one List runs request. */
+    Listing takeListing(Optional<String> name) {
+        if (rules.isEmpty()) {
+            return Listing.NONE;
+        }
+        Duration lag = Duration.ZERO;
+        OptionalInt cap = OptionalInt.empty();
+        boolean omitTags = false;
+        for (FaultRule rule : rules) {
+            if (rule.action().stage() != FaultAction.Stage.LISTING || !rule.matches(FaultOperation.LIST, name)
+                    || !rule.tryConsume()) {
+                continue;
+            }
+            forgetIfExhausted(rule);
+            if (rule.action() instanceof FaultAction.ListingLag listingLag && listingLag.lag().compareTo(lag) > 0) {
+                lag = listingLag.lag();
+            } else if (rule.action() instanceof FaultAction.PageCap pageCap
+                    && (cap.isEmpty() || pageCap.maxRuns() < cap.getAsInt())) {
+                cap = OptionalInt.of(pageCap.maxRuns());
+            } else if (rule.action() instanceof FaultAction.TagsOmitted) {
+                omitTags = true;
+            }
+        }
+        return new Listing(lag, cap, omitTags);
     }
 
     private void forgetIfExhausted(FaultRule rule) {

@@ -141,10 +141,13 @@ public final class FaultRule {
         }
 
         public FaultRule then(FaultAction action) {
+            Objects.requireNonNull(action, "action");
+            if (action.stage() == FaultAction.Stage.LISTING && !operation.matches(FaultOperation.LIST)) {
+                throw new IllegalArgumentException(action + " changes List runs answers; use on(LIST) or on(ANY)");
+            }
             Optional<Instant> until = duration == null ? Optional.empty()
                     : Optional.of(clock.instant().plus(duration));
-            return new FaultRule(operation, nameContains, Objects.requireNonNull(action, "action"), times, until,
-                    clock);
+            return new FaultRule(operation, nameContains, action, times, until, clock);
         }
     }
 }

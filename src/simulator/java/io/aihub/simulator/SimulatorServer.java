@@ -46,7 +46,7 @@ public final class SimulatorServer {
             return Future.failedFuture(new IllegalStateException("simulator already started"));
         }
         Router router = Router.router(vertx);
-        new AdminRoutes(settings.adminToken(), store, recorder, faults).mount(router);
+        new AdminRoutes(settings.adminToken(), store, recorder, faults, settings.clock()).mount(router);
         new ApiRoutes(settings, store, recorder, faults, new FaultStage(vertx, faults, store, settings.submitLatency()))
                 .mount(router);
         router.route().last().handler(ctx -> ctx.response().setStatusCode(404)

@@ -1,39 +1,27 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 class AdminRoutesTest {
     private static final String ADMIN_TOKEN = "admin-secret";
     private static final String TAG = "aihub-run-worker:cmd-1";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.adminToken(ADMIN_TOKEN));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.adminToken(ADMIN_TOKEN));
 
     @Test
-    void adminRoutesRefuseRequestsWithoutTheAdminToken() throws Exception {
+    void admin_routes_refuse_requests_without_the_admin_token() throws Exception {
         SimulatorFixture.Reply none = sim.send(HttpRequest.newBuilder(sim.uri("/_sim/requests/summary")).build());
         SimulatorFixture.Reply wrong = sendAdmin(admin("/_sim/requests/summary", "admin-secreT").GET());
         SimulatorFixture.Reply apiToken = sim.send(sim.request("/_sim/runs/by-tag/x").GET().build());
@@ -47,7 +35,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void summaryCountsRequestsByRouteRunsAndDuplicatedCommandTags() throws Exception {
+    void summary_counts_requests_by_route_runs_and_duplicated_command_tags() throws Exception {
         String id = sim.runApp("a", "team", TAG).get("id").asText();
         sim.runApp("a", "team", TAG);
         sim.runApp("a", "team", "aihub-run-worker:cmd-2");
@@ -65,7 +53,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void runsByTagListsTheRunsAndHowManyWereCreated() throws Exception {
+    void runs_by_tag_lists_the_runs_and_how_many_were_created() throws Exception {
         String first = sim.runApp("a", TAG).get("id").asText();
         String second = sim.runApp("a", TAG).get("id").asText();
         sim.runApp("a", "aihub-run-worker:other");
@@ -80,7 +68,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void faultsCanBeSetAndClearedOverHttp() throws Exception {
+    void faults_can_be_set_and_cleared_over_http() throws Exception {
         SimulatorFixture.Reply added = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
                 .ofString("[{\"operation\": \"SUBMIT\", \"times\": 1, \"action\": \"error\", \"status\": 429, "
                         + "\"message\": \"slow down\", \"retry_after_seconds\": 2}, "
@@ -97,31 +85,92 @@ class AdminRoutesTest {
     }
 
     @Test
-    void invalidFaultRuleIsRefusedAndNothingIsAdded() throws Exception {
+    void invalid_fault_rule_is_refused_and_nothing_is_added() throws Exception {
         SimulatorFixture.Reply reply = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
                 .ofString("[{\"action\": \"reset\"}, {\"action\": \"explode\"}]")));
 
         assertEquals(400, reply.status());
-        assertEquals("action must be latency, slow_response, error, not_found, reset, drop_response or malformed_body",
-                reply.message());
+        assertEquals("action must be latency, slow_response, error, error_after_success, not_found, reset, "
+                + "drop_response, malformed_body, listing_lag, page_cap or omit_tags", reply.message());
         assertEquals(List.of(), sim.server.faults().rules());
     }
 
     @Test
-    void adminRequestsAreNotRecordedAsApiTraffic() throws Exception {
+    void an_error_after_the_run_was_created_and_a_list_runs_outage_can_be_posted_as_json() throws Exception {
+        SimulatorFixture.Reply added = postFaults("[{\"operation\": \"SUBMIT\", \"times\": 1, "
+                + "\"action\": \"error_after_success\", \"status\": 503, \"message\": \"busy\", "
+                + "\"retry_after_seconds\": 4}, {\"operation\": \"LIST\", \"duration_ms\": 30000, "
+                + "\"action\": \"error\", \"status\": 502, \"message\": \"bad gateway\"}]");
+
+        SimulatorFixture.Reply submitted = sim.post("/api/v2/apps/runs", SimulatorFixture.appBody("a", TAG));
+        SimulatorFixture.Reply listedDuring = sim.get("/api/v2/apps/runs");
+        sim.clock().advance(Duration.ofSeconds(30));
+        SimulatorFixture.Reply listedAfter = sim.get("/api/v2/apps/runs");
+
+        assertEquals(201, added.status(), added.body());
+        assertEquals(503, submitted.status());
+        assertEquals("4", submitted.response().headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(1, sim.server.runsCreatedWithTag(TAG));
+        assertEquals(502, listedDuring.status());
+        assertEquals(200, listedAfter.status());
+        assertEquals(1, listedAfter.json().get("runs").size());
+    }
+
+    @Test
+    void a_listing_lag_a_page_cap_and_tags_left_out_can_be_posted_as_json() throws Exception {
+        SimulatorFixture.Reply added = postFaults("[{\"operation\": \"LIST\", \"action\": \"listing_lag\", "
+                + "\"lag_ms\": 8000}, {\"operation\": \"LIST\", \"action\": \"page_cap\", \"max_runs\": 2}, "
+                + "{\"operation\": \"LIST\", \"action\": \"omit_tags\"}]");
+        for (int i = 0; i < 3; i++) {
+            sim.runApp("json-app", TAG);
+        }
+
+        int hidden = sim.get("/api/v2/apps/runs?app_name=json-app").json().get("runs").size();
+        sim.clock().advance(Duration.ofSeconds(8));
+        JsonNode capped = sim.get("/api/v2/apps/runs?app_name=json-app&limit=5").json().get("runs");
+
+        assertEquals(201, added.status(), added.body());
+        assertEquals(0, hidden);
+        assertEquals(2, capped.size());
+        assertFalse(capped.get(0).has("tags"));
+    }
+
+    @ParameterizedTest(name = "{0} is a 400")
+    @CsvSource(delimiter = '|', value = {
+            "{\"action\": \"page_cap\", \"max_runs\": 0} | page_cap needs a positive max_runs",
+            "{\"action\": \"listing_lag\"} | listing_lag needs a positive lag_ms",
+            "{\"operation\": \"SUBMIT\", \"action\": \"page_cap\", \"max_runs\": 5} | "
+                    + "PageCap[maxRuns=5] changes List runs answers; use on(LIST) or on(ANY)",
+            "{\"action\": \"error_after_success\", \"status\": 200} | status must be 4xx or 5xx",
+            "{\"action\": \"reset\", \"duration_ms\": 0} | duration_ms must be at least 1"
+    })
+    void a_fault_rule_that_cannot_act_is_refused(String rule, String message) throws Exception {
+        SimulatorFixture.Reply reply = postFaults(rule);
+
+        assertEquals(400, reply.status());
+        assertEquals(message, reply.message());
+        assertEquals(List.of(), sim.server.faults().rules());
+    }
+
+    @Test
+    void admin_requests_are_not_recorded_as_api_traffic() throws Exception {
         sendAdmin(admin("/_sim/requests/summary", ADMIN_TOKEN).GET());
 
         assertEquals(0, sim.server.totalRequests());
     }
 
     @Test
-    void adminRoutesDoNotExistWithoutAnAdminToken() throws Exception {
+    void admin_routes_do_not_exist_without_an_admin_token() throws Exception {
         try (SimulatorFixture closed = SimulatorFixture.start(b -> b)) {
             SimulatorFixture.Reply reply = closed.send(HttpRequest.newBuilder(closed.uri("/_sim/requests/summary"))
                     .header("X-Sim-Admin-Token", ADMIN_TOKEN).build());
 
             assertEquals(404, reply.status());
         }
+    }
+
+    private static SimulatorFixture.Reply postFaults(String json) throws Exception {
+        return sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private static HttpRequest.Builder admin(String path, String token) {

@@ -3,6 +3,7 @@ package io.aihub.worker.aihub;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -43,11 +46,13 @@ public class AiHubClient {
     private final ObjectReader runListReader;
     private final RateLimiter limiter;
     private final OutageDetector outage;
+    private final UntaggedListings untagged;
 
     @Inject
     public AiHubClient(AiHubConfig config, WorkerConfig worker, ObjectMapper mapper, RateLimiter limiter,
-            OutageDetector outage) {
+            OutageDetector outage, MeterRegistry registry) {
         this.mapper = mapper;
+        this.untagged = new UntaggedListings(registry);
         this.bodyWriter = mapper.writer();
         this.runReader = mapper.readerFor(Run.class);
         this.runListReader = mapper.readerFor(RunList.class);
@@ -65,7 +70,7 @@ public class AiHubClient {
                 .register(new BearerTokenFilter(token))
                 .register(new ErrorResponseMapper(mapper, Clock.systemUTC()))
                 .build(AiHubApi.class);
-        String probeContext = config.ibContext().orElse("");
+        Optional<String> probeContext = config.ibContext();
         outage.probeWith(() -> probe(probeContext));
     }
 
@@ -82,25 +87,37 @@ public class AiHubClient {
                 });
     }
 
-    /** The outage probe: one run of the last minute, the cheapest call AI Hub answers. */
-    private Uni<?> probe(String context) {
+    /**
+     * The outage probe: one run of the last minute, the cheapest call AI Hub answers. Without a configured default
+     * context it sends no {@code IB-Context} at all (the token's own context), never an empty one.
+     */
+    Uni<?> probe(Optional<String> context) {
         long now = Clock.systemUTC().instant().getEpochSecond();
-        return limited(CallKind.PROBE, () -> api.listRuns(context, null, null, null, null, null, now - 60, now + 60, 1,
-                0, "start_timestamp", "ASCENDING").map(this::readRunList));
+        return limited(CallKind.PROBE, () -> api.listRuns(context.orElse(null), null, null, null, null, null, now - 60,
+                now + 60, 1, 0, "start_timestamp", "ASCENDING").map(this::readRunList));
     }
 
-    /** Run app: {@code POST /v2/apps/runs}. */
+    /** Run app: {@code POST /v2/apps/runs}, with the status AI Hub answered. */
+    public Uni<SubmitAnswer> submitApp(String context, JsonNode body) {
+        return write(body).chain(json -> limited(CallKind.SUBMIT, () -> api.runApp(context, json).map(this::readAnswer)))
+                .map(AiHubClient::requireId);
+    }
+
+    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}, with the status AI Hub answered. */
+    public Uni<SubmitAnswer> submitDeployment(String context, String deploymentId, JsonNode body) {
+        return write(body).chain(json -> limited(CallKind.SUBMIT,
+                () -> api.runDeployment(context, deploymentId, json).map(this::readAnswer)))
+                .map(AiHubClient::requireId);
+    }
+
+    /** Run app, for callers that need only the run. */
     public Uni<Run> runApp(String context, JsonNode body) {
-        return write(body).chain(json -> limited(CallKind.SUBMIT,
-                () -> api.runApp(context, json).map(this::readRun)))
-                .map(AiHubClient::requireId);
+        return submitApp(context, body).map(SubmitAnswer::run);
     }
 
-    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}. */
+    /** Run deployment, for callers that need only the run. */
     public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body) {
-        return write(body).chain(json -> limited(CallKind.SUBMIT,
-                () -> api.runDeployment(context, deploymentId, json).map(this::readRun)))
-                .map(AiHubClient::requireId);
+        return submitDeployment(context, deploymentId, body).map(SubmitAnswer::run);
     }
 
     /** Get run status. */
@@ -109,9 +126,10 @@ public class AiHubClient {
                 .onItem().ifNull().failWith(AiHubClient::emptyBody);
     }
 
-    /** Delete a run. */
-    public Uni<JsonNode> deleteRun(String context, String runId) {
-        return limited(CallKind.DELETE, () -> api.deleteRun(context, runId));
+    /** Delete run, deleting exactly what {@code options} name (the service's defaults would delete everything). */
+    public Uni<DeletedRun> deleteRun(String context, String runId, DeleteOptions options) {
+        return limited(CallKind.DELETE, () -> api.deleteRun(context, runId, options.input(), options.output(),
+                options.logs(), options.dbData()));
     }
 
     /** Every page of results, in order, read into the documented fields (see {@link #resultsJson}). */
@@ -142,36 +160,37 @@ public class AiHubClient {
                 .whilst(page -> page.path("has_more").asBoolean(false));
     }
 
-    /** One page of List runs, sorted by start time ascending. */
-    public Uni<List<Run>> listRunsPage(String context, ListRunsQuery query, int offset) {
-        return listRunsPage(CallKind.LIST, context, query, offset);
-    }
-
-    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag). */
+    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag), by start ascending. */
     public Uni<List<Run>> listRunsPage(CallKind kind, String context, ListRunsQuery query, int offset) {
         return limited(kind, () -> api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
                 query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
                 .map(this::readRunList))
-                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty());
+                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty())
+                .invoke(untagged::note);
     }
 
-    /** Every run that matches, page by page, until a page comes back shorter than the limit. */
+    /**
+     * Every run that matches, page by page ({@code offset} += runs received), until a page comes back empty. A short
+     * page is not the end: the API has no {@code has_more} for List runs and may serve fewer runs than {@code limit}.
+     */
     public Multi<Run> listRuns(String context, ListRunsQuery query) {
         return listRuns(CallKind.LIST, context, query);
     }
 
-    /** Every run that matches, for {@code kind} of use. */
+    /** Every run that matches, for {@code kind} of use, until an empty page. */
     public Multi<Run> listRuns(CallKind kind, String context, ListRunsQuery query) {
         AtomicInteger offset = new AtomicInteger();
+        AtomicInteger pages = new AtomicInteger();
         return Multi.createBy().repeating()
                 .uni(() -> listRunsPage(kind, context, query, offset.get()).invoke(page -> {
-                    if (offset.addAndGet(page.size()) > MAX_PAGES * query.limit()) {
+                    offset.addAndGet(page.size());
+                    if (pages.incrementAndGet() > MAX_PAGES && !page.isEmpty()) {
                         throw new AiHubProtocolException("list paging does not end");
                     }
                 }))
-                .whilst(page -> page.size() >= query.limit())
+                .whilst(page -> !page.isEmpty())
                 .onItem().transformToIterable(page -> page);
     }
 
@@ -205,16 +224,21 @@ public class AiHubClient {
         return read(runReader, json, "a run");
     }
 
+    private SubmitAnswer readAnswer(RestResponse<byte[]> response) {
+        return new SubmitAnswer(response.getStatus(), readRun(response.getEntity()));
+    }
+
     private RunList readRunList(byte[] json) {
         return read(runListReader, json, "a run list");
     }
 
     /** A run answer without an ID cannot be followed: the outcome is unknown, as for an unreadable body. */
-    private static Run requireId(Run run) {
+    private static SubmitAnswer requireId(SubmitAnswer answer) {
+        Run run = answer.run();
         if (run == null || run.id() == null || run.id().isBlank()) {
             throw new AiHubProtocolException("AI Hub answered a submission without a run ID");
         }
-        return run;
+        return answer;
     }
 
     private static AiHubProtocolException emptyBody() {

@@ -34,5 +34,10 @@ public enum ErrorCode {
     /** Transient failures went on past the retry limits. */
     RETRIES_EXHAUSTED,
     /** AI Hub answered in a way the worker cannot use. */
-    AIHUB_PROTOCOL_ERROR;
+    AIHUB_PROTOCOL_ERROR,
+    /**
+     * A run may exist but could not be found: the outcome of a submission is unknown and List runs cannot settle it
+     * (for example, it lists runs without tags). The worker does not post again; look in AI Hub before replaying.
+     */
+    OUTCOME_UNKNOWN;
 }

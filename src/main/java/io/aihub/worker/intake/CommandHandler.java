@@ -99,7 +99,8 @@ public class CommandHandler {
             return deadLetters.send(record, cause);
         }
         long sequence = known.map(LedgerRecord::sequence).orElse(0L) + 1;
-        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(), clock.instant());
+        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(),
+                invalid.metadata(), clock.instant());
         LedgerRecord rejected = LedgerRecords.rejected(commandId, sequence, LedgerRecords.hash(record.value()),
                 clock.millis());
         return events.publish(event).chain(() -> deadLetters.send(record, cause))
@@ -218,7 +219,7 @@ public class CommandHandler {
                 failed.message());
         StatusEvent event = EventFactory.forFailure(command, sequence, EventType.SUBMISSION_FAILED, Optional.empty(),
                 Optional.empty(), failed.attempts(), error, clock.instant());
-        var cause = new DeadLetterPublisher.Cause(failed.code(), "submission failed", failed.httpStatus(),
+        var cause = new DeadLetterPublisher.Cause(failed.code(), failed.deadLetterReason(), failed.httpStatus(),
                 failed.attempts(), Optional.of(failed.firstFailureAt()));
         LedgerRecord ended = LedgerRecords.submissionFailed(command, hash, event, failed.attempts(),
                 firstAttempt.toEpochMilli(), clock.millis());

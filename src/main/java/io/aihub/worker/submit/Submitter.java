@@ -20,6 +20,8 @@ import io.aihub.worker.aihub.AiHubHttpException;
 import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
+import io.aihub.worker.aihub.SubmitAnswer;
+import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.SecretScrubber;
@@ -85,9 +87,15 @@ public class Submitter {
         return reconciler.reconcile(command, attempts, () -> post(command, body, attempts));
     }
 
-    /** Looks for a run that already carries the command's tag (one search, no waiting). */
+    /** Looks for a run that already carries the command's tag (one search, no waiting); empty when none was seen. */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        return reconciler.findRun(command, firstAttemptAt);
+        return searchExisting(command, firstAttemptAt)
+                .map(search -> search instanceof TagSearch.Found found ? Optional.of(found.run()) : Optional.empty());
+    }
+
+    /** The same search, saying why nothing was found: no run listed, or a listing that cannot show tags. */
+    public Uni<TagSearch> searchExisting(RunCommand command, Instant firstAttemptAt) {
+        return reconciler.search(command, firstAttemptAt);
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
@@ -102,13 +110,13 @@ public class Submitter {
         if (attempts.firstPostStart == null) {
             attempts.firstPostStart = attempts.lastPostStart;
         }
-        Uni<Run> call = (command.target() instanceof Target.Deployment deployment
-                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body)
-                : client.runApp(command.ibContext(), body))
+        Uni<SubmitAnswer> call = (command.target() instanceof Target.Deployment deployment
+                ? client.submitDeployment(command.ibContext(), deployment.deploymentId(), body)
+                : client.submitApp(command.ibContext(), body))
                 .onTermination().invoke(attempts.guard::postEnded);
-        return call.<SubmissionOutcome> map(run -> {
-            metrics.submissionAttempt(command.target() instanceof Target.Deployment ? 202 : 200);
-            return new SubmissionOutcome.Submitted(run, attempts.posts);
+        return call.<SubmissionOutcome> map(answer -> {
+            metrics.submissionAttempt(answer.httpStatus());
+            return new SubmissionOutcome.Submitted(answer.run(), attempts.posts);
         }).onFailure().recoverWithUni(failure -> {
             metrics.submissionAttempt(FailureClassifier.httpStatus(failure));
             return afterFailure(command, body, attempts, failure);

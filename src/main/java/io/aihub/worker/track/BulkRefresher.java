@@ -26,7 +26,8 @@ import io.vertx.core.Vertx;
  * Economical polling: while more than {@code worker.tracking.bulk-threshold} runs are tracked, every
  * {@code bulk-interval} the runs are refreshed through List runs, one listing per context and app or deployment,
  * over a window from the earliest start among them (minus a margin) to now (plus the margin), ascending with a fixed
- * upper bound, page by page. A run seen in a listing is fresh and its own timer skips its GET; a run the listing did
+ * upper bound, page by page until an empty page or until every tracked run of the group was seen. A run seen in a listing is
+ * fresh and its own timer skips its GET; a run the listing did
  * not show (beyond the page cap, or not listed) is polled by its own timer as before. Each page is counted as a share
  * of a call for every tracked run the listing refreshed.
  */
@@ -160,7 +161,9 @@ final class BulkRefresher {
                         }
                     }
                 }))
-                .whilst(page -> page.size() >= pageSize && pages.get() < maxPages)
+                // A short page is not the last (the API may cap limit); stop at an empty page, or once every tracked
+                // run of the group was seen, since later pages hold only runs this replica does not follow.
+                .whilst(page -> !page.isEmpty() && pages.get() < maxPages && refreshed.size() < runs.size())
                 .collect().last()
                 .invoke(() -> {
                     float share = refreshed.isEmpty() ? 0 : (float) pages.get() / refreshed.size();

@@ -113,7 +113,9 @@ class SubmissionMetricsTest extends KafkaFlowTest {
             // Restores happen at start-up (partitions assigned), before this test's "before" scrape.
             "aihub_ledger_restore_seconds", Expectation.COUNT_POSITIVE,
             // Waits only when the rate budget runs out, which this scenario's few calls never do.
-            "aihub_rate_limit_wait_seconds", Expectation.PRESENT);
+            "aihub_rate_limit_wait_seconds", Expectation.PRESENT,
+            // Grows only when List runs lists runs without tags, which this scenario never asks for.
+            "aihub_list_runs_untagged_total", Expectation.PRESENT);
 
     private enum Expectation {
         /** The metric has at least one sample. */

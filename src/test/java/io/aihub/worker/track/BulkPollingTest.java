@@ -10,6 +10,10 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.aihub.simulator.FaultAction;
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.RecordedRequest;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
@@ -83,6 +87,22 @@ class BulkPollingTest extends KafkaFlowTest {
                 .filter(r -> r.method().equals("GET") && r.path().endsWith("/v2/apps/runs")
                         && r.query().contains("app_name=bulk-"))
                 .count();
+    }
+
+    @Test
+    void a_bulk_refresh_pages_past_pages_shorter_than_the_limit() {
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("bulk-capped")
+                .then(FaultAction.pageCap(4)));
+        List<String> ids = IntStream.range(0, 12).mapToObj(i -> "capped-" + i).toList();
+
+        ids.forEach(id -> send(id, "bulk-capped-app"));
+        ids.forEach(id -> assertThat(topics.awaitTerminalEvent(id, DEADLINE)).last()
+                .extracting(CloudEventRecord::type).isEqualTo("aihub.run.completed"));
+
+        // A listing that stopped at its first short page would never ask for offset 4.
+        assertThat(simulator.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.query().contains("app_name=bulk-capped-app"))
+                .map(RecordedRequest::query)).anySatisfy(q -> assertThat(q).contains("limit=100", "offset=4"));
     }
 
     @Test

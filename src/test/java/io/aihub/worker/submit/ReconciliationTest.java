@@ -1,0 +1,119 @@
+package io.aihub.worker.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aihub.simulator.FaultAction;
+import io.aihub.simulator.FaultOperation;
+import io.aihub.simulator.FaultRule;
+import io.aihub.simulator.RecordedRequest;
+import io.aihub.simulator.SimulatorServer;
+import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.command.DeadLetterHeaders;
+import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.InjectSimulator;
+import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.KafkaTopics;
+import io.aihub.worker.support.WorkerTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Reconciliation against an AI Hub that does not make the search easy: List runs pages shorter than the limit asked
+ * for, or runs listed without their tags. After an unknown outcome the worker must find the run its lost POST created,
+ * or say that a run may exist, and never POST a second one.
+ */
+@QuarkusTest
+@WithTestResource(WorkerTestResource.class)
+class ReconciliationTest extends KafkaFlowTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @InjectSimulator
+    SimulatorServer simulator;
+
+    @Inject
+    AiHubClient client;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private void sendApp(String commandId, String appName) {
+        topics.send(commandId, "{\"command_id\": \"" + commandId + "\", \"app_name\": \"" + appName
+                + "\", \"batch_id\": 1}");
+    }
+
+    private List<RecordedRequest> posts(String commandId) {
+        Optional<String> tag = Optional.of(RunCommand.runTag(commandId));
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.commandTag().equals(tag)).toList();
+    }
+
+    private List<String> listQueries(String appName) {
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().equals("/api/v2/apps/runs")
+                        && r.query().contains("app_name=" + appName))
+                .map(RecordedRequest::query).toList();
+    }
+
+    @Test
+    void a_504_after_the_run_was_created_finds_it_although_every_page_is_capped_below_the_limit() throws Exception {
+        // 60 earlier runs of the app fill three pages of 20: the lost run is on the fourth, after three short pages.
+        for (int i = 0; i < 60; i++) {
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"capped-app\", \"batch_id\": " + (i + 1) + "}"))
+                    .await().atMost(DEADLINE);
+        }
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("capped-app")
+                .then(FaultAction.pageCap(20)));
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("capped-app").times(1)
+                .then(FaultAction.errorAfterSuccess(504, "gateway timeout")));
+
+        sendApp("capped-504", "capped-app");
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("capped-504", DEADLINE);
+
+        assertThat(posts("capped-504")).extracting(RecordedRequest::status).containsExactly(504);
+        assertThat(simulator.runsCreatedWithTag(RunCommand.runTag("capped-504"))).isEqualTo(1);
+        String runId = simulator.runsWithTag(RunCommand.runTag("capped-504")).get(0).id();
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted",
+                "aihub.run.completed");
+        assertThat(events).extracting(e -> e.data().get("run_id").asText()).containsOnly(runId);
+        assertThat(listQueries("capped-app")).anySatisfy(q -> assertThat(q).contains("limit=100", "offset=60"));
+    }
+
+    @Test
+    void an_unknown_outcome_that_list_runs_cannot_settle_without_tags_ends_outcome_unknown_and_posts_nothing() {
+        // An AI Hub that lists runs without tags: the run the 504 hid exists, and no listing can show it is ours.
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("tagless-app")
+                .then(FaultAction.omitTags()));
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("tagless-app").times(1)
+                .then(FaultAction.errorAfterSuccess(504, "gateway timeout")));
+
+        sendApp("tagless-504", "tagless-app");
+        ConsumerRecord<byte[], byte[]> dead = topics.awaitDeadLetter("tagless-504", DEADLINE);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("tagless-504", DEADLINE);
+
+        assertThat(posts("tagless-504")).extracting(RecordedRequest::status).containsExactly(504);
+        assertThat(simulator.runsCreatedWithTag(RunCommand.runTag("tagless-504"))).isEqualTo(1);
+        assertThat(listQueries("tagless-app")).isNotEmpty();
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo("aihub.run.submission_failed");
+            assertThat(event.data().get("error").get("code").asText()).isEqualTo("OUTCOME_UNKNOWN");
+            assertThat(event.data().get("error").get("message").asText()).startsWith("a run may exist:");
+        });
+        assertThat(KafkaTopics.header(dead, DeadLetterHeaders.ERROR_CODE)).isEqualTo("OUTCOME_UNKNOWN");
+        assertThat(KafkaTopics.header(dead, DeadLetterHeaders.REASON))
+                .isEqualTo("OUTCOME_UNKNOWN: a run may exist; look for it in AI Hub before a replay");
+        assertThat(KafkaTopics.header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
+    }
+}
