@@ -8,8 +8,9 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Checks the credentials of an API request: {@code Authorization: Bearer <token>} must equal the configured
- * token (compared in constant time; never echoed), {@code IB-Context} must be present (401 otherwise, as it is
- * part of who the caller is) and, when contexts are configured, one of them (403 otherwise).
+ * token (compared in constant time; never echoed). {@code IB-Context} is optional, as in the API: without it the
+ * caller's own context applies; with it, and contexts configured, it must be one of them (an invalid context is a
+ * 401, as the service answers it).
  */
 final class AccessGuard {
     static final String CONTEXT_HEADER = "IB-Context";
@@ -23,7 +24,7 @@ final class AccessGuard {
         this.token = settings.token().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Returns the request's context, or throws the 401/403 the service would answer. */
+    /** Returns the request's context, or throws the 401 the service would answer. */
     String admit(HttpServerRequest request) {
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)
@@ -33,18 +34,11 @@ final class AccessGuard {
         }
         String context = request.getHeader(CONTEXT_HEADER);
         if (context == null || context.isBlank()) {
-            throw new Rejection(401, "missing IB-Context header");
+            return settings.defaultContext();
         }
         if (!settings.allowedContexts().isEmpty() && !settings.allowedContexts().contains(context)) {
-            throw Rejection.forbidden("the API token has no access to this IB-Context");
+            throw new Rejection(401, "invalid IB-Context");
         }
         return context;
-    }
-
-    /** Refuses input and output folders outside the caller's organization, as the service validates them. */
-    static void requireInContext(String context, String folder, String field) {
-        if (folder != null && !folder.startsWith("/" + context + "/")) {
-            throw Rejection.forbidden(field + " is outside the IB-Context of the request");
-        }
     }
 }

@@ -147,6 +147,7 @@ final class ApiExchange {
         String query = ctx.request().query();
         recorder.record(new RecordedRequest(arrived, ctx.request().method().name(), ctx.request().path(),
                 query == null ? "" : query, route, status, commandTag,
-                Optional.ofNullable(ctx.request().getHeader("traceparent"))));
+                Optional.ofNullable(ctx.request().getHeader("traceparent")),
+                Optional.ofNullable(ctx.request().getHeader(AccessGuard.CONTEXT_HEADER))));
     }
 }

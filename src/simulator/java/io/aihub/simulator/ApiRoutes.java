@@ -34,8 +34,9 @@ final class ApiRoutes {
         this.faults = faults;
         this.guard = new AccessGuard(settings);
         this.faultStage = faultStage;
-        this.submit = new SubmitHandler(store);
-        this.reads = new RunReadHandlers(store, new ResultsPage(settings.resultsFiles(), settings.resultsPageSize()));
+        this.submit = new SubmitHandler(store, new SubmitValidator(settings.strict()));
+        this.reads = new RunReadHandlers(store, new ResultsPage(settings.resultsFiles(), settings.resultsPageSize()),
+                settings.strict());
     }
 
     void mount(Router router) {

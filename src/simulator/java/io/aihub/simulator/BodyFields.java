@@ -56,6 +56,18 @@ final class BodyFields {
         return node.longValue();
     }
 
+    /** A JSON number, integral or not (the API types some fields as {@code number}); strings are refused. */
+    static Double optNumber(ObjectNode object, String name, String prefix) {
+        JsonNode node = present(object, name);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            throw Rejection.badRequest(prefix + name + " must be a number");
+        }
+        return node.doubleValue();
+    }
+
     static Boolean optBoolean(ObjectNode object, String name, String prefix) {
         JsonNode node = present(object, name);
         if (node == null) {

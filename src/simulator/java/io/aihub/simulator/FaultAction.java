@@ -151,6 +151,17 @@ public sealed interface FaultAction {
         }
     }
 
+    /**
+     * List runs leaves {@code tags} out of every run it lists, as an AI Hub from before the field was documented
+     * would: a run cannot then be found by its tag.
+     */
+    record TagsOmitted() implements FaultAction {
+        @Override
+        public Stage stage() {
+            return Stage.LISTING;
+        }
+    }
+
     static FaultAction latency(Duration delay) {
         return new Latency(delay);
     }
@@ -203,6 +214,11 @@ public sealed interface FaultAction {
     /** List runs returns at most {@code maxRuns} runs per page. */
     static FaultAction pageCap(int maxRuns) {
         return new PageCap(maxRuns);
+    }
+
+    /** List runs lists runs without their {@code tags}. */
+    static FaultAction omitTags() {
+        return new TagsOmitted();
     }
 
     /** Formats an instant as an HTTP-date, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */

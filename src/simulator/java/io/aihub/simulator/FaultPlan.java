@@ -70,11 +70,13 @@ public final class FaultPlan {
     }
 
     /**
-     * How List runs is shaped for this request: the longest {@link FaultAction.ListingLag} and the smallest
-     * {@link FaultAction.PageCap} of the matching rules, using up one count of each rule used.
+     * How List runs is shaped for this request: the longest {@link FaultAction.ListingLag}, the smallest
+     * {@link FaultAction.PageCap} and any {@link FaultAction.TagsOmitted} of the matching rules, using up one count of
+     * each rule used.
      */
-    record Listing(Duration lag, OptionalInt pageCap) {
-        static final Listing NONE = new Listing(Duration.ZERO, OptionalInt.empty());
+    record Listing(Duration lag, OptionalInt pageCap, boolean omitTags) {
+
+        static final Listing NONE = new Listing(Duration.ZERO, OptionalInt.empty(), false);
 
         /** The page size actually served for a requested {@code limit}. */
         int pageSize(int limit) {
@@ -89,6 +91,7 @@ public final class FaultPlan {
         }
         Duration lag = Duration.ZERO;
         OptionalInt cap = OptionalInt.empty();
+        boolean omitTags = false;
         for (FaultRule rule : rules) {
             if (rule.action().stage() != FaultAction.Stage.LISTING || !rule.matches(FaultOperation.LIST, name)
                     || !rule.tryConsume()) {
@@ -100,9 +103,11 @@ public final class FaultPlan {
             } else if (rule.action() instanceof FaultAction.PageCap pageCap
                     && (cap.isEmpty() || pageCap.maxRuns() < cap.getAsInt())) {
                 cap = OptionalInt.of(pageCap.maxRuns());
+            } else if (rule.action() instanceof FaultAction.TagsOmitted) {
+                omitTags = true;
             }
         }
-        return new Listing(lag, cap);
+        return new Listing(lag, cap, omitTags);
     }
 
     private void forgetIfExhausted(FaultRule rule) {

@@ -21,16 +21,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code retry_after_date} as an ISO-8601 instant, sent as an HTTP-date), {@code not_found}, {@code reset},
  * {@code slow_response} ({@code latency_ms}, after the work is done), {@code drop_response}, {@code malformed_body},
  * {@code error_after_success} (as {@code error}, answered after the work is done: the run exists), and for List
- * runs {@code listing_lag} ({@code lag_ms}) and {@code page_cap} ({@code max_runs}). Without {@code times} a rule
- * is unlimited; with {@code duration_ms} it holds for that long from when it is posted (measured on the
- * simulator's clock).
+ * runs {@code listing_lag} ({@code lag_ms}), {@code page_cap} ({@code max_runs}) and {@code omit_tags}. Without
+ * {@code times} a rule is unlimited; with {@code duration_ms} it holds for that long from when it is posted (measured
+ * on the simulator's clock); with {@code probability} it hits only that share of the matching requests.
  */
 final class FaultRuleJson {
     private static final Set<String> FIELDS = Set.of("operation", "name_contains", "times", "duration_ms", "probability",
-            "action",
-            "latency_ms", "status", "message", "retry_after_seconds", "retry_after_date", "lag_ms", "max_runs");
+            "action", "latency_ms", "status", "message", "retry_after_seconds", "retry_after_date", "lag_ms", "max_runs");
     private static final String ACTIONS = "latency, slow_response, error, error_after_success, not_found, reset, "
-            + "drop_response, malformed_body, listing_lag or page_cap";
+            + "drop_response, malformed_body, listing_lag, page_cap or omit_tags";
 
     private FaultRuleJson() {
     }
@@ -122,6 +121,8 @@ final class FaultRuleJson {
                     throw Rejection.badRequest("listing_lag needs a positive lag_ms");
                 }
                 return FaultAction.listingLag(Duration.ofMillis(lagMillis));
+            case "omit_tags":
+                return FaultAction.omitTags();
             case "page_cap":
                 Long maxRuns = BodyFields.optLong(json, "max_runs", "");
                 if (maxRuns == null || maxRuns < 1 || maxRuns > Integer.MAX_VALUE) {

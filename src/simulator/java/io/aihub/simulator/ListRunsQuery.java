@@ -9,15 +9,15 @@ import java.util.stream.Stream;
 import io.vertx.core.MultiMap;
 
 /**
- * The validated query of List runs. Defaults: the window starts 24 hours ago and is open at the end, limit
- * 100 (at most 1000), offset 0, newest first ({@code sort_by=start_timestamp}, {@code order=DESCENDING}).
- * The window bounds are Unix seconds, inclusive, applied to the start time. Unknown or repeated single-valued
- * parameters are refused so that a client's typo fails in tests. {@code username} is accepted and ignored:
- * the simulator has a single user.
+ * The validated query of List runs. Defaults: the window is the last 24 hours up to now, limit 100, offset 0,
+ * newest first ({@code sort_by=start_timestamp}, {@code order=DESCENDING}; the API states no default order). The
+ * window bounds are Unix seconds, inclusive, applied to the start time. Types are checked (400); values the API
+ * leaves open are served: any {@code limit} of at least 1, any {@code status} string. Unknown parameters are
+ * ignored, as a service does with parameters it does not know; strict mode refuses them and repeated single-valued
+ * ones. {@code username} is accepted and ignored: the simulator has a single user.
  */
 final class ListRunsQuery {
     static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
     private static final long DAY_SECONDS = 24 * 60 * 60;
     private static final Set<String> SINGLE = Set.of("app_id", "app_name", "deployment_id", "username", "run_id",
             "from_timestamp", "to_timestamp", "limit", "offset", "sort_by", "order");
@@ -30,33 +30,30 @@ final class ListRunsQuery {
     private final int offset;
     private final Comparator<SimulatedRunView> order;
 
-    private ListRunsQuery(MultiMap params, long nowSeconds) {
+    private ListRunsQuery(MultiMap params, long nowSeconds, boolean strict) {
         this.params = params;
-        for (String name : params.names()) {
-            if (!SINGLE.contains(name) && !REPEATABLE.contains(name)) {
-                throw Rejection.badRequest("unknown query parameter: " + name);
-            }
-            if (SINGLE.contains(name) && params.getAll(name).size() > 1) {
-                throw Rejection.badRequest(name + " must be given at most once");
-            }
-        }
-        for (String status : params.getAll("status")) {
-            if (!Scenario.KNOWN_STATUSES.contains(status)) {
-                throw Rejection.badRequest("status must be one of " + Scenario.KNOWN_STATUSES);
+        if (strict) {
+            for (String name : params.names()) {
+                if (!SINGLE.contains(name) && !REPEATABLE.contains(name)) {
+                    throw Rejection.badRequest("unknown query parameter: " + name);
+                }
+                if (SINGLE.contains(name) && params.getAll(name).size() > 1) {
+                    throw Rejection.badRequest(name + " must be given at most once");
+                }
             }
         }
-        this.fromSeconds = longParam("from_timestamp", nowSeconds - DAY_SECONDS, 0, Long.MAX_VALUE);
-        this.toSeconds = longParam("to_timestamp", Long.MAX_VALUE, 0, Long.MAX_VALUE);
+        this.fromSeconds = longParam("from_timestamp", nowSeconds - DAY_SECONDS, 0);
+        this.toSeconds = longParam("to_timestamp", nowSeconds, 0);
         if (fromSeconds > toSeconds) {
             throw Rejection.badRequest("from_timestamp must not be after to_timestamp");
         }
-        this.limit = (int) longParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        this.offset = (int) longParam("offset", 0, 0, Integer.MAX_VALUE);
+        this.limit = (int) Math.min(Integer.MAX_VALUE, longParam("limit", DEFAULT_LIMIT, 1));
+        this.offset = (int) Math.min(Integer.MAX_VALUE, longParam("offset", 0, 0));
         this.order = comparator(params.get("sort_by"), params.get("order"));
     }
 
-    static ListRunsQuery parse(MultiMap params, long nowSeconds) {
-        return new ListRunsQuery(params, nowSeconds);
+    static ListRunsQuery parse(MultiMap params, long nowSeconds, boolean strict) {
+        return new ListRunsQuery(params, nowSeconds, strict);
     }
 
     /** Filters, sorts and pages the runs of one context, as {@code listing} faults shape the answer. */
@@ -70,7 +67,7 @@ final class ListRunsQuery {
         return runs
                 .filter(run -> run.context.equals(context))
                 .filter(run -> !lagging || run.startNanos <= visibleBefore)
-                .filter(run -> matches("app_id", run.appId) && matches("app_name", run.appName)
+                .filter(run -> matches("app_id", run.reportedAppId()) && matches("app_name", run.appName)
                         && matches("deployment_id", run.deploymentId) && matches("run_id", run.id.toString()))
                 .filter(run -> workspaces.isEmpty() || workspaces.contains(run.workspace))
                 .filter(run -> {
@@ -90,17 +87,15 @@ final class ListRunsQuery {
         return wanted == null || wanted.equals(value);
     }
 
-    private long longParam(String name, long fallback, long min, long max) {
+    private long longParam(String name, long fallback, long min) {
         String raw = params.get(name);
         if (raw == null) {
             return fallback;
         }
         try {
             long value = Long.parseLong(raw);
-            if (value < min || value > max) {
-                throw Rejection.badRequest(max >= Integer.MAX_VALUE
-                        ? name + " must not be negative"
-                        : name + " must be between " + min + " and " + max);
+            if (value < min) {
+                throw Rejection.badRequest(min == 0 ? name + " must not be negative" : name + " must be at least " + min);
             }
             return value;
         } catch (NumberFormatException e) {

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One API request as the simulator saw it. Headers are not kept, so the token can never leak from here; the one
- * exception is the W3C {@code traceparent} value (trace and span IDs, no secret), so tests can follow a trace.
+ * One API request as the simulator saw it. Headers are not kept, so the token can never leak from here; the
+ * exceptions are the W3C {@code traceparent} value (trace and span IDs, no secret), so tests can follow a trace, and
+ * {@code IB-Context} (an organisation or user ID), so tests can tell a missing header from an empty one.
  *
  * @param time when the request arrived
  * @param method HTTP method
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param status the response status; {@link #NO_RESPONSE} when the connection was closed instead
  * @param commandTag the body's {@code aihub-run-worker:<command_id>} tag, when it had one
  * @param traceparent the request's W3C {@code traceparent} header, when it had one
+ * @param ibContext the request's {@code IB-Context} header as sent (possibly empty), when it had one
  */
 public record RecordedRequest(
         Instant time,
@@ -24,13 +26,8 @@ public record RecordedRequest(
         String route,
         int status,
         Optional<String> commandTag,
-        Optional<String> traceparent) {
-
-    /** A request recorded without trace context. */
-    public RecordedRequest(Instant time, String method, String path, String query, String route, int status,
-            Optional<String> commandTag) {
-        this(time, method, path, query, route, status, commandTag, Optional.empty());
-    }
+        Optional<String> traceparent,
+        Optional<String> ibContext) {
 
     /** The status recorded when the simulator closed the connection without answering. */
     public static final int NO_RESPONSE = 0;

@@ -18,10 +18,6 @@ final class Rejection extends RuntimeException {
         return new Rejection(400, message);
     }
 
-    static Rejection forbidden(String message) {
-        return new Rejection(403, message);
-    }
-
     static Rejection notFound(String message) {
         return new Rejection(404, message);
     }

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Builds one page of the results of a COMPLETE run: {@code files} from {@code file_offset}, at most a page of
- * them, and {@code has_more} when files remain. Every file holds one invoice document with three fields; for
- * {@code error-fields} runs, {@code total_amount} is {@code ERROR} with an {@code error_msg}, the way a COMPLETE
- * run can still carry fields that failed extraction.
+ * Builds one page of the results of a run: the run's {@code id}, {@code status}, {@code message}, timestamps and
+ * {@code batch_id} (a string in this body), then for a COMPLETE run {@code files} from {@code file_offset}, at most a
+ * page of them, and {@code has_more} when files remain; a run that is not COMPLETE has no files yet. Every file holds
+ * one invoice document with three fields; for {@code error-fields} runs, {@code total_amount} is {@code ERROR} with an
+ * {@code error_msg}, the way a COMPLETE run can still carry fields that failed extraction.
  */
 final class ResultsPage {
     private final int files;
@@ -22,20 +23,19 @@ final class ResultsPage {
         ObjectNode json = SimJson.object();
         json.put("id", run.id());
         json.put("status", run.status());
+        json.put("message", run.msg().orElse(null));
         json.put("start_timestamp", run.startTimestamp());
-        json.put("finish_timestamp", run.finishTimestamp().orElse(0L));
-        if (run.batchId().isPresent()) {
-            json.put("batch_id", run.batchId().get());
-        } else {
-            json.putNull("batch_id");
-        }
+        json.put("finish_timestamp", run.finishTimestamp().orElse(null));
+        // A string in this body; left out for a run started from a folder (the API documents no null here).
+        run.batchId().ifPresent(batch -> json.put("batch_id", String.valueOf(batch)));
         ArrayNode list = json.putArray("files");
-        int end = (int) Math.min((long) fileOffset + pageSize, files);
+        int available = Scenario.COMPLETE.equals(run.status()) ? files : 0;
+        int end = (int) Math.min((long) fileOffset + pageSize, available);
         for (int index = fileOffset; index < end; index++) {
             list.add(file(run, index, confidenceScores));
         }
-        json.put("review_completed", true);
-        json.put("has_more", end < files);
+        json.put("review_completed", Scenario.COMPLETE.equals(run.status()));
+        json.put("has_more", end < available);
         return json;
     }
 
@@ -67,9 +67,11 @@ final class ResultsPage {
         field.put("field_name", name);
         field.put("value", value);
         field.put("type", type);
-        field.put("error_msg", error);
+        // A string in the API's schema, not nullable: a field that did not fail has an empty message.
+        field.put("error_msg", error == null ? "" : error);
         if (confidence) {
-            field.put("confidence", error == null ? 0.97 : 0.0);
+            double score = error == null ? 0.97 : 0.0;
+            field.putObject("confidence").put("model", score).put("ocr", error == null ? 0.99 : 0.0);
         }
         return field;
     }

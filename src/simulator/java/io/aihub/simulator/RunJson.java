@@ -12,6 +12,11 @@ final class RunJson {
     }
 
     static ObjectNode run(SimulatedRunView run) {
+        return run(run, true);
+    }
+
+    /** The run object, {@code tags} left out entirely when {@code withTags} is false. */
+    static ObjectNode run(SimulatedRunView run, boolean withTags) {
         ObjectNode json = SimJson.object();
         json.put("id", run.id());
         json.put("status", run.status());
@@ -33,10 +38,10 @@ final class RunJson {
         json.put("input_dir", run.inputDir().orElse(null));
         json.put("app_id", run.appId().orElse(null));
         json.put("deployment_id", run.deploymentId().orElse(null));
-        if (run.tags().isPresent()) {
+        if (withTags && run.tags().isPresent()) {
             ArrayNode tags = json.putArray("tags");
             run.tags().get().forEach(tags::add);
-        } else {
+        } else if (withTags) {
             json.putNull("tags");
         }
         json.putObject("sim_extra").put("scenario", run.scenario().name()).put("note",

@@ -12,20 +12,25 @@ import io.vertx.core.MultiMap;
 
 /**
  * Get run status, Get run results, List runs and Delete run. A run is visible only under the
- * {@code IB-Context} it was created in; elsewhere it is a 404 like any unknown run. Results exist only for
- * COMPLETE runs: asking earlier (or for a FAILED or CANCELLED run) is a 409 Conflict, since the request is
- * well-formed but the run is not in a state that has results.
+ * {@code IB-Context} it was created in; elsewhere it is a 404 like any unknown run. Results of a run that is not
+ * COMPLETE repeat its status and hold no files (the results body carries a status for that reason). Delete run
+ * honours its four {@code delete_*} flags (each true by default): the job IDs of what it deletes, and the run itself
+ * is gone only with its database data.
  */
 final class RunReadHandlers {
     private static final Set<String> RESULTS_PARAMS = Set.of("file_offset", "include_review_results",
             "include_confidence_scores", "include_validation_results", "include_source_info");
+    private static final Set<String> DELETE_PARAMS = Set.of("delete_input", "delete_output", "delete_logs",
+            "delete_db_data");
 
     private final RunStore store;
     private final ResultsPage results;
+    private final boolean strict;
 
-    RunReadHandlers(RunStore store, ResultsPage results) {
+    RunReadHandlers(RunStore store, ResultsPage results, boolean strict) {
         this.store = store;
         this.results = results;
+        this.strict = strict;
     }
 
     void status(ApiExchange exchange) {
@@ -35,37 +40,52 @@ final class RunReadHandlers {
     void results(ApiExchange exchange) {
         SimulatedRunView run = store.view(visibleRun(exchange));
         MultiMap params = exchange.ctx().queryParams();
-        for (String name : params.names()) {
-            if (!RESULTS_PARAMS.contains(name)) {
-                throw Rejection.badRequest("unknown query parameter: " + name);
-            }
-        }
+        rejectUnknownInStrictMode(params, RESULTS_PARAMS);
         int fileOffset = fileOffset(params.get("file_offset"));
-        boolean confidence = flag(params, "include_confidence_scores");
-        flag(params, "include_review_results");
-        flag(params, "include_validation_results");
-        flag(params, "include_source_info");
-        if (!Scenario.COMPLETE.equals(run.status())) {
-            throw new Rejection(409, "results are available only for COMPLETE runs; this run is " + run.status());
-        }
+        boolean confidence = flag(params, "include_confidence_scores", false);
+        flag(params, "include_review_results", false);
+        flag(params, "include_validation_results", false);
+        flag(params, "include_source_info", false);
         exchange.respond(200, results.build(run, fileOffset, confidence));
     }
 
     void list(ApiExchange exchange) {
-        ListRunsQuery query = ListRunsQuery.parse(exchange.ctx().queryParams(), store.nowNanos() / 1_000_000_000L);
-        List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store, exchange.listing());
+        ListRunsQuery query = ListRunsQuery.parse(exchange.ctx().queryParams(), store.nowNanos() / 1_000_000_000L,
+                strict);
+        FaultPlan.Listing listing = exchange.listing();
+        List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store, listing);
         ObjectNode body = SimJson.object();
         ArrayNode list = body.putArray("runs");
-        runs.forEach(run -> list.add(RunJson.run(run)));
+        runs.forEach(run -> list.add(RunJson.run(run, !listing.omitTags())));
         exchange.respond(200, body);
     }
 
     void delete(ApiExchange exchange) {
         SimulatedRun run = visibleRun(exchange);
-        store.delete(run);
+        MultiMap params = exchange.ctx().queryParams();
+        rejectUnknownInStrictMode(params, DELETE_PARAMS);
+        boolean input = flag(params, "delete_input", true);
+        boolean output = flag(params, "delete_output", true);
+        boolean logs = flag(params, "delete_logs", true);
+        if (flag(params, "delete_db_data", true)) {
+            store.delete(run);
+        }
         ObjectNode body = SimJson.object();
-        body.putArray("job_ids").add(UUID.randomUUID().toString());
+        body.put("delete_input_dir_job_id", input ? UUID.randomUUID().toString() : null);
+        body.put("delete_output_dir_job_id", output ? UUID.randomUUID().toString() : null);
+        body.put("delete_log_dir_job_id", logs ? UUID.randomUUID().toString() : null);
         exchange.respond(202, body);
+    }
+
+    private void rejectUnknownInStrictMode(MultiMap params, Set<String> known) {
+        if (!strict) {
+            return;
+        }
+        for (String name : params.names()) {
+            if (!known.contains(name)) {
+                throw Rejection.badRequest("unknown query parameter: " + name);
+            }
+        }
     }
 
     private SimulatedRun visibleRun(ApiExchange exchange) {
@@ -93,10 +113,10 @@ final class RunReadHandlers {
         }
     }
 
-    private static boolean flag(MultiMap params, String name) {
+    private static boolean flag(MultiMap params, String name, boolean fallback) {
         String raw = params.get(name);
         if (raw == null) {
-            return false;
+            return fallback;
         }
         String lower = raw.toLowerCase(Locale.ROOT);
         if (!lower.equals("true") && !lower.equals("false")) {

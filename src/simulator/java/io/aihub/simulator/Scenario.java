@@ -34,10 +34,6 @@ public enum Scenario {
     /** A status outside the documented enum, so clients prove they survive new statuses. */
     public static final String WEIRD_NEW_STATUS = "WEIRD_NEW_STATUS";
 
-    /** Every status the simulator knows, i.e. the values the List runs {@code status} filter accepts. */
-    public static final List<String> KNOWN_STATUSES = List.of(RUNNING, STOPPED_AT_CHECKPOINT, PAUSED, COMPLETE, FAILED,
-            CANCELLED, WEIRD_NEW_STATUS);
-
     private final String keyword;
     private final List<String> phases;
     private final String terminal;

@@ -9,34 +9,55 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Validates the {@code settings} object shared by Run app and Run deployment: {@code keys.custom} (object),
- * {@code keys.secret} (object of strings), {@code runtime_config} ({@code generate_post_process_pdf} boolean,
- * {@code instabase.pdf.passwords} object of strings) and {@code tags} (strings, at most 500 characters in all).
- * Other {@code runtime_config} keys pass: the service has many more than this contract lists.
+ * {@code keys.secret} (object of strings), {@code runtime_config} ({@code generate_post_process_pdf} boolean, the
+ * nested {@code instabase} → {@code pdf} → {@code passwords} object of strings) and {@code tags} (strings, at most
+ * 500 characters in all). Other keys pass, as the service passes unknown settings (for example
+ * {@code webhook_config}) and {@code runtime_config} keys on; strict mode refuses unknown keys of {@code settings}
+ * and {@code settings.keys}. A key {@code "instabase.pdf.passwords"} with dots in it is one of those other
+ * {@code runtime_config} keys: the service does not read it as the passwords.
  */
 final class SettingsValidator {
     static final int MAX_TOTAL_TAG_CHARACTERS = 500;
-    private static final String PASSWORDS_KEY = "instabase.pdf.passwords";
+    private static final String RUNTIME = "settings.runtime_config.";
 
-    private SettingsValidator() {
+    private final boolean strict;
+
+    SettingsValidator(boolean strict) {
+        this.strict = strict;
     }
 
-    /** Validates {@code body.settings} and returns its tags, or null when no tags were given. */
-    static List<String> validate(ObjectNode body) {
+    /**
+     * What a run keeps of its settings.
+     *
+     * @param tags {@code settings.tags}, null when not given
+     * @param pdfPasswordFiles the file titles that came with a PDF password (never the passwords), null when none
+     */
+    record Settings(List<String> tags, List<String> pdfPasswordFiles) {
+        static final Settings NONE = new Settings(null, null);
+    }
+
+    /** Validates {@code body.settings}. */
+    Settings validate(ObjectNode body) {
         ObjectNode settings = BodyFields.optObject(body, "settings", "");
         if (settings == null) {
-            return null;
+            return Settings.NONE;
         }
-        BodyFields.rejectUnknown(settings, Set.of("keys", "runtime_config", "tags"), "settings.");
+        if (strict) {
+            BodyFields.rejectUnknown(settings, Set.of("keys", "runtime_config", "tags"), "settings.");
+        }
         validateKeys(BodyFields.optObject(settings, "keys", "settings."));
-        validateRuntimeConfig(BodyFields.optObject(settings, "runtime_config", "settings."));
-        return tags(settings.get("tags"));
+        List<String> pdfPasswordFiles = validateRuntimeConfig(BodyFields.optObject(settings, "runtime_config",
+                "settings."));
+        return new Settings(tags(settings.get("tags")), pdfPasswordFiles);
     }
 
-    private static void validateKeys(ObjectNode keys) {
+    private void validateKeys(ObjectNode keys) {
         if (keys == null) {
             return;
         }
-        BodyFields.rejectUnknown(keys, Set.of("custom", "secret"), "settings.keys.");
+        if (strict) {
+            BodyFields.rejectUnknown(keys, Set.of("custom", "secret"), "settings.keys.");
+        }
         BodyFields.optObject(keys, "custom", "settings.keys.");
         ObjectNode secret = BodyFields.optObject(keys, "secret", "settings.keys.");
         if (secret != null) {
@@ -44,23 +65,21 @@ final class SettingsValidator {
         }
     }
 
-    private static void validateRuntimeConfig(ObjectNode config) {
+    private static List<String> validateRuntimeConfig(ObjectNode config) {
         if (config == null) {
-            return;
+            return null;
         }
-        String prefix = "settings.runtime_config.";
-        BodyFields.optBoolean(config, "generate_post_process_pdf", prefix);
-        // Accept the passwords both as a literal dotted key and nested, since the contract's path reads either way.
-        ObjectNode flat = BodyFields.optObject(config, PASSWORDS_KEY, prefix);
-        if (flat != null) {
-            BodyFields.requireStringValues(flat, prefix + PASSWORDS_KEY);
+        BodyFields.optBoolean(config, "generate_post_process_pdf", RUNTIME);
+        ObjectNode instabase = BodyFields.optObject(config, "instabase", RUNTIME);
+        ObjectNode pdf = instabase == null ? null : BodyFields.optObject(instabase, "pdf", RUNTIME + "instabase.");
+        ObjectNode passwords = pdf == null ? null : BodyFields.optObject(pdf, "passwords", RUNTIME + "instabase.pdf.");
+        if (passwords == null) {
+            return null;
         }
-        ObjectNode instabase = BodyFields.optObject(config, "instabase", prefix);
-        ObjectNode pdf = instabase == null ? null : BodyFields.optObject(instabase, "pdf", prefix + "instabase.");
-        ObjectNode nested = pdf == null ? null : BodyFields.optObject(pdf, "passwords", prefix + "instabase.pdf.");
-        if (nested != null) {
-            BodyFields.requireStringValues(nested, prefix + PASSWORDS_KEY);
-        }
+        BodyFields.requireStringValues(passwords, RUNTIME + "instabase.pdf.passwords");
+        List<String> files = new ArrayList<>();
+        passwords.fieldNames().forEachRemaining(files::add);
+        return List.copyOf(files);
     }
 
     private static List<String> tags(JsonNode node) {

@@ -30,6 +30,8 @@ final class SimulatedRun {
     final String workspace;
     /** Tags as given; null when the request carried no {@code settings.tags}. */
     final String[] tags;
+    /** Titles of the files that came with a nested PDF password (never the password); null when none did. */
+    final String[] pdfPasswordFiles;
     /** API calls that named this run: its creation, then status, results and delete requests. */
     private volatile int calls;
     private static final AtomicIntegerFieldUpdater<SimulatedRun> CALLS = AtomicIntegerFieldUpdater
@@ -50,6 +52,8 @@ final class SimulatedRun {
         this.inputDir = request.inputDir();
         this.workspace = share.apply(request.workspace());
         this.tags = request.tags() == null ? null : request.tags().stream().map(share).toArray(String[]::new);
+        this.pdfPasswordFiles = request.pdfPasswordFiles() == null ? null
+                : request.pdfPasswordFiles().toArray(String[]::new);
     }
 
     /** Wall-clock Unix ms of the last API call that named this run: when a worker last asked about it. */
@@ -91,9 +95,15 @@ final class SimulatedRun {
         return appId != null ? appId : deploymentId;
     }
 
-    /** The app ID the API reports: the given one, or one derived from the app name; null for deployments. */
+    /**
+     * The app ID the API reports: the given one, else one derived from the app name, else (a deployment run) one
+     * standing for the deployment's app.
+     */
     String reportedAppId() {
-        return appId == null && appName != null ? SubmitRequest.derivedAppId(appName) : appId;
+        if (appId != null) {
+            return appId;
+        }
+        return appName != null ? SubmitRequest.derivedAppId(appName) : SubmitRequest.deployedAppId(deploymentId);
     }
 
     /** True when the scenario name asks for {@code 0} instead of null as the finish time of a running run. */
@@ -119,7 +129,8 @@ final class SimulatedRun {
         return new SimulatedRunView(id.toString(), status, startNanos, finish, scenario.messageFor(status),
                 Optional.ofNullable(batchId), Optional.ofNullable(inputDir), Optional.ofNullable(reportedAppId()),
                 Optional.ofNullable(appName), Optional.ofNullable(deploymentId),
-                Optional.ofNullable(tags).map(t -> List.copyOf(Arrays.asList(t))), context, scenario, zeroFinish(),
+                Optional.ofNullable(tags).map(t -> List.copyOf(Arrays.asList(t))),
+                pdfPasswordFiles == null ? List.of() : List.of(pdfPasswordFiles), context, scenario, zeroFinish(),
                 errorFields());
     }
 

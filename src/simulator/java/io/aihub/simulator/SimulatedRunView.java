@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param msg the human-readable message the service would give
  * @param batchId input batch, when the run was started from one
  * @param inputDir input folder, when the run was started from one
- * @param appId app ID (given, or derived from the app name); empty for deployment runs
+ * @param appId app ID (given, or derived from the app name or the deployment)
  * @param appName app name, when the run was started by name
  * @param deploymentId deployment, for deployment runs
  * @param tags tags given at submission; empty when the request carried no tags
+ * @param pdfPasswordFiles file titles that came with a nested PDF password (the passwords are not kept)
  * @param context the {@code IB-Context} the run belongs to
  * @param scenario the status schedule the run follows
  * @param zeroFinish whether the API reports {@code 0} instead of null as finish time while running
@@ -35,6 +36,7 @@ public record SimulatedRunView(
         Optional<String> appName,
         Optional<String> deploymentId,
         Optional<List<String>> tags,
+        List<String> pdfPasswordFiles,
         String context,
         Scenario scenario,
         boolean zeroFinish,

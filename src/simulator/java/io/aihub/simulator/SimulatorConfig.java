@@ -17,7 +17,9 @@ import org.eclipse.microprofile.config.Config;
  * @param port port to bind, {@code 0} for a free one; default {@code 8099}
  * @param token the bearer token the simulator accepts; default {@code sim-token}
  * @param adminToken token of the {@code /_sim} admin routes, which answer 404 without one; default none
- * @param allowedContexts {@code IB-Context} values accepted, others get 403; default none, meaning any
+ * @param allowedContexts {@code IB-Context} values accepted, others get 401; default none, meaning any
+ * @param defaultContext the context of requests that send no {@code IB-Context}; default {@code sim-org}
+ * @param strict refuse names the contract does not list (see {@link SimulatorSettings#strict()}); default false
  * @param phaseDuration duration of each status phase of a simulated run; default {@code 3S}
  * @param submitLatency latency added to every submission, to model a slow service; default {@code 0S}
  * @param resultsFiles input files in the results of every completed run; default {@code 5}
@@ -25,7 +27,8 @@ import org.eclipse.microprofile.config.Config;
  * @param maxRecordedRequests requests the recording keeps before dropping the oldest; default {@code 100000}
  */
 public record SimulatorConfig(String host, int port, String token, Optional<String> adminToken,
-        Optional<List<String>> allowedContexts, Duration phaseDuration, Duration submitLatency, int resultsFiles,
+        Optional<List<String>> allowedContexts, String defaultContext, boolean strict, Duration phaseDuration,
+        Duration submitLatency, int resultsFiles,
         int resultsPageSize, int maxRecordedRequests) {
 
     private static final String PREFIX = "aihub.simulator.";
@@ -39,6 +42,8 @@ public record SimulatorConfig(String host, int port, String token, Optional<Stri
                 config.getOptionalValue(PREFIX + "token", String.class).orElse("sim-token"),
                 config.getOptionalValue(PREFIX + "admin-token", String.class),
                 config.getOptionalValues(PREFIX + "allowed-contexts", String.class),
+                config.getOptionalValue(PREFIX + "default-context", String.class).orElse("sim-org"),
+                config.getOptionalValue(PREFIX + "strict", Boolean.class).orElse(false),
                 duration(config, "phase-duration").orElse(Duration.ofSeconds(3)),
                 duration(config, "submit-latency").orElse(Duration.ZERO),
                 config.getOptionalValue(PREFIX + "results-files", Integer.class).orElse(5),
@@ -73,6 +78,8 @@ public record SimulatorConfig(String host, int port, String token, Optional<Stri
                 .token(token)
                 .adminToken(adminToken.orElse(null))
                 .allowedContexts(allowedContexts.orElse(List.of()))
+                .defaultContext(defaultContext)
+                .strict(strict)
                 .phaseDuration(phaseDuration)
                 .submitLatency(submitLatency)
                 .resultsFiles(resultsFiles)

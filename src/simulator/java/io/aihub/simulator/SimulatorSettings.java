@@ -12,7 +12,11 @@ import java.util.Optional;
  *
  * @param token the bearer token every API request must carry
  * @param adminToken the token of the {@code /_sim} admin routes; empty disables those routes
- * @param allowedContexts the {@code IB-Context} values accepted; empty accepts any
+ * @param allowedContexts the {@code IB-Context} values accepted (others are a 401); empty accepts any
+ * @param defaultContext the caller's own context, used for requests without {@code IB-Context}
+ * @param strict refuse (400) unknown body fields, {@code settings} keys and query parameters, repeated single
+ *        parameters and inconsistent mailbox windows, which the real API is not known to refuse; for tests that want
+ *        to catch a client sending something the contract does not name
  * @param phaseDuration how long each status phase of a scenario lasts
  * @param submitLatency delay added to every submission (benchmarks use it to model a slow service)
  * @param resultsFiles number of input files every completed run reports
@@ -24,6 +28,8 @@ public record SimulatorSettings(
         String token,
         Optional<String> adminToken,
         List<String> allowedContexts,
+        String defaultContext,
+        boolean strict,
         Duration phaseDuration,
         Duration submitLatency,
         int resultsFiles,
@@ -35,9 +41,10 @@ public record SimulatorSettings(
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(adminToken, "adminToken");
         allowedContexts = List.copyOf(allowedContexts);
+        Objects.requireNonNull(defaultContext, "defaultContext");
         Objects.requireNonNull(clock, "clock");
-        if (token.isBlank()) {
-            throw new IllegalArgumentException("token must not be blank");
+        if (token.isBlank() || defaultContext.isBlank()) {
+            throw new IllegalArgumentException("token and defaultContext must not be blank");
         }
         if (phaseDuration.isNegative() || phaseDuration.isZero()) {
             throw new IllegalArgumentException("phaseDuration must be positive");
@@ -61,6 +68,8 @@ public record SimulatorSettings(
         private String token = "sim-token";
         private Optional<String> adminToken = Optional.empty();
         private List<String> allowedContexts = List.of();
+        private String defaultContext = "sim-org";
+        private boolean strict;
         private Duration phaseDuration = Duration.ofSeconds(3);
         private Duration submitLatency = Duration.ZERO;
         private int resultsFiles = 5;
@@ -83,6 +92,16 @@ public record SimulatorSettings(
 
         public Builder allowedContexts(List<String> value) {
             allowedContexts = value;
+            return this;
+        }
+
+        public Builder defaultContext(String value) {
+            defaultContext = value;
+            return this;
+        }
+
+        public Builder strict(boolean value) {
+            strict = value;
             return this;
         }
 
@@ -117,7 +136,8 @@ public record SimulatorSettings(
         }
 
         public SimulatorSettings build() {
-            return new SimulatorSettings(token, adminToken, allowedContexts, phaseDuration, submitLatency,
+            return new SimulatorSettings(token, adminToken, allowedContexts, defaultContext, strict, phaseDuration,
+                    submitLatency,
                     resultsFiles, resultsPageSize, maxRecordedRequests, clock);
         }
     }

@@ -7,20 +7,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Run app ({@code POST /api/v2/apps/runs}, 200) and Run deployment
  * ({@code POST /api/v2/apps/deployments/{deployment-id}/runs}, 202). Checks run in the service's order: body
- * rules (400), folders inside the caller's context (403), app or deployment exists (404; names starting with
- * {@code missing} do not), then the run is created.
+ * rules (400), app or deployment exists (404; names starting with {@code missing} do not), then the run is created
+ * in the caller's context. Folders are not checked against the context: the API states no rule for their form.
  */
 final class SubmitHandler {
     private final RunStore store;
+    private final SubmitValidator validator;
 
-    SubmitHandler(RunStore store) {
+    SubmitHandler(RunStore store, SubmitValidator validator) {
         this.store = store;
+        this.validator = validator;
     }
 
     void runApp(ApiExchange exchange) {
         ObjectNode body = SimJson.parseObject(exchange.ctx().body().buffer());
-        SubmitRequest request = SubmitValidator.appRun(body);
-        requireFoldersInContext(exchange.context(), request);
+        SubmitRequest request = validator.appRun(body);
         if (isMissing(request.appName()) || isMissing(request.appId())) {
             throw Rejection.notFound("app not found");
         }
@@ -30,8 +31,7 @@ final class SubmitHandler {
     void runDeployment(ApiExchange exchange) {
         String deploymentId = exchange.ctx().pathParam("deploymentId");
         ObjectNode body = SimJson.parseObject(exchange.ctx().body().buffer());
-        SubmitRequest request = SubmitValidator.deploymentRun(deploymentId, body);
-        requireFoldersInContext(exchange.context(), request);
+        SubmitRequest request = validator.deploymentRun(deploymentId, body);
         if (isMissing(deploymentId)) {
             throw Rejection.notFound("deployment not found");
         }
@@ -42,11 +42,6 @@ final class SubmitHandler {
         SimulatedRun run = store.create(exchange.context(), request);
         run.countCall();
         exchange.respond(status, RunJson.run(store.view(run)));
-    }
-
-    private static void requireFoldersInContext(String context, SubmitRequest request) {
-        AccessGuard.requireInContext(context, request.inputDir(), "input_dir");
-        AccessGuard.requireInContext(context, request.outputDir(), "output_dir");
     }
 
     private static boolean isMissing(String name) {

@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param outputDir output folder
  * @param outputWorkspace output workspace
  * @param tags {@code settings.tags}, null when not given
+ * @param pdfPasswordFiles file titles given a PDF password in the nested {@code runtime_config}, null when none
  */
 record SubmitRequest(
         String appName,
@@ -25,7 +26,8 @@ record SubmitRequest(
         String inputDir,
         String outputDir,
         String outputWorkspace,
-        List<String> tags) {
+        List<String> tags,
+        List<String> pdfPasswordFiles) {
 
     /** The name that selects the scenario: app name, else app ID, else deployment ID. */
     String scenarioName() {
@@ -38,6 +40,11 @@ record SubmitRequest(
     /** The stable app ID a run by app name reports (the simulator knows no real IDs). */
     static String derivedAppId(String appName) {
         return UUID.nameUUIDFromBytes(("app:" + appName).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The stable app ID a deployment run reports: the app the deployment runs, which the simulator does not know. */
+    static String deployedAppId(String deploymentId) {
+        return UUID.nameUUIDFromBytes(("deployment:" + deploymentId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The workspace the run writes to: second segment of {@code /<org>/<workspace>/...} output_dir, else output_workspace. */

@@ -1,6 +1,5 @@
 package io.aihub.simulator;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -8,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Applies the contract's rules for Run app and Run deployment bodies and reduces a valid body to a
- * {@link SubmitRequest}. Unknown top-level fields are refused so that a misspelt field fails loudly in tests
- * instead of being silently ignored. The first broken rule becomes a 400.
+ * {@link SubmitRequest}. Fields the contract does not name are ignored, as the API sets no
+ * {@code additionalProperties: false}; in strict mode they are refused, and so are mailbox windows that are not
+ * consistent (a window without upstream, one bound only, from after to), so that a test can catch a client sending
+ * what the contract does not name. The first broken rule becomes a 400.
  */
 final class SubmitValidator {
     private static final Set<String> APP_FIELDS = Set.of("app_name", "app_id", "owner", "batch_id", "input_dir",
@@ -17,11 +18,18 @@ final class SubmitValidator {
     private static final Set<String> DEPLOYMENT_FIELDS = Set.of("batch_id", "input_dir",
             "manual_upstream_integration", "from_timestamp", "to_timestamp", "version", "output_dir", "settings");
 
-    private SubmitValidator() {
+    private final boolean strict;
+    private final SettingsValidator settings;
+
+    SubmitValidator(boolean strict) {
+        this.strict = strict;
+        this.settings = new SettingsValidator(strict);
     }
 
-    static SubmitRequest appRun(ObjectNode body) {
-        BodyFields.rejectUnknown(body, APP_FIELDS, "");
+    SubmitRequest appRun(ObjectNode body) {
+        if (strict) {
+            BodyFields.rejectUnknown(body, APP_FIELDS, "");
+        }
         String appName = BodyFields.optNonEmptyString(body, "app_name", "");
         String appId = BodyFields.optNonEmptyString(body, "app_id", "");
         if ((appName == null) == (appId == null)) {
@@ -36,12 +44,15 @@ final class SubmitValidator {
         BodyFields.optString(body, "version", "");
         String outputWorkspace = BodyFields.optString(body, "output_workspace", "");
         String outputDir = BodyFields.optString(body, "output_dir", "");
-        List<String> tags = SettingsValidator.validate(body);
-        return new SubmitRequest(appName, appId, null, batchId, inputDir, outputDir, outputWorkspace, tags);
+        SettingsValidator.Settings given = settings.validate(body);
+        return new SubmitRequest(appName, appId, null, batchId, inputDir, outputDir, outputWorkspace, given.tags(),
+                given.pdfPasswordFiles());
     }
 
-    static SubmitRequest deploymentRun(String deploymentId, ObjectNode body) {
-        BodyFields.rejectUnknown(body, DEPLOYMENT_FIELDS, "");
+    SubmitRequest deploymentRun(String deploymentId, ObjectNode body) {
+        if (strict) {
+            BodyFields.rejectUnknown(body, DEPLOYMENT_FIELDS, "");
+        }
         Long batchId = BodyFields.optLong(body, "batch_id", "");
         String inputDir = BodyFields.optNonEmptyString(body, "input_dir", "");
         boolean upstream = Boolean.TRUE.equals(BodyFields.optBoolean(body, "manual_upstream_integration", ""));
@@ -53,24 +64,25 @@ final class SubmitValidator {
         validateUpstreamWindow(deploymentId, body, upstream);
         BodyFields.optString(body, "version", "");
         String outputDir = BodyFields.optString(body, "output_dir", "");
-        List<String> tags = SettingsValidator.validate(body);
-        return new SubmitRequest(null, null, deploymentId, batchId, inputDir, outputDir, null, tags);
+        SettingsValidator.Settings given = settings.validate(body);
+        return new SubmitRequest(null, null, deploymentId, batchId, inputDir, outputDir, null, given.tags(),
+                given.pdfPasswordFiles());
     }
 
-    /** Mailbox integrations read a time window (Unix milliseconds); other inputs take no window at all. */
-    private static void validateUpstreamWindow(String deploymentId, ObjectNode body, boolean upstream) {
-        Long from = BodyFields.optLong(body, "from_timestamp", "");
-        Long to = BodyFields.optLong(body, "to_timestamp", "");
-        if (!upstream) {
-            if (from != null || to != null) {
-                throw Rejection.badRequest(
-                        "from_timestamp and to_timestamp are allowed only with manual_upstream_integration");
-            }
+    /** A mailbox integration reads a time window (Unix milliseconds, a number); the rest is strict mode's. */
+    private void validateUpstreamWindow(String deploymentId, ObjectNode body, boolean upstream) {
+        Double from = BodyFields.optNumber(body, "from_timestamp", "");
+        Double to = BodyFields.optNumber(body, "to_timestamp", "");
+        boolean mailbox = deploymentId.toLowerCase(Locale.ROOT).contains("mailbox");
+        if (upstream && mailbox && (from == null || to == null)) {
+            throw Rejection.badRequest("a mailbox integration requires from_timestamp and to_timestamp");
+        }
+        if (!strict) {
             return;
         }
-        boolean mailbox = deploymentId.toLowerCase(Locale.ROOT).contains("mailbox");
-        if (mailbox && (from == null || to == null)) {
-            throw Rejection.badRequest("a mailbox integration requires from_timestamp and to_timestamp");
+        if (!upstream && (from != null || to != null)) {
+            throw Rejection.badRequest(
+                    "from_timestamp and to_timestamp are allowed only with manual_upstream_integration");
         }
         if ((from == null) != (to == null)) {
             throw Rejection.badRequest("from_timestamp and to_timestamp must be given together");

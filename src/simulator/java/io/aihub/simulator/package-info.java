@@ -13,11 +13,20 @@
  * (404); a deployment ID containing {@code mailbox} needs a millisecond window with
  * {@code manual_upstream_integration}.
  *
- * <h2>Statuses where the contract leaves a choice</h2>
- * Missing {@code IB-Context}: 401. Context outside the allowed list, or {@code input_dir}/{@code output_dir}
- * outside {@code /<IB-Context>/}: 403. Results of a run that is not COMPLETE: 409. Unknown body fields and query
- * parameters: 400. A run asked for under another context: 404. Connection closed without an answer is recorded
- * with status {@link io.aihub.simulator.RecordedRequest#NO_RESPONSE}.
+ * <h2>What it accepts, and choices where the contract is silent</h2>
+ * It accepts what the API accepts: body fields, {@code settings} keys and query parameters it does not know are
+ * ignored ({@link io.aihub.simulator.SimulatorSettings#strict()} refuses them instead, 400, for tests that want to
+ * catch a client sending what the contract does not name). Types are checked (400). {@code IB-Context} is optional
+ * (the caller's own context, {@link io.aihub.simulator.SimulatorSettings#defaultContext()}); a context outside the
+ * allowed list is a 401. A run asked for under another context: 404. Results of a run that is not COMPLETE: 200 with
+ * its status and no files. List runs without {@code order}: newest first. A connection closed without an answer is
+ * recorded with status {@link io.aihub.simulator.RecordedRequest#NO_RESPONSE}.
+ *
+ * <h2>Faults</h2>
+ * {@link io.aihub.simulator.FaultRule}s with a {@link io.aihub.simulator.FaultAction}: latency, errors, resets, and
+ * the faults that follow a run's creation (a lost, late, garbled or error answer), plus List runs that lags behind
+ * new runs or serves pages shorter than {@code limit}. Tests add them through {@link
+ * io.aihub.simulator.SimulatorServer#faults()}, other processes through {@code POST /_sim/faults}.
  *
  * <h2>Faults</h2>
  * {@link io.aihub.simulator.FaultRule}s with a {@link io.aihub.simulator.FaultAction}: latency, errors, resets, and

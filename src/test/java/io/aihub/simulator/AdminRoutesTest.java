@@ -1,16 +1,15 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,25 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 class AdminRoutesTest {
     private static final String ADMIN_TOKEN = "admin-secret";
     private static final String TAG = "aihub-run-worker:cmd-1";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.adminToken(ADMIN_TOKEN));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.adminToken(ADMIN_TOKEN));
 
     @Test
-    void adminRoutesRefuseRequestsWithoutTheAdminToken() throws Exception {
+    void admin_routes_refuse_requests_without_the_admin_token() throws Exception {
         SimulatorFixture.Reply none = sim.send(HttpRequest.newBuilder(sim.uri("/_sim/requests/summary")).build());
         SimulatorFixture.Reply wrong = sendAdmin(admin("/_sim/requests/summary", "admin-secreT").GET());
         SimulatorFixture.Reply apiToken = sim.send(sim.request("/_sim/runs/by-tag/x").GET().build());
@@ -51,7 +36,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void summaryCountsRequestsByRouteRunsAndDuplicatedCommandTags() throws Exception {
+    void summary_counts_requests_by_route_runs_and_duplicated_command_tags() throws Exception {
         String id = sim.runApp("a", "team", TAG).get("id").asText();
         sim.runApp("a", "team", TAG);
         sim.runApp("a", "team", "aihub-run-worker:cmd-2");
@@ -69,7 +54,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void runsByTagListsTheRunsAndHowManyWereCreated() throws Exception {
+    void runs_by_tag_lists_the_runs_and_how_many_were_created() throws Exception {
         String first = sim.runApp("a", TAG).get("id").asText();
         String second = sim.runApp("a", TAG).get("id").asText();
         sim.runApp("a", "aihub-run-worker:other");
@@ -84,7 +69,7 @@ class AdminRoutesTest {
     }
 
     @Test
-    void faultsCanBeSetAndClearedOverHttp() throws Exception {
+    void faults_can_be_set_and_cleared_over_http() throws Exception {
         SimulatorFixture.Reply added = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
                 .ofString("[{\"operation\": \"SUBMIT\", \"times\": 1, \"action\": \"error\", \"status\": 429, "
                         + "\"message\": \"slow down\", \"retry_after_seconds\": 2}, "
@@ -101,13 +86,13 @@ class AdminRoutesTest {
     }
 
     @Test
-    void invalidFaultRuleIsRefusedAndNothingIsAdded() throws Exception {
+    void invalid_fault_rule_is_refused_and_nothing_is_added() throws Exception {
         SimulatorFixture.Reply reply = sendAdmin(admin("/_sim/faults", ADMIN_TOKEN).POST(HttpRequest.BodyPublishers
                 .ofString("[{\"action\": \"reset\"}, {\"action\": \"explode\"}]")));
 
         assertEquals(400, reply.status());
         assertEquals("action must be latency, slow_response, error, error_after_success, not_found, reset, "
-                + "drop_response, malformed_body, listing_lag or page_cap", reply.message());
+                + "drop_response, malformed_body, listing_lag, page_cap or omit_tags", reply.message());
         assertEquals(List.of(), sim.server.faults().rules());
     }
 
@@ -133,20 +118,22 @@ class AdminRoutesTest {
     }
 
     @Test
-    void a_listing_lag_and_a_page_cap_can_be_posted_as_json() throws Exception {
+    void a_listing_lag_a_page_cap_and_tags_left_out_can_be_posted_as_json() throws Exception {
         SimulatorFixture.Reply added = postFaults("[{\"operation\": \"LIST\", \"action\": \"listing_lag\", "
-                + "\"lag_ms\": 8000}, {\"operation\": \"LIST\", \"action\": \"page_cap\", \"max_runs\": 2}]");
+                + "\"lag_ms\": 8000}, {\"operation\": \"LIST\", \"action\": \"page_cap\", \"max_runs\": 2}, "
+                + "{\"operation\": \"LIST\", \"action\": \"omit_tags\"}]");
         for (int i = 0; i < 3; i++) {
-            sim.runApp("json-app");
+            sim.runApp("json-app", TAG);
         }
 
         int hidden = sim.get("/api/v2/apps/runs?app_name=json-app").json().get("runs").size();
         sim.clock().advance(Duration.ofSeconds(8));
-        int capped = sim.get("/api/v2/apps/runs?app_name=json-app&limit=5").json().get("runs").size();
+        JsonNode capped = sim.get("/api/v2/apps/runs?app_name=json-app&limit=5").json().get("runs");
 
         assertEquals(201, added.status(), added.body());
         assertEquals(0, hidden);
-        assertEquals(2, capped);
+        assertEquals(2, capped.size());
+        assertFalse(capped.get(0).has("tags"));
     }
 
     @ParameterizedTest(name = "{0} is a 400")
@@ -193,14 +180,14 @@ class AdminRoutesTest {
     }
 
     @Test
-    void adminRequestsAreNotRecordedAsApiTraffic() throws Exception {
+    void admin_requests_are_not_recorded_as_api_traffic() throws Exception {
         sendAdmin(admin("/_sim/requests/summary", ADMIN_TOKEN).GET());
 
         assertEquals(0, sim.server.totalRequests());
     }
 
     @Test
-    void adminRoutesDoNotExistWithoutAnAdminToken() throws Exception {
+    void admin_routes_do_not_exist_without_an_admin_token() throws Exception {
         try (SimulatorFixture closed = SimulatorFixture.start(b -> b)) {
             SimulatorFixture.Reply reply = closed.send(HttpRequest.newBuilder(closed.uri("/_sim/requests/summary"))
                     .header("X-Sim-Admin-Token", ADMIN_TOKEN).build());

@@ -11,10 +11,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,25 +22,17 @@ class BenchmarkStatsTest {
     private static final String ADMIN_TOKEN = "admin-secret";
     /** A stopped clock: every request arrives at the same instant, so the busiest second is exact. */
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.123456789Z");
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.adminToken(ADMIN_TOKEN).clock(Clock.fixed(NOW, ZoneOffset.UTC)));
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture
+            .perClass(b -> b.adminToken(ADMIN_TOKEN).clock(Clock.fixed(NOW, ZoneOffset.UTC)));
 
     @AfterEach
     void reset() throws Exception {
         assertEquals(204, admin("/_sim/reset", HttpRequest.BodyPublishers.noBody()).status());
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
-
     @Test
-    void statsCountRequestsByRouteTheBusiestSecondAndCallsPerRun() throws Exception {
+    void stats_count_requests_by_route_the_busiest_second_and_calls_per_run() throws Exception {
         String first = sim.runApp("a", "aihub-run-worker:cmd-1").get("id").asText();
         sim.runApp("a", "aihub-run-worker:cmd-2");
         sim.get("/api/v2/apps/runs/" + first);
@@ -71,7 +62,7 @@ class BenchmarkStatsTest {
     }
 
     @Test
-    void createdRunsListTheCommandRunAndResponseTimeOfEveryTaggedRun() throws Exception {
+    void created_runs_list_the_command_run_and_response_time_of_every_tagged_run() throws Exception {
         JsonNode one = sim.runApp("a", "team", "aihub-run-worker:cmd-1");
         JsonNode two = sim.runApp("a", "aihub-run-worker:cmd-2");
         sim.runApp("a", "untagged");
@@ -90,7 +81,7 @@ class BenchmarkStatsTest {
     }
 
     @Test
-    void resetForgetsRunsCountersAndTheBusiestSecond() throws Exception {
+    void reset_forgets_runs_counters_and_the_busiest_second() throws Exception {
         sim.runApp("a", "aihub-run-worker:cmd-1");
 
         assertEquals(204, admin("/_sim/reset", HttpRequest.BodyPublishers.noBody()).status());
@@ -104,7 +95,7 @@ class BenchmarkStatsTest {
     }
 
     @Test
-    void benchmarkRoutesNeedTheAdminToken() throws Exception {
+    void benchmark_routes_need_the_admin_token() throws Exception {
         assertEquals(401, sim.send(HttpRequest.newBuilder(sim.uri("/_sim/stats")).build()).status());
         assertEquals(401, sim.send(HttpRequest.newBuilder(sim.uri("/_sim/runs/created")).build()).status());
         assertEquals(401, sim.send(HttpRequest.newBuilder(sim.uri("/_sim/reset"))

@@ -1,6 +1,7 @@
 package io.aihub.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,37 +13,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 class FaultInjectionTest {
     private static final String RUN_APP = "/api/v2/apps/runs";
     private static final String TAG = "aihub-run-worker:cmd-9";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.phaseDuration(Duration.ofMinutes(10)));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.phaseDuration(Duration.ofMinutes(10)));
 
     @Test
-    void rateLimitWithRetryAfterSecondsHitsTheNextTwoSubmitsOnly() throws Exception {
+    void rate_limit_with_retry_after_seconds_hits_the_next_two_submits_only() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(2)
                 .then(FaultAction.errorRetryAfterSeconds(429, "too many requests", 7)));
 
@@ -60,7 +46,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void unavailableWithRetryAfterDateSendsAnHttpDate() throws Exception {
+    void unavailable_with_retry_after_date_sends_an_http_date() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.ANY).times(1).then(
                 FaultAction.errorRetryAfterDate(503, "maintenance", Instant.parse("2031-01-05T08:09:10Z"))));
 
@@ -71,7 +57,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void latencyDelaysTheAnswer() throws Exception {
+    void latency_delays_the_answer() throws Exception {
         String id = sim.runApp("a").get("id").asText();
         sim.server.faults().add(FaultRule.on(FaultOperation.STATUS).times(1)
                 .then(FaultAction.latency(Duration.ofMillis(400))));
@@ -85,7 +71,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void latencyAndAnErrorCombineIntoASlowError() throws Exception {
+    void latency_and_an_error_combine_into_a_slow_error() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
                 .then(FaultAction.latency(Duration.ofMillis(300))));
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.error(504, "timeout")));
@@ -99,7 +85,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void connectionResetFailsTheSubmitWithoutCreatingARun() throws Exception {
+    void connection_reset_fails_the_submit_without_creating_a_run() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.connectionReset()));
 
         assertThrows(IOException.class, () -> sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG)));
@@ -112,7 +98,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void droppedResponseLeavesTheRunCreatedButTheClientWithAnIoError() throws Exception {
+    void dropped_response_leaves_the_run_created_but_the_client_with_an_io_error() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
 
         assertThrows(IOException.class, () -> sim.post(RUN_APP, SimulatorFixture.appBody("a", TAG)));
@@ -124,7 +110,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void slowResponseCreatesTheRunFirstThenAnswersLate() throws Exception {
+    void slow_response_creates_the_run_first_then_answers_late() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1)
                 .then(FaultAction.slowResponse(Duration.ofMillis(400))));
         long start = System.nanoTime();
@@ -137,7 +123,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void afterSuccessFaultIsNotUsedUpByARefusedRequest() throws Exception {
+    void after_success_fault_is_not_used_up_by_a_refused_request() throws Exception {
         FaultRule drop = sim.server.faults().add(
                 FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
 
@@ -149,11 +135,11 @@ class FaultInjectionTest {
     }
 
     @Test
-    void malformedBodyKeepsTheSuccessStatusAndTheRun() throws Exception {
+    void malformed_body_keeps_the_success_status_and_the_run() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.malformedBody()));
 
-        SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/d/runs", "{\"batch_id\": 1, "
-                + "\"settings\": {\"tags\": [\"" + TAG + "\"]}}");
+        SimulatorFixture.Reply reply = sim.sendExpectingMalformedBody(sim.postRequest("/api/v2/apps/deployments/d/runs",
+                "{\"batch_id\": 1, \"settings\": {\"tags\": [\"" + TAG + "\"]}}"));
 
         assertEquals(202, reply.status());
         assertEquals("application/json", reply.response().headers().firstValue("Content-Type").orElseThrow());
@@ -162,7 +148,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void statusPollCanBeToldTheRunIsGone() throws Exception {
+    void status_poll_can_be_told_the_run_is_gone() throws Exception {
         String id = sim.runApp("a").get("id").asText();
         sim.server.faults().add(FaultRule.on(FaultOperation.STATUS).times(1).then(FaultAction.notFound()));
 
@@ -175,7 +161,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void nameFilterHitsOnlyTheNamedAppAndItsRuns() throws Exception {
+    void name_filter_hits_only_the_named_app_and_its_runs() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.ANY).nameContains("flaky")
                 .then(FaultAction.error(502, "bad gateway")));
         String steady = sim.runApp("steady-app").get("id").asText();
@@ -190,7 +176,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void operationFilterLeavesOtherOperationsAlone() throws Exception {
+    void operation_filter_leaves_other_operations_alone() throws Exception {
         sim.server.faults().add(FaultRule.on(FaultOperation.RESULTS).then(FaultAction.error(500, "boom")));
         String id = sim.runApp("a").get("id").asText();
 
@@ -200,7 +186,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void globalSubmitLatencySlowsEverySubmitButNotPolls() throws Exception {
+    void global_submit_latency_slows_every_submit_but_not_polls() throws Exception {
         try (SimulatorFixture slow = SimulatorFixture.start(b -> b.submitLatency(Duration.ofMillis(300)))) {
             long started = System.nanoTime();
             String id = slow.runApp("a").get("id").asText();
@@ -294,6 +280,21 @@ class FaultInjectionTest {
         assertEquals(List.of(), fourth);
         assertEquals(List.of(created.get(0), created.get(1)), listedIds(page.replace("limit=5", "limit=2") + 0),
                 "a limit below the cap is served as asked");
+    }
+
+    @Test
+    void an_ai_hub_that_does_not_list_tags_leaves_them_out_of_list_runs_only() throws Exception {
+        sim.server.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("tagless").then(FaultAction.omitTags()));
+        String id = sim.runApp("tagless-app", TAG).get("id").asText();
+        sim.runApp("tagged-app", TAG);
+
+        JsonNode tagless = sim.get(RUN_APP + "?app_name=tagless-app").json().get("runs").get(0);
+        JsonNode tagged = sim.get(RUN_APP + "?app_name=tagged-app").json().get("runs").get(0);
+
+        assertEquals(id, tagless.get("id").asText());
+        assertFalse(tagless.has("tags"), tagless.toString());
+        assertEquals("[\"" + TAG + "\"]", tagged.get("tags").toString());
+        assertEquals("[\"" + TAG + "\"]", sim.get(RUN_APP + "/" + id).json().get("tags").toString());
     }
 
     @Test

@@ -17,7 +17,7 @@ class FaultPlanTest {
     private final FaultPlan plan = new FaultPlan();
 
     @Test
-    void latenciesAddUpAndTheFirstEndingActionWins() {
+    void latencies_add_up_and_the_first_ending_action_wins() {
         plan.add(FaultRule.on(FaultOperation.ANY).then(FaultAction.latency(Duration.ofMillis(100))));
         plan.add(FaultRule.on(FaultOperation.SUBMIT).then(FaultAction.latency(Duration.ofMillis(50))));
         FaultRule first = plan.add(FaultRule.on(FaultOperation.SUBMIT).times(3).then(FaultAction.error(503, "a")));
@@ -54,7 +54,7 @@ class FaultPlanTest {
     }
 
     @Test
-    void usedUpRulesLeaveThePlan() {
+    void used_up_rules_leave_the_plan() {
         plan.add(FaultRule.on(FaultOperation.STATUS).times(1).then(FaultAction.notFound()));
 
         assertEquals(Optional.of(FaultAction.notFound()), plan.takeBefore(FaultOperation.STATUS, Optional.empty()).ending());
@@ -63,7 +63,7 @@ class FaultPlanTest {
     }
 
     @Test
-    void nameFilterNeedsANameThatContainsIt() {
+    void name_filter_needs_a_name_that_contains_it() {
         plan.add(FaultRule.on(FaultOperation.ANY).nameContains("flaky").then(FaultAction.connectionReset()));
 
         assertEquals(Optional.empty(), plan.takeBefore(FaultOperation.LIST, Optional.empty()).ending());
@@ -73,7 +73,7 @@ class FaultPlanTest {
     }
 
     @Test
-    void afterSuccessActionsAreNotTakenBeforeTheWork() {
+    void after_success_actions_are_not_taken_before_the_work() {
         plan.add(FaultRule.on(FaultOperation.SUBMIT).times(1).then(FaultAction.dropResponse()));
 
         assertEquals(FaultPlan.Before.NONE.ending(), plan.takeBefore(FaultOperation.SUBMIT, Optional.empty()).ending());
@@ -83,13 +83,13 @@ class FaultPlanTest {
     }
 
     @Test
-    void httpDateIsTheFixedImfForm() {
+    void http_date_is_the_fixed_imf_form() {
         assertEquals("Sun, 06 Nov 1994 08:49:37 GMT",
                 FaultAction.httpDate(Instant.parse("1994-11-06T08:49:37Z")));
     }
 
     @Test
-    void impossibleRulesAreRefusedWhenBuilt() {
+    void impossible_rules_are_refused_when_built() {
         assertThrows(IllegalArgumentException.class, () -> FaultAction.error(302, "redirect"));
         assertThrows(IllegalArgumentException.class, () -> FaultRule.on(FaultOperation.ANY).times(0));
         assertThrows(IllegalArgumentException.class,
@@ -97,7 +97,7 @@ class FaultPlanTest {
     }
 
     @Test
-    void aRuleForADurationHitsEveryRequestUntilItsTimeIsOverThenLeavesThePlan() {
+    void a_rule_for_a_duration_hits_every_request_until_its_time_is_over_then_leaves_the_plan() {
         MutableClock clock = new MutableClock();
         plan.add(FaultRule.on(FaultOperation.ANY).forDuration(Duration.ofSeconds(60), clock)
                 .then(FaultAction.error(503, "outage")));
@@ -113,7 +113,7 @@ class FaultPlanTest {
     }
 
     @Test
-    void aDurationMustBePositive() {
+    void a_duration_must_be_positive() {
         assertThrows(IllegalArgumentException.class,
                 () -> FaultRule.on(FaultOperation.ANY).forDuration(Duration.ZERO));
     }
@@ -128,8 +128,8 @@ class FaultPlanTest {
         FaultPlan.Listing first = plan.takeListing(Optional.of("app"));
         FaultPlan.Listing second = plan.takeListing(Optional.of("slow-app"));
 
-        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(8), OptionalInt.of(5)), first);
-        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(30), OptionalInt.of(20)), second);
+        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(8), OptionalInt.of(5), false), first);
+        assertEquals(new FaultPlan.Listing(Duration.ofSeconds(30), OptionalInt.of(20), false), second);
         assertEquals(5, first.pageSize(100));
         assertEquals(3, first.pageSize(3));
         assertEquals(100, FaultPlan.Listing.NONE.pageSize(100));

@@ -4,25 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RealTimeScheduleTest {
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.phaseDuration(Duration.ofMillis(200)));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.phaseDuration(Duration.ofMillis(200)));
 
     @Test
-    void runCompletesOnItsOwnAfterOnePhaseOfWallClockTime() throws Exception {
+    void run_completes_on_its_own_after_one_phase_of_wall_clock_time() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
 
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))

@@ -10,32 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RecordingTest {
     private static final String TAG = "aihub-run-worker:cmd-1";
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b);
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b);
 
     @Test
-    void everyRequestIsRecordedWithItsRouteStatusAndCommandTag() throws Exception {
+    void every_request_is_recorded_with_its_route_status_and_command_tag() throws Exception {
         Instant before = Instant.now();
         String id = sim.runApp("invoices", "team-a", TAG).get("id").asText();
         sim.get("/api/v2/apps/runs/" + id);
@@ -60,7 +44,22 @@ class RecordingTest {
     }
 
     @Test
-    void refusedRequestsAreRecordedButTheTokenNever() throws Exception {
+    void the_context_header_is_recorded_as_sent_and_as_absent_when_missing() throws Exception {
+        sim.get("/api/v2/apps/runs");
+        sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
+                .header("Authorization", "Bearer " + SimulatorFixture.TOKEN).GET().build());
+        sim.send(sim.request("/api/v2/apps/runs").setHeader("IB-Context", "").GET().build());
+
+        List<RecordedRequest> requests = sim.server.requests();
+
+        assertEquals(Optional.of(SimulatorFixture.CONTEXT), requests.get(0).ibContext());
+        assertEquals(Optional.empty(), requests.get(1).ibContext());
+        assertEquals(Optional.of(""), requests.get(2).ibContext());
+        assertEquals(List.of(200, 200, 200), requests.stream().map(RecordedRequest::status).toList());
+    }
+
+    @Test
+    void refused_requests_are_recorded_but_the_token_never() throws Exception {
         sim.send(HttpRequest.newBuilder(sim.uri("/api/v2/apps/runs"))
                 .header("Authorization", "Bearer some-wrong-token").header("IB-Context", "org-1")
                 .POST(HttpRequest.BodyPublishers.ofString(SimulatorFixture.appBody("a", TAG))).build());
@@ -78,7 +77,7 @@ class RecordingTest {
     }
 
     @Test
-    void runsCreatedWithTagCountsEverySubmissionThatStartedARun() throws Exception {
+    void runs_created_with_tag_counts_every_submission_that_started_a_run() throws Exception {
         String first = sim.runApp("invoices", TAG).get("id").asText();
         sim.runApp("invoices", TAG);
         sim.runApp("invoices", "aihub-run-worker:cmd-2");
@@ -92,7 +91,7 @@ class RecordingTest {
     }
 
     @Test
-    void countRequestsMatchesMethodAndPathPrefix() throws Exception {
+    void count_requests_matches_method_and_path_prefix() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
         sim.runApp("invoices");
         sim.get("/api/v2/apps/runs/" + id);
@@ -105,7 +104,7 @@ class RecordingTest {
     }
 
     @Test
-    void recordingKeepsTheNewestRequestsWhileCountersStayExact() throws Exception {
+    void recording_keeps_the_newest_requests_while_counters_stay_exact() throws Exception {
         try (SimulatorFixture small = SimulatorFixture.start(b -> b.maxRecordedRequests(3))) {
             String id = small.runApp("a").get("id").asText();
             for (int i = 0; i < 4; i++) {
@@ -121,7 +120,7 @@ class RecordingTest {
     }
 
     @Test
-    void resetForgetsRunsRecordingsCountersAndFaults() throws Exception {
+    void reset_forgets_runs_recordings_counters_and_faults() throws Exception {
         String id = sim.runApp("a", TAG).get("id").asText();
         sim.server.faults().add(FaultRule.on(FaultOperation.ANY).then(FaultAction.error(503, "busy")));
 
@@ -136,7 +135,7 @@ class RecordingTest {
     }
 
     @Test
-    void runViewShowsWhatTheServerKnows() throws Exception {
+    void run_view_shows_what_the_server_knows() throws Exception {
         String id = sim.post("/api/v2/apps/deployments/zero-finish-dep/runs", "{\"batch_id\": 5, "
                 + "\"settings\": {\"tags\": [\"" + TAG + "\"]}}").json().get("id").asText();
 

@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,25 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 class ResultsTest {
     private static final Duration PHASE = Duration.ofMinutes(10);
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.phaseDuration(PHASE).resultsFiles(5).resultsPageSize(2));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture
+            .perClass(b -> b.phaseDuration(PHASE).resultsFiles(5).resultsPageSize(2));
 
     @Test
-    void fiveFilesComeInThreePagesOfTwoTwoAndOne() throws Exception {
+    void five_files_come_in_three_pages_of_two_two_and_one() throws Exception {
         JsonNode run = completedRun("invoices");
         String results = "/api/v2/apps/runs/" + run.get("id").asText() + "/results?file_offset=";
 
@@ -55,7 +40,7 @@ class ResultsTest {
     }
 
     @Test
-    void resultsPageRepeatsTheRunAndDescribesEachFile() throws Exception {
+    void results_page_repeats_the_run_and_describes_each_file() throws Exception {
         JsonNode run = completedRun("invoices");
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results");
@@ -67,7 +52,8 @@ class ResultsTest {
         assertEquals(run.get("start_timestamp").longValue(), page.get("start_timestamp").longValue());
         assertEquals(run.get("start_timestamp").longValue() + PHASE.toNanos(),
                 page.get("finish_timestamp").longValue());
-        assertEquals(42, page.get("batch_id").longValue());
+        assertEquals("42", page.get("batch_id").textValue(), "a string in the results body");
+        assertTrue(page.get("message").isNull());
         assertTrue(page.get("review_completed").booleanValue());
         JsonNode file = page.get("files").get(0);
         assertEquals("document-001.pdf", file.get("original_file_name").asText());
@@ -75,14 +61,14 @@ class ResultsTest {
         JsonNode document = file.get("documents").get(0);
         assertEquals("invoice", document.get("class_name").asText());
         assertEquals("[1,2]", document.get("page_numbers").toString());
-        assertEquals("{\"field_name\":\"invoice_number\",\"value\":\"INV-00001\",\"type\":\"TEXT\",\"error_msg\":null}",
+        assertEquals("{\"field_name\":\"invoice_number\",\"value\":\"INV-00001\",\"type\":\"TEXT\",\"error_msg\":\"\"}",
                 document.get("fields").get(0).toString());
         assertEquals("100.00", document.get("fields").get(1).get("value").asText());
         assertEquals("2024-01-01", document.get("fields").get(2).get("value").asText());
     }
 
     @Test
-    void inputFilePathLiesInTheInputFolder() throws Exception {
+    void input_file_path_lies_in_the_input_folder() throws Exception {
         String id = sim.post("/api/v2/apps/runs", "{\"app_name\": \"a\", \"input_dir\": \"/org-1/w/fs/d/in\"}")
                 .json().get("id").asText();
         sim.clock().advance(PHASE.plusSeconds(1));
@@ -90,11 +76,11 @@ class ResultsTest {
         JsonNode page = sim.get("/api/v2/apps/runs/" + id + "/results").json();
 
         assertEquals("/org-1/w/fs/d/in/document-001.pdf", page.get("files").get(0).get("input_file_path").asText());
-        assertTrue(page.get("batch_id").isNull());
+        assertFalse(page.has("batch_id"), "no batch, no batch_id");
     }
 
     @Test
-    void errorFieldsRunHasErrorValuesWithAMessage() throws Exception {
+    void error_fields_run_has_error_values_with_a_message() throws Exception {
         JsonNode run = completedRun("error-fields-app");
 
         JsonNode fields = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results").json()
@@ -103,23 +89,23 @@ class ResultsTest {
         assertEquals("total_amount", fields.get(1).get("field_name").asText());
         assertEquals("ERROR", fields.get(1).get("value").asText());
         assertEquals("could not extract total_amount (simulated)", fields.get(1).get("error_msg").asText());
-        assertTrue(fields.get(0).get("error_msg").isNull());
+        assertEquals("", fields.get(0).get("error_msg").textValue());
     }
 
     @Test
-    void confidenceScoresAppearOnlyWhenAskedFor() throws Exception {
+    void confidence_scores_appear_only_when_asked_for() throws Exception {
         String results = "/api/v2/apps/runs/" + completedRun("invoices").get("id").asText() + "/results";
 
         JsonNode with = sim.get(results + "?include_confidence_scores=true&include_review_results=false").json();
         JsonNode without = sim.get(results).json();
 
         JsonNode field = with.get("files").get(0).get("documents").get(0).get("fields").get(0);
-        assertEquals(0.97, field.get("confidence").doubleValue());
+        assertEquals("{\"model\":0.97,\"ocr\":0.99}", field.get("confidence").toString());
         assertFalse(without.get("files").get(0).get("documents").get(0).get("fields").get(0).has("confidence"));
     }
 
     @Test
-    void offsetPastTheLastFileGivesAnEmptyFinalPage() throws Exception {
+    void offset_past_the_last_file_gives_an_empty_final_page() throws Exception {
         JsonNode page = sim.get("/api/v2/apps/runs/" + completedRun("a").get("id").asText()
                 + "/results?file_offset=9").json();
 
@@ -128,27 +114,32 @@ class ResultsTest {
     }
 
     @Test
-    void runningRunHasNoResultsYet() throws Exception {
+    void a_running_run_has_results_with_its_status_and_no_files_yet() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + id + "/results");
 
-        assertEquals(409, reply.status());
-        assertEquals("results are available only for COMPLETE runs; this run is RUNNING", reply.message());
+        assertEquals(200, reply.status());
+        assertEquals("RUNNING", reply.json().get("status").asText());
+        assertTrue(reply.json().get("finish_timestamp").isNull());
+        assertEquals(0, reply.json().get("files").size());
+        assertFalse(reply.json().get("has_more").booleanValue());
+        assertFalse(reply.json().get("review_completed").booleanValue());
     }
 
     @Test
-    void failedRunHasNoResults() throws Exception {
+    void a_failed_run_has_results_with_its_status_and_message_and_no_files() throws Exception {
         JsonNode run = completedRun("fail-app");
 
-        SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results");
+        JsonNode page = sim.get("/api/v2/apps/runs/" + run.get("id").asText() + "/results").json();
 
-        assertEquals(409, reply.status());
-        assertEquals("results are available only for COMPLETE runs; this run is FAILED", reply.message());
+        assertEquals("FAILED", page.get("status").asText());
+        assertEquals("Run failed (simulated)", page.get("message").asText());
+        assertEquals(0, page.get("files").size());
     }
 
     @Test
-    void resultsOfAnUnknownRunAreNotFound() throws Exception {
+    void results_of_an_unknown_run_are_not_found() throws Exception {
         assertEquals(404, sim.get("/api/v2/apps/runs/" + UUID.randomUUID() + "/results").status());
     }
 
@@ -157,10 +148,9 @@ class ResultsTest {
             "file_offset=-1 | file_offset must not be negative",
             "file_offset=two | file_offset must be an integer",
             "include_source_info=yes | include_source_info must be true or false",
-            "include_validation_results=1 | include_validation_results must be true or false",
-            "page=2 | unknown query parameter: page"
+            "include_validation_results=1 | include_validation_results must be true or false"
     })
-    void invalidResultsQueryIsRefused(String query, String message) throws Exception {
+    void invalid_results_query_is_refused(String query, String message) throws Exception {
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + completedRun("a").get("id").asText()
                 + "/results?" + query);
 

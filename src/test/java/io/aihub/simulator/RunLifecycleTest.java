@@ -10,35 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 class RunLifecycleTest {
     /** Long phases moved by the test clock: each status is read in the middle of its phase, no waiting. */
     private static final Duration PHASE = Duration.ofMinutes(10);
-    private static SimulatorFixture sim;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatorFixture.start(b -> b.phaseDuration(PHASE));
-    }
-
-    @AfterEach
-    void reset() {
-        sim.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sim.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.perClass(b -> b.phaseDuration(PHASE));
 
     @Test
-    void runAppAnswers200WithARunningRunObject() throws Exception {
+    void run_app_answers_200_with_a_running_run_object() throws Exception {
         long before = nanos(Instant.now());
         SimulatorFixture.Reply reply = sim.post("/api/v2/apps/runs", SimulatorFixture.appBody("invoices", "t1", "t2"));
         long after = nanos(Instant.now());
@@ -62,7 +46,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void appIdDerivedFromTheNameIsStableAndNamesDiffer() throws Exception {
+    void app_id_derived_from_the_name_is_stable_and_names_differ() throws Exception {
         String first = sim.runApp("invoices").get("app_id").asText();
         String again = sim.runApp("invoices").get("app_id").asText();
         String other = sim.runApp("receipts").get("app_id").asText();
@@ -72,7 +56,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void runByAppIdFromAFolderReportsTheGivenAppIdAndFolder() throws Exception {
+    void run_by_app_id_from_a_folder_reports_the_given_app_id_and_folder() throws Exception {
         JsonNode run = sim.post("/api/v2/apps/runs",
                 "{\"app_id\": \"app-123\", \"input_dir\": \"" + SimulatorFixture.INPUT_DIR + "\"}").json();
 
@@ -83,18 +67,19 @@ class RunLifecycleTest {
     }
 
     @Test
-    void runDeploymentAnswers202WithTheDeploymentAndNoApp() throws Exception {
+    void run_deployment_answers_202_with_the_deployment_and_the_app_it_runs() throws Exception {
         SimulatorFixture.Reply reply = sim.post("/api/v2/apps/deployments/dep-7/runs", "{\"batch_id\": 9}");
 
         assertEquals(202, reply.status());
         assertEquals("dep-7", reply.json().get("deployment_id").asText());
-        assertTrue(reply.json().get("app_id").isNull());
+        assertEquals(UUID.nameUUIDFromBytes("deployment:dep-7".getBytes()).toString(),
+                reply.json().get("app_id").asText());
         assertEquals(9, reply.json().get("batch_id").longValue());
         assertEquals("RUNNING", reply.json().get("status").asText());
     }
 
     @Test
-    void statusPollReturnsTheSameRunObject() throws Exception {
+    void status_poll_returns_the_same_run_object() throws Exception {
         JsonNode created = sim.runApp("invoices", "t");
 
         SimulatorFixture.Reply reply = sim.get("/api/v2/apps/runs/" + created.get("id").asText());
@@ -104,7 +89,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void completedRunReportsFinishOnePhaseAfterStart() throws Exception {
+    void completed_run_reports_finish_one_phase_after_start() throws Exception {
         JsonNode created = sim.runApp("invoices");
         sim.clock().advance(PHASE.plusSeconds(1));
 
@@ -116,7 +101,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void zeroFinishRunSaysZeroWhileRunningAndTheTimeOnceDone() throws Exception {
+    void zero_finish_run_says_zero_while_running_and_the_time_once_done() throws Exception {
         JsonNode created = sim.runApp("zero-finish-app");
         sim.clock().advance(PHASE.plusSeconds(1));
         JsonNode done = sim.get("/api/v2/apps/runs/" + created.get("id").asText()).json();
@@ -128,7 +113,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void appNamesWalkTheirScenarios() throws Exception {
+    void app_names_walk_their_scenarios() throws Exception {
         assertEquals(List.of("RUNNING", "COMPLETE", "COMPLETE"), observe("/api/v2/apps/runs",
                 "{\"app_name\": \"invoices\", \"batch_id\": 1}", 3));
         assertEquals(List.of("RUNNING", "FAILED", "FAILED"), observe("/api/v2/apps/runs",
@@ -144,7 +129,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void failedRunExplainsItselfAndHasAFinishTime() throws Exception {
+    void failed_run_explains_itself_and_has_a_finish_time() throws Exception {
         JsonNode created = sim.runApp("fail-app");
         sim.clock().advance(PHASE.plusSeconds(1));
 
@@ -156,7 +141,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void foreverRunNeverGetsAFinishTime() throws Exception {
+    void forever_run_never_gets_a_finish_time() throws Exception {
         JsonNode created = sim.runApp("forever-app");
         sim.clock().advance(PHASE.multipliedBy(1000));
 
@@ -167,7 +152,7 @@ class RunLifecycleTest {
     }
 
     @Test
-    void deletedRunIsGoneAndCannotBeDeletedTwice() throws Exception {
+    void a_deleted_run_is_gone_and_cannot_be_deleted_twice() throws Exception {
         String id = sim.runApp("invoices").get("id").asText();
 
         SimulatorFixture.Reply deleted = sim.delete("/api/v2/apps/runs/" + id);
@@ -175,12 +160,26 @@ class RunLifecycleTest {
         SimulatorFixture.Reply again = sim.delete("/api/v2/apps/runs/" + id);
 
         assertEquals(202, deleted.status());
-        assertEquals(1, deleted.json().get("job_ids").size());
-        UUID.fromString(deleted.json().get("job_ids").get(0).asText());
+        for (String job : List.of("delete_input_dir_job_id", "delete_output_dir_job_id", "delete_log_dir_job_id")) {
+            UUID.fromString(deleted.json().get(job).asText());
+        }
         assertEquals(404, poll.status());
         assertEquals(404, again.status());
         assertTrue(sim.server.run(id).isEmpty());
         assertEquals(1, sim.server.runsCreated());
+    }
+
+    @Test
+    void delete_flags_set_to_false_keep_what_they_name() throws Exception {
+        String id = sim.runApp("invoices").get("id").asText();
+
+        JsonNode jobs = sim.delete("/api/v2/apps/runs/" + id
+                + "?delete_input=false&delete_output=true&delete_logs=false&delete_db_data=false").json();
+
+        assertTrue(jobs.get("delete_input_dir_job_id").isNull());
+        UUID.fromString(jobs.get("delete_output_dir_job_id").asText());
+        assertTrue(jobs.get("delete_log_dir_job_id").isNull());
+        assertEquals(200, sim.get("/api/v2/apps/runs/" + id).status(), "the run's data is kept");
     }
 
     private static List<String> observe(String path, String body, int phases) throws Exception {

@@ -31,7 +31,7 @@ class ScenarioTest {
     }
 
     @Test
-    void everyScenarioWalksItsPhasesThenSettles() {
+    void every_scenario_walks_its_phases_then_settles() {
         assertEquals(List.of("RUNNING", "COMPLETE", "COMPLETE"), statuses(Scenario.DEFAULT, 3));
         assertEquals(List.of("RUNNING", "FAILED", "FAILED"), statuses(Scenario.FAIL, 3));
         assertEquals(List.of("RUNNING", "CANCELLED", "CANCELLED"), statuses(Scenario.CANCEL, 3));
@@ -43,7 +43,7 @@ class ScenarioTest {
     }
 
     @Test
-    void finishOffsetIsTheLengthOfAllPhasesAndAbsentForForever() {
+    void finish_offset_is_the_length_of_all_phases_and_absent_for_forever() {
         assertEquals(Optional.of(PHASE), Scenario.DEFAULT.finishOffsetNanos(PHASE));
         assertEquals(Optional.of(3 * PHASE), Scenario.CHECKPOINT.finishOffsetNanos(PHASE));
         assertEquals(Optional.of(2 * PHASE), Scenario.UNKNOWN_STATUS.finishOffsetNanos(PHASE));
@@ -51,12 +51,12 @@ class ScenarioTest {
     }
 
     @Test
-    void aClockThatWentBackwardsReadsAsTheFirstPhase() {
+    void a_clock_that_went_backwards_reads_as_the_first_phase() {
         assertEquals("RUNNING", Scenario.DEFAULT.statusAt(-5 * PHASE, PHASE));
     }
 
     @Test
-    void failedCancelledAndCheckpointRunsExplainThemselves() {
+    void failed_cancelled_and_checkpoint_runs_explain_themselves() {
         assertEquals(Optional.of("Run failed (simulated)"), Scenario.FAIL.messageFor("FAILED"));
         assertEquals(Optional.of("Run was cancelled by a user (simulated)"), Scenario.CANCEL.messageFor("CANCELLED"));
         assertEquals(Optional.of("Validation failed: waiting for human review (simulated)"),

@@ -10,16 +10,31 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
 
 /**
- * A started simulator on a random port with its own Vert.x, a movable clock and an HTTP client that sends the
- * right token and context unless told otherwise. One per test class; {@link #reset()} between tests.
+ * A simulator on a random port with its own Vert.x, a movable clock and an HTTP client that sends the right token and
+ * context unless told otherwise. A test class registers one as a JUnit extension, which starts it before the first
+ * test, resets it (runs, recordings, faults, clock) after each and stops it after the last:
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final SimulatorFixture sim = SimulatorFixture.perClass(b -&gt; b.phaseDuration(PHASE));
+ * </pre>
+ *
+ * {@link #start} gives one more, already started, for a test's try-with-resources. Every answer of the AI Hub API is
+ * checked against the schema of its operation ({@link ApiSchemas}) before a test sees it.
  */
-final class SimulatorFixture implements AutoCloseable {
+final class SimulatorFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
     static final String TOKEN = "test-token";
     static final String CONTEXT = "org-1";
     static final String INPUT_DIR = "/org-1/ws-main/fs/drive/in/";
@@ -30,21 +45,44 @@ final class SimulatorFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private SimulatorFixture(SimulatorSettings settings) {
-        server = new SimulatorServer(vertx, settings);
+    private SimulatorFixture(UnaryOperator<SimulatorSettings.Builder> customise) {
+        server = new SimulatorServer(vertx, customise.apply(SimulatorSettings.builder().token(TOKEN)
+                .defaultContext(CONTEXT).phaseDuration(Duration.ofMillis(200)).clock(new MutableClock())).build());
     }
 
+    /** A simulator for a test class's {@code @RegisterExtension} field: started, reset and stopped by JUnit. */
+    static SimulatorFixture perClass(UnaryOperator<SimulatorSettings.Builder> customise) {
+        return new SimulatorFixture(customise);
+    }
+
+    /** A simulator started now; close it when done. */
     static SimulatorFixture start(UnaryOperator<SimulatorSettings.Builder> customise) {
-        MutableClock clock = new MutableClock();
-        SimulatorFixture fixture = new SimulatorFixture(
-                customise.apply(SimulatorSettings.builder().token(TOKEN).phaseDuration(Duration.ofMillis(200))
-                        .clock(clock)).build());
+        SimulatorFixture fixture = new SimulatorFixture(customise);
+        fixture.bind();
+        return fixture;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        bind();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
+    private void bind() {
         try {
-            fixture.server.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("simulator did not start", e);
         }
-        return fixture;
     }
 
     /** The movable clock the server runs on. */
@@ -54,7 +92,9 @@ final class SimulatorFixture implements AutoCloseable {
 
     void reset() {
         server.reset();
-        clock().reset();
+        if (server.settings().clock() instanceof MutableClock movable) {
+            movable.reset();
+        }
     }
 
     URI uri(String pathAndQuery) {
@@ -67,7 +107,29 @@ final class SimulatorFixture implements AutoCloseable {
                 .header("Authorization", "Bearer " + TOKEN).header("IB-Context", CONTEXT);
     }
 
+    /** Sends {@code request}; an API answer that is not in its operation's documented shape fails the test. */
     Reply send(HttpRequest request) throws IOException {
+        Reply reply = exchange(request);
+        ApiSchemas.schemaFor(request.method(), request.uri().getPath(), reply.status()).ifPresent(
+                schema -> ApiSchemas.assertConforms(schema, reply.body(), request.method() + " " + request.uri()));
+        return reply;
+    }
+
+    /**
+     * Sends {@code request} to an operation a malformed-body fault was set for: its answer must not be JSON, which
+     * is what the test is about, so it is checked the other way round.
+     */
+    Reply sendExpectingMalformedBody(HttpRequest request) throws IOException {
+        Reply reply = exchange(request);
+        try {
+            JSON.readTree(reply.body());
+        } catch (JsonProcessingException expected) {
+            return reply;
+        }
+        throw new AssertionError("expected a body that is not JSON: " + reply.body());
+    }
+
+    private Reply exchange(HttpRequest request) throws IOException {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response);
@@ -86,8 +148,12 @@ final class SimulatorFixture implements AutoCloseable {
     }
 
     Reply post(String path, String body) throws IOException {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(postRequest(path, body));
+    }
+
+    HttpRequest postRequest(String path, String body) {
+        return request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** Runs an app by name from a batch, optionally tagged, and returns the run object. */

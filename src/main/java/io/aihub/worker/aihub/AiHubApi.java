@@ -14,13 +14,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
 
 /**
- * The AI Hub runs API (v2), relative to the API root. Package-private: callers go through {@link AiHubClient},
+ * The AI Hub runs API (v2), relative to the API root. A {@code null} context leaves the {@code IB-Context} header out
+ * (the caller's own context applies), rather than sending it empty. Package-private: callers go through {@link AiHubClient},
  * which owns credentials, timeouts and error classification. {@code Authorization} is added by a filter so the
  * token never travels through method arguments.
  * <p>
@@ -35,14 +37,15 @@ interface AiHubApi {
 
     String CONTEXT = "IB-Context";
 
+    /** The answer with its status: the service documents 200 here, and the metric records what it really sent. */
     @POST
     @Path("/runs")
-    Uni<byte[]> runApp(@HeaderParam(CONTEXT) String context, byte[] body);
+    Uni<RestResponse<byte[]>> runApp(@HeaderParam(CONTEXT) String context, byte[] body);
 
     @POST
     @Path("/deployments/{deploymentId}/runs")
-    Uni<byte[]> runDeployment(@HeaderParam(CONTEXT) String context, @PathParam("deploymentId") String deploymentId,
-            byte[] body);
+    Uni<RestResponse<byte[]>> runDeployment(@HeaderParam(CONTEXT) String context,
+            @PathParam("deploymentId") String deploymentId, byte[] body);
 
     @GET
     @Path("/runs/{runId}")
@@ -73,7 +76,12 @@ interface AiHubApi {
             @QueryParam("sort_by") String sortBy,
             @QueryParam("order") String order);
 
+    /** Every {@code delete_*} flag is sent: the service takes a missing one as {@code true}. */
     @DELETE
     @Path("/runs/{runId}")
-    Uni<JsonNode> deleteRun(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId);
+    Uni<DeletedRun> deleteRun(@HeaderParam(CONTEXT) String context, @PathParam("runId") String runId,
+            @QueryParam("delete_input") boolean deleteInput,
+            @QueryParam("delete_output") boolean deleteOutput,
+            @QueryParam("delete_logs") boolean deleteLogs,
+            @QueryParam("delete_db_data") boolean deleteDbData);
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -48,11 +51,13 @@ public class AiHubClient {
     private final RateLimiter limiter;
     private final OutageDetector outage;
     private final Duration requestTimeout;
+    private final UntaggedListings untagged;
 
     @Inject
     public AiHubClient(AiHubConfig config, WorkerConfig worker, ObjectMapper mapper, RateLimiter limiter,
-            OutageDetector outage) {
+            OutageDetector outage, MeterRegistry registry) {
         this.mapper = mapper;
+        this.untagged = new UntaggedListings(registry);
         this.bodyWriter = mapper.writer();
         this.runReader = mapper.readerFor(Run.class);
         this.runListReader = mapper.readerFor(RunList.class);
@@ -71,7 +76,7 @@ public class AiHubClient {
                 .register(new BearerTokenFilter(token))
                 .register(new ErrorResponseMapper(mapper, Clock.systemUTC()))
                 .build(AiHubApi.class);
-        String probeContext = config.ibContext().orElse("");
+        Optional<String> probeContext = config.ibContext();
         outage.probeWith(() -> probe(probeContext));
     }
 
@@ -97,31 +102,48 @@ public class AiHubClient {
      * (design.md, "Check at the last moment"), and the answer must come within the request timeout from then, so
      * that "last POST start + request timeout" bounds what rule 2c reasons about.
      */
-    private Uni<Run> submit(SubmitGate gate, Supplier<Uni<byte[]>> post) {
+    private Uni<SubmitAnswer> submit(SubmitGate gate, Supplier<Uni<RestResponse<byte[]>>> post) {
         return limited(CallKind.SUBMIT, gate::wanted, () -> gate.open().chain(open -> {
             if (!open) {
                 return Uni.createFrom().failure(new NotSentException("its partition moved before it was sent"));
             }
-            return Uni.createFrom().<byte[]> deferred(post::get).map(this::readRun).ifNoItem().after(requestTimeout).fail()
+            return Uni.createFrom().<RestResponse<byte[]>> deferred(post::get).map(this::readAnswer)
+                    .ifNoItem().after(requestTimeout).fail()
                     .onTermination().invoke(gate::closed);
         })).map(AiHubClient::requireId);
     }
 
-    /** The outage probe: one run of the last minute, the cheapest call AI Hub answers. */
-    private Uni<?> probe(String context) {
+    /**
+     * The outage probe: one run of the last minute, the cheapest call AI Hub answers. Without a configured default
+     * context it sends no {@code IB-Context} at all (the token's own context), never an empty one.
+     */
+    Uni<?> probe(Optional<String> context) {
         long now = Clock.systemUTC().instant().getEpochSecond();
-        return limited(CallKind.PROBE, () -> api.listRuns(context, null, null, null, null, null, now - 60, now + 60, 1,
-                0, "start_timestamp", "ASCENDING").map(this::readRunList));
+        return limited(CallKind.PROBE, () -> api.listRuns(context.orElse(null), null, null, null, null, null, now - 60,
+                now + 60, 1, 0, "start_timestamp", "ASCENDING").map(this::readRunList));
     }
 
-    /** Run app: {@code POST /v2/apps/runs}, sent only if {@code gate} opens once the call holds its token. */
-    public Uni<Run> runApp(String context, JsonNode body, SubmitGate gate) {
+    /**
+     * Run app: {@code POST /v2/apps/runs}, sent only if {@code gate} opens once the call holds its token; with the
+     * status AI Hub answered.
+     */
+    public Uni<SubmitAnswer> submitApp(String context, JsonNode body, SubmitGate gate) {
         return write(body).chain(json -> submit(gate, () -> api.runApp(context, json)));
     }
 
-    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}, as {@link #runApp}. */
-    public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body, SubmitGate gate) {
+    /** Run deployment: {@code POST /v2/apps/deployments/{id}/runs}, as {@link #submitApp}. */
+    public Uni<SubmitAnswer> submitDeployment(String context, String deploymentId, JsonNode body, SubmitGate gate) {
         return write(body).chain(json -> submit(gate, () -> api.runDeployment(context, deploymentId, json)));
+    }
+
+    /** Run app, for callers that need only the run. */
+    public Uni<Run> runApp(String context, JsonNode body, SubmitGate gate) {
+        return submitApp(context, body, gate).map(SubmitAnswer::run);
+    }
+
+    /** Run deployment, for callers that need only the run. */
+    public Uni<Run> runDeployment(String context, String deploymentId, JsonNode body, SubmitGate gate) {
+        return submitDeployment(context, deploymentId, body, gate).map(SubmitAnswer::run);
     }
 
     /** Get run status. */
@@ -130,9 +152,10 @@ public class AiHubClient {
                 .onItem().ifNull().failWith(AiHubClient::emptyBody);
     }
 
-    /** Delete a run. */
-    public Uni<JsonNode> deleteRun(String context, String runId) {
-        return limited(CallKind.DELETE, () -> api.deleteRun(context, runId));
+    /** Delete run, deleting exactly what {@code options} name (the service's defaults would delete everything). */
+    public Uni<DeletedRun> deleteRun(String context, String runId, DeleteOptions options) {
+        return limited(CallKind.DELETE, () -> api.deleteRun(context, runId, options.input(), options.output(),
+                options.logs(), options.dbData()));
     }
 
     /** Every page of results, in order, read into the documented fields (see {@link #resultsJson}). */
@@ -163,19 +186,15 @@ public class AiHubClient {
                 .whilst(page -> page.path("has_more").asBoolean(false));
     }
 
-    /** One page of List runs, sorted by start time ascending. */
-    public Uni<List<Run>> listRunsPage(String context, ListRunsQuery query, int offset) {
-        return listRunsPage(CallKind.LIST, context, query, offset);
-    }
-
-    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag). */
+    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag), by start ascending. */
     public Uni<List<Run>> listRunsPage(CallKind kind, String context, ListRunsQuery query, int offset) {
         return limited(kind, () -> api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
                 query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
                 .map(this::readRunList))
-                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty());
+                .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty())
+                .invoke(untagged::note);
     }
 
     /**
@@ -231,16 +250,21 @@ public class AiHubClient {
         return read(runReader, json, "a run");
     }
 
+    private SubmitAnswer readAnswer(RestResponse<byte[]> response) {
+        return new SubmitAnswer(response.getStatus(), readRun(response.getEntity()));
+    }
+
     private RunList readRunList(byte[] json) {
         return read(runListReader, json, "a run list");
     }
 
     /** A run answer without an ID cannot be followed: the outcome is unknown, as for an unreadable body. */
-    private static Run requireId(Run run) {
+    private static SubmitAnswer requireId(SubmitAnswer answer) {
+        Run run = answer.run();
         if (run == null || run.id() == null || run.id().isBlank()) {
             throw new AiHubProtocolException("AI Hub answered a submission without a run ID");
         }
-        return run;
+        return answer;
     }
 
     private static AiHubProtocolException emptyBody() {

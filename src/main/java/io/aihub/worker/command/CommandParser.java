@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,7 +63,9 @@ public class CommandParser {
             command = readCommandObject(value, headers);
             return new ParseResult.Parsed(validator.validate(command));
         } catch (InvalidCommandException e) {
-            return new ParseResult.Invalid(e.code(), e.getMessage(), readableCommandId(command));
+            Optional<String> commandId = readableCommandId(command);
+            return new ParseResult.Invalid(e.code(), e.getMessage(), commandId,
+                    commandId.isPresent() ? readableMetadata(command) : Map.of());
         }
     }
 
@@ -154,6 +157,15 @@ public class CommandParser {
         Header header = headers.lastHeader(name);
         return header == null || header.value() == null ? Optional.empty()
                 : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /** The {@code metadata} of a command that broke another rule, when it is valid itself; else empty. */
+    private Map<String, String> readableMetadata(ObjectNode command) {
+        try {
+            return validator.metadata(new CommandValidator.Fields(command));
+        } catch (InvalidCommandException e) {
+            return Map.of();
+        }
     }
 
     private static Optional<String> readableCommandId(ObjectNode command) {

@@ -99,7 +99,7 @@ public class CommandValidator {
     }
 
     private static Input input(Fields f, boolean deployment) {
-        OptionalLong batchId = f.optionalLong("batch_id", 0, Long.MAX_VALUE);
+        OptionalLong batchId = f.optionalLong("batch_id", 1, Long.MAX_VALUE); // batch IDs are positive
         Optional<String> inputDir = f.optionalString("input_dir");
         boolean upstream = f.optionalBoolean("manual_upstream_integration").orElse(false);
         OptionalLong from = f.optionalLong("from_timestamp", 0, Long.MAX_VALUE);
@@ -133,7 +133,7 @@ public class CommandValidator {
         return inputDir.<Input> map(Input.Folder::new).orElseGet(() -> new Input.Upstream(from, to));
     }
 
-    private Map<String, String> metadata(Fields f) {
+    Map<String, String> metadata(Fields f) {
         Optional<ObjectNode> metadata = f.optionalObject("metadata");
         if (metadata.isEmpty()) {
             return Map.of();

@@ -36,8 +36,9 @@ public enum ErrorCode {
     /** AI Hub answered in a way the worker cannot use. */
     AIHUB_PROTOCOL_ERROR,
     /**
-     * A submission's outcome stayed unknown: the search for its run (rule 2c) did not succeed within its budget, so
-     * a run may exist. The command is not posted again; check AI Hub for a run tagged with its command ID.
+     * A submission's outcome stayed unknown and a run may exist: the search for its run (rule 2c) did not succeed
+     * within its budget, or List runs cannot settle it (it lists runs without tags). The command is not posted
+     * again; look in AI Hub for a run tagged with its command ID before replaying.
      */
     OUTCOME_UNKNOWN,
     /** The client could not build the request (nothing was sent), for example a header value it refuses. */

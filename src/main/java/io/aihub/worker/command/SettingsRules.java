@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Checks the {@code settings} object against the API's types, keeps the tags within the API's total length once
  * the worker's own tag is added, and collects the secret material it holds so it can be scrubbed from anything
- * the worker writes.
+ * the worker writes: secret key names, and the PDF passwords of {@code runtime_config.instabase.pdf.passwords}.
  */
 final class SettingsRules {
 
-    private static final String PDF_PASSWORDS = "instabase.pdf.passwords";
+    /** Where the API reads PDF passwords: nested objects {@code instabase} → {@code pdf} → {@code passwords}. */
+    private static final String PDF_PASSWORDS = "settings.runtime_config.instabase.pdf.passwords";
+    /** A single key with dots in it: not what the API reads, but whoever wrote it meant passwords. */
+    private static final String DOTTED_PASSWORDS = "instabase.pdf.passwords";
 
     private final String ownTag;
     private final int maxTagsLength;
@@ -32,15 +35,16 @@ final class SettingsRules {
         f.optionalObject("runtime_config").ifPresent(config -> {
             CommandValidator.Fields r = new CommandValidator.Fields(config, "settings.runtime_config.");
             r.optionalBoolean("generate_post_process_pdf");
-            // The API names the passwords "instabase.pdf.passwords"; accept it as one key or as nested objects.
-            r.optionalObject(PDF_PASSWORDS)
-                    .ifPresent(p -> collectStrings(p, "settings.runtime_config." + PDF_PASSWORDS, secrets));
-            JsonNode nested = config.path("instabase").path("pdf").path("passwords");
-            if (!nested.isMissingNode() && !nested.isNull()) {
-                if (!nested.isObject()) {
-                    throw CommandValidator.invalid("settings.runtime_config." + PDF_PASSWORDS + ": must be an object");
-                }
-                collectStrings((ObjectNode) nested, "settings.runtime_config." + PDF_PASSWORDS, secrets);
+            r.optionalObject("instabase")
+                    .flatMap(i -> new CommandValidator.Fields(i, "settings.runtime_config.instabase.")
+                            .optionalObject("pdf"))
+                    .flatMap(p -> new CommandValidator.Fields(p, "settings.runtime_config.instabase.pdf.")
+                            .optionalObject("passwords"))
+                    .ifPresent(passwords -> collectStrings(passwords, PDF_PASSWORDS, secrets));
+            // Passed on as given (the API does not read it), yet every string in it is kept out of what we write.
+            JsonNode dotted = config.get(DOTTED_PASSWORDS);
+            if (dotted != null) {
+                collectAnyStrings(dotted, secrets);
             }
         });
         JsonNode tags = settings.get("tags");
@@ -64,6 +68,14 @@ final class SettingsRules {
             throw CommandValidator.invalid("settings.tags: all tags, with the worker's own tag, exceed "
                     + maxTagsLength + " characters");
         }
+    }
+
+    /** Every non-empty string anywhere in {@code node}, whatever its shape. */
+    private static void collectAnyStrings(JsonNode node, Set<String> secrets) {
+        if (node.isTextual() && !node.asText().isEmpty()) {
+            secrets.add(node.asText());
+        }
+        node.elements().forEachRemaining(child -> collectAnyStrings(child, secrets));
     }
 
     private static void collectStrings(ObjectNode object, String field, Set<String> secrets) {

@@ -32,9 +32,13 @@ public final class EventFactory {
         return new StatusEvent(command.commandId(), sequence, type, time, data);
     }
 
-    /** A {@code rejected} event for a record that named a readable command ID but was not a valid command. */
-    public static StatusEvent rejected(String commandId, long sequence, ErrorCode code, String reason, Instant time) {
-        EventData data = EventData.rejected(commandId, new EventData.Error(code.name(), null, reason), Map.of());
+    /**
+     * A {@code rejected} event for a record that named a readable command ID but was not a valid command, with the
+     * command's {@code metadata} when it could be read.
+     */
+    public static StatusEvent rejected(String commandId, long sequence, ErrorCode code, String reason,
+            Map<String, String> metadata, Instant time) {
+        EventData data = EventData.rejected(commandId, new EventData.Error(code.name(), null, reason), metadata);
         return new StatusEvent(commandId, sequence, EventType.REJECTED, time, data);
     }
 

@@ -135,7 +135,8 @@ public class CommandHandler {
             return deadLetter(record, invalid, lease);
         }
         long sequence = known.map(LedgerRecord::sequence).orElse(0L) + 1;
-        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(), clock.instant());
+        StatusEvent event = EventFactory.rejected(commandId, sequence, invalid.code(), invalid.reason(),
+                invalid.metadata(), clock.instant());
         LedgerRecord rejected = LedgerRecords.rejected(commandId, sequence, LedgerRecords.hash(record.value()),
                 clock.millis());
         return lease.write(() -> events.publish(event)).chain(() -> deadLetter(record, invalid, lease))

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.aihub.worker.command.CommandRecord;
-import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.event.DeadLetterPublisher;
 import io.aihub.worker.event.EventData;
@@ -55,10 +54,8 @@ class FailedOutcomes {
                 failed.message());
         StatusEvent event = EventFactory.forFailure(command, sequence, EventType.SUBMISSION_FAILED, Optional.empty(),
                 Optional.empty(), failed.attempts(), error, clock.instant());
-        var cause = new DeadLetterPublisher.Cause(failed.code(), failed.code() == ErrorCode.OUTCOME_UNKNOWN
-                ? "submission failed; a run may exist"
-                : "submission failed", failed.httpStatus(), failed.attempts(),
-                Optional.of(failed.firstFailureAt()));
+        var cause = new DeadLetterPublisher.Cause(failed.code(), failed.deadLetterReason(), failed.httpStatus(),
+                failed.attempts(), Optional.of(failed.firstFailureAt()));
         LedgerRecord ended = LedgerRecords.submissionFailed(command, hash, event, failed.attempts(),
                 firstAttempt.toEpochMilli(), clock.millis());
         Uni<Void> deadLetter = record.isEmpty() ? Uni.createFrom().voidItem()

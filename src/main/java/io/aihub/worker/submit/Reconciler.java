@@ -16,7 +16,7 @@ import io.aihub.worker.aihub.CallKind;
 import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.ListRunsQuery;
 import io.aihub.worker.aihub.OutageDetector;
-import io.aihub.worker.aihub.Run;
+import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.TargetFields;
@@ -65,12 +65,15 @@ public class Reconciler {
      */
     Uni<SubmissionOutcome> reconcile(RunCommand command, Attempts attempts, Supplier<Uni<SubmissionOutcome>> orElse) {
         Instant settled = attempts.lastPostStart.plus(requestTimeout).plus(settleTime);
-        return findRun(command, attempts.firstPostStart).chain(found -> {
-            if (found.isPresent()) {
-                CommandLog.info(LOG, command.commandId(), found.get().id(),
+        return search(command, attempts.firstPostStart).chain(result -> {
+            if (result instanceof TagSearch.Found found) {
+                CommandLog.info(LOG, command.commandId(), found.run().id(),
                         "run %s found by its tag after an unknown outcome",
-                        found.get().id());
-                return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.get(), Math.max(1, attempts.posts)));
+                        found.run().id());
+                return Uni.createFrom().item(new SubmissionOutcome.Submitted(found.run(), Math.max(1, attempts.posts)));
+            }
+            if (result instanceof TagSearch.TagsNotListed unseen) {
+                return Uni.createFrom().item(runMayExist(command, attempts, unseen));
             }
             Duration untilSettled = Duration.between(clock.instant(), settled);
             if (!untilSettled.isNegative() && !untilSettled.isZero()) {
@@ -118,16 +121,27 @@ public class Reconciler {
                 .chain(() -> reconcile(command, attempts, orElse));
     }
 
-    /** Looks for a run with the command's tag started since {@code firstPostStart} (one search, no waiting). */
-    Uni<Optional<Run>> findRun(RunCommand command, Instant firstPostStart) {
+    /** Searches for a run with the command's tag started since {@code firstPostStart} (one search, no waiting). */
+    Uni<TagSearch> search(RunCommand command, Instant firstPostStart) {
         long from = firstPostStart.minus(windowMargin).getEpochSecond();
         long to = clock.instant().plus(windowMargin).getEpochSecond();
         TargetFields target = TargetFields.of(command);
         ListRunsQuery query = ListRunsQuery.window(from, to, LIST_PAGE)
                 .forTarget(target.appName(), target.appId(), target.deploymentId());
-        String tag = command.runTag();
-        // where(): the first run with the tag anywhere in the listing (first(predicate) would stop at the first miss).
-        return client.listRuns(CallKind.RECONCILE, command.ibContext(), query).select().where(run -> run.hasTag(tag))
-                .toUni().map(Optional::ofNullable);
+        return TagSearch.in(client.listRuns(CallKind.RECONCILE, command.ibContext(), query), command.runTag());
+    }
+
+    /**
+     * The listing cannot show tags, so not finding the run proves nothing and waiting will not change that: the
+     * command ends with OUTCOME_UNKNOWN rather than a second POST that could start a second run.
+     */
+    private SubmissionOutcome.Failed runMayExist(RunCommand command, Attempts attempts,
+            TagSearch.TagsNotListed unseen) {
+        CommandLog.warn(LOG, command.commandId(), null, "outcome unknown and List runs shows no tags (%d runs listed"
+                + " without them): a run may exist, nothing is posted again", unseen.runsWithoutTags());
+        return new SubmissionOutcome.Failed(ErrorCode.OUTCOME_UNKNOWN, Optional.empty(), "a run may exist: the outcome"
+                + " of a submission is unknown and AI Hub lists runs without tags, so the run cannot be found by its"
+                + " tag; look for it in AI Hub before a replay", Math.max(1, attempts.posts),
+                attempts.firstFailureAt == null ? clock.instant() : attempts.firstFailureAt);
     }
 }

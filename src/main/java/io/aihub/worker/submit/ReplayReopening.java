@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.StartupChecks;
@@ -41,15 +42,17 @@ public class ReplayReopening {
     /** The outcome of the reopened command: a run found by its tag, or a new submission's. */
     public Uni<SubmissionOutcome> submit(RunCommand command, LedgerRecord failed, SubmissionGuard guard) {
         Instant since = Instant.ofEpochMilli(failed.updatedAt()).minus(lookBack);
-        return submitter.findExisting(command, since)
-                .chain(found -> {
-                    if (found.isPresent()) {
-                        CommandLog.info(LOG, command.commandId(), found.get().id(),
-                                "replay found run %s by its tag; adopted, nothing posted", found.get().id());
-                        return Uni.createFrom().<SubmissionOutcome> item(new SubmissionOutcome.Submitted(found.get(),
+        return submitter.searchExisting(command, since)
+                .chain(search -> {
+                    if (search instanceof TagSearch.Found found) {
+                        CommandLog.info(LOG, command.commandId(), found.run().id(),
+                                "replay found run %s by its tag; adopted, nothing posted", found.run().id());
+                        return Uni.createFrom().<SubmissionOutcome> item(new SubmissionOutcome.Submitted(found.run(),
                                 Math.max(1, failed.attempts())));
                     }
-                    return submitter.submit(command, guard);
+                    // A listing without tags proves nothing: reconciliation decides, and it never posts blindly.
+                    return search instanceof TagSearch.NotFound ? submitter.submit(command, guard)
+                            : submitter.resume(command, since, guard);
                 })
                 // The search failed: reconcile the way a command found submitting is, retrying the search first.
                 .onFailure().recoverWithUni(failure -> submitter.resume(command, since, guard));

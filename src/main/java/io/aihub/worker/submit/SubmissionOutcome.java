@@ -23,5 +23,11 @@ public sealed interface SubmissionOutcome {
      */
     record Failed(ErrorCode code, Optional<Integer> httpStatus, String message, int attempts,
             Instant firstFailureAt) implements SubmissionOutcome {
+
+        /** The dead letter's reason, in our words only ({@code message} may quote AI Hub). */
+        public String deadLetterReason() {
+            return code == ErrorCode.OUTCOME_UNKNOWN ? "a run may exist; look for it in AI Hub before a replay"
+                    : "submission failed";
+        }
     }
 }

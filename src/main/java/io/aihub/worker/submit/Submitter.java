@@ -21,7 +21,9 @@ import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.NotSentException;
 import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
+import io.aihub.worker.aihub.SubmitAnswer;
 import io.aihub.worker.aihub.SubmitGate;
+import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.command.SecretScrubber;
@@ -103,9 +105,15 @@ public class Submitter {
                 0, clock.instant())));
     }
 
-    /** Looks for a run that already carries the command's tag (one search, no waiting). */
+    /** Looks for a run that already carries the command's tag (one search, no waiting); empty when none was seen. */
     public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        return reconciler.findRun(command, firstAttemptAt);
+        return searchExisting(command, firstAttemptAt)
+                .map(search -> search instanceof TagSearch.Found found ? Optional.of(found.run()) : Optional.empty());
+    }
+
+    /** The same search, saying why nothing was found: no run listed, or a listing that cannot show tags. */
+    public Uni<TagSearch> searchExisting(RunCommand command, Instant firstAttemptAt) {
+        return reconciler.search(command, firstAttemptAt);
     }
 
     private Uni<SubmissionOutcome> post(RunCommand command, ObjectNode body, Attempts attempts) {
@@ -118,12 +126,12 @@ public class Submitter {
             return waitOutOutage(command, body, attempts);
         }
         SubmitGate gate = new PostGate(attempts, clock);
-        Uni<Run> call = command.target() instanceof Target.Deployment deployment
-                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), body, gate)
-                : client.runApp(command.ibContext(), body, gate);
-        return call.<SubmissionOutcome> map(run -> {
-            metrics.submissionAttempt(command.target() instanceof Target.Deployment ? 202 : 200);
-            return new SubmissionOutcome.Submitted(run, attempts.posts);
+        Uni<SubmitAnswer> call = command.target() instanceof Target.Deployment deployment
+                ? client.submitDeployment(command.ibContext(), deployment.deploymentId(), body, gate)
+                : client.submitApp(command.ibContext(), body, gate);
+        return call.<SubmissionOutcome> map(answer -> {
+            metrics.submissionAttempt(answer.httpStatus());
+            return new SubmissionOutcome.Submitted(answer.run(), attempts.posts);
         }).onFailure().recoverWithUni(failure -> {
             if (FailureClassifier.unwrap(failure) instanceof NotSentException && !attempts.guard.mayPost()) {
                 return abandoned(command, attempts);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -96,6 +97,51 @@ class AiHubClientTest {
     }
 
     @Test
+    void a_submission_reports_the_status_ai_hub_answered_with() throws Exception {
+        SubmitAnswer app = client
+                .submitApp(CONTEXT, body("{\"app_name\": \"client-status\", \"batch_id\": 1}"), SubmitGate.always())
+                .await().atMost(WAIT);
+        SubmitAnswer deployment = client
+                .submitDeployment(CONTEXT, "client-status-dep", body("{\"batch_id\": 1}"), SubmitGate.always())
+                .await().atMost(WAIT);
+
+        assertThat(app.httpStatus()).isEqualTo(200);
+        assertThat(deployment.httpStatus()).isEqualTo(202);
+        assertThat(deployment.run().deploymentId()).isEqualTo("client-status-dep");
+    }
+
+    @Test
+    void delete_run_sends_every_delete_flag_and_reads_the_jobs_it_started() throws Exception {
+        Run run = client.runApp(CONTEXT, body("{\"app_name\": \"client-delete\", \"batch_id\": 1}"), SubmitGate.always())
+                .await()
+                .atMost(WAIT);
+
+        DeletedRun deleted = client.deleteRun(CONTEXT, run.id(), DeleteOptions.RUN_ONLY).await().atMost(WAIT);
+
+        RecordedRequest request = simulator.requests().stream().filter(r -> r.method().equals("DELETE")
+                && r.path().endsWith(run.id())).findFirst().orElseThrow();
+        assertThat(request.query().split("&")).containsExactlyInAnyOrder("delete_input=false", "delete_output=true",
+                "delete_logs=true", "delete_db_data=true");
+        assertThat(deleted.inputJob()).as("the input and its batch are kept").isEmpty();
+        assertThat(deleted.outputJob()).isPresent();
+        assertThat(deleted.logJob()).isPresent();
+        assertThat(FailureClassifier.httpStatus(catchThrowable(() -> client.getRun(CONTEXT, run.id()).await()
+                .atMost(WAIT)))).isEqualTo(404);
+    }
+
+    @Test
+    void the_outage_probe_without_a_default_context_sends_no_context_header_at_all() {
+        client.probe(Optional.empty()).await().atMost(WAIT);
+        client.probe(Optional.of(CONTEXT)).await().atMost(WAIT);
+
+        List<RecordedRequest> probes = simulator.requests().stream()
+                .filter(r -> r.path().equals("/api/v2/apps/runs") && r.query().contains("limit=1&")).toList();
+        assertThat(probes).extracting(RecordedRequest::ibContext).containsExactly(Optional.empty(),
+                Optional.of(CONTEXT));
+        assertThat(probes).extracting(RecordedRequest::status).containsOnly(200);
+    }
+
+    @Test
     void a_request_the_api_rejects_fails_with_its_status_and_message() throws Exception {
         Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
                 body("{\"app_name\": \"a\", \"app_id\": \"b\", \"batch_id\": 1}"), SubmitGate.always()).await().atMost(WAIT));
@@ -109,12 +155,13 @@ class AiHubClientTest {
     }
 
     @Test
-    void an_input_outside_the_context_is_forbidden() throws Exception {
-        Throwable failure = catchThrowable(() -> client.runApp(CONTEXT,
+    void a_context_the_token_may_not_use_is_a_permanent_401() throws Exception {
+        Throwable failure = catchThrowable(() -> client.runApp("other-org",
                 body("{\"app_name\": \"a\", \"input_dir\": \"/other-org/ws/fs/d/\"}"), SubmitGate.always()).await()
                 .atMost(WAIT));
 
-        assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(403);
+        assertThat(FailureClassifier.httpStatus(failure)).isEqualTo(401);
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClassifier.Kind.PERMANENT);
     }
 
     @Test
@@ -162,6 +209,7 @@ class AiHubClientTest {
 
         assertThat(pages).hasSize(3);
         assertThat(pages).extracting(ResultsPage::hasMore).containsExactly(true, true, false);
+        assertThat(pages).extracting(ResultsPage::batchId).containsOnly("1");
         assertThat(pages.stream().flatMap(p -> p.filesOrEmpty().stream()).map(ResultsPage.ResultFile::originalFileName))
                 .hasSize(5).doesNotHaveDuplicates();
         assertThat(simulator.countRequests("GET", "/api/v2/apps/runs/" + run.id() + "/results") - before)
@@ -225,5 +273,23 @@ class AiHubClientTest {
                 .filter(r -> r.method().equals("GET") && r.query().contains("app_name=short-pages-app"))
                 .map(r -> r.query().replaceAll(".*offset=(\\d+).*", "$1")))
                 .containsExactly("0", "20", "40", "45");
+    }
+
+    @Test
+    void typed_results_read_the_message_a_string_batch_id_and_the_confidence_object() throws Exception {
+        Run run = client
+                .runApp(CONTEXT, body("{\"app_name\": \"client-typed-results\", \"batch_id\": 31}"), SubmitGate.always())
+                .await().atMost(WAIT);
+        await().atMost(WAIT).until(() -> client.getRun(CONTEXT, run.id()).await().atMost(WAIT).knownStatus(),
+                RunStatus.COMPLETE::equals);
+
+        ResultsPage page = client.results(CONTEXT, run.id(), new ResultsOptions(false, true, false, false))
+                .collect().first().await().atMost(WAIT);
+
+        assertThat(page.batchId()).isEqualTo("31");
+        assertThat(page.message()).isNull();
+        ResultsPage.ResultField field = page.filesOrEmpty().get(0).documents().get(0).fields().get(0);
+        assertThat(field.confidence()).isEqualTo(new ResultsPage.Confidence(0.97, 0.99));
+        assertThat(field.errorMsg()).isEmpty();
     }
 }

@@ -126,9 +126,10 @@ class ResultsPublishingTest extends KafkaFlowTest {
         assertThat(files).extracting(f -> f.get("input_file_path").asText()).allMatch(p -> p.startsWith("/batches/7/"));
         assertThat(values(files, "invoice_number")).containsExactly("INV-00001", "INV-00002", "INV-00003", "INV-00004",
                 "INV-00005");
-        // include_confidence_scores reached AI Hub: the simulator adds the score only when asked.
-        assertThat(files.get(0).get("documents").get(0).get("fields").get(0).get("confidence").asDouble())
-                .isEqualTo(0.97);
+        // include_confidence_scores reached AI Hub (the simulator adds the scores only when asked), and the
+        // document's confidence object is published as it came.
+        assertThat(files.get(0).get("documents").get(0).get("fields").get(0).get("confidence"))
+                .hasToString("{\"model\":0.97,\"ocr\":0.99}");
     }
 
     @Test

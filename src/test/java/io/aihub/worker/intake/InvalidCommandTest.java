@@ -81,6 +81,28 @@ class InvalidCommandTest extends KafkaFlowTest {
     }
 
     @Test
+    void a_command_whose_context_is_not_allowed_is_rejected_with_its_metadata_like_every_other_event() {
+        topics.send("bad-context", """
+                {"command_id": "bad-context", "app_name": "a", "batch_id": 1, "ib_context": "someone-else",
+                 "metadata": {"order_id": "A-17", "tenant": "t-3"}}""");
+        topics.send("bad-metadata", """
+                {"command_id": "bad-metadata", "app_name": "a", "batch_id": 1, "metadata": {"order_id": 17}}""");
+
+        List<CloudEventRecord> rejected = topics.awaitTerminalEvent("bad-context", DEADLINE);
+        List<CloudEventRecord> unreadable = topics.awaitTerminalEvent("bad-metadata", DEADLINE);
+
+        assertThat(rejected).singleElement().satisfies(event -> {
+            assertThat(event.data().get("error").get("code").asText()).isEqualTo("CONTEXT_NOT_ALLOWED");
+            assertThat(event.data().get("metadata")).hasToString("{\"order_id\":\"A-17\",\"tenant\":\"t-3\"}");
+        });
+        // Metadata that is itself what broke the rules is not echoed.
+        assertThat(unreadable).singleElement().satisfies(event -> {
+            assertThat(event.data().get("error").get("code").asText()).isEqualTo("INVALID_FIELD");
+            assertThat(event.data().path("metadata").size()).isZero();
+        });
+    }
+
+    @Test
     void a_command_without_an_input_is_rejected_and_the_next_valid_command_still_runs() {
         topics.send("stream-key", """
                 {"command_id": "bad-no-input", "app_name": "invoices"}""");

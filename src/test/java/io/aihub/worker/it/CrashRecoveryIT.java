@@ -151,7 +151,8 @@ class CrashRecoveryIT {
             Future<?> produced = producer.submit(() -> {
                 for (int i = 0; i < COMMANDS; i++) {
                     String id = "crash-" + i;
-                    topics.send(id, "{\"command_id\": \"" + id + "\", \"app_name\": \"crash-app\", \"batch_id\": " + i + "}");
+                    topics.send(id,
+                            "{\"command_id\": \"" + id + "\", \"app_name\": \"crash-app\", \"batch_id\": " + (i + 1) + "}");
                     pause(10); // a steady stream over about 20 s, so the kills land while commands arrive
                 }
             });

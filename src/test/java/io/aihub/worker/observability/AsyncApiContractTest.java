@@ -209,7 +209,8 @@ class AsyncApiContractTest extends KafkaFlowTest {
                 "{\"command_id\": \"a\", \"app_id\": \"app-1\", \"owner\": \"me\", \"input_dir\": \"in/\","
                         + " \"output_workspace\": \"ws\", \"settings\": {\"tags\": [\"t\"], \"keys\": {\"custom\": {\"k\": \"v\"}}},"
                         + " \"results\": {\"publish\": true}, \"unknown_field\": 1}",
-                "{\"command_id\": \"d:1\", \"deployment_id\": \"dep\", \"batch_id\": 0, \"output_dir\": \"out\"}",
+                "{\"command_id\": \"d:1\", \"deployment_id\": \"dep\", \"batch_id\": 1, \"output_dir\": \"out\","
+                        + " \"settings\": {\"runtime_config\": {\"instabase\": {\"pdf\": {\"passwords\": {\"a.pdf\": \"p\"}}}}}}",
                 "{\"command_id\": \"d.2\", \"deployment_id\": \"dep\", \"manual_upstream_integration\": true,"
                         + " \"from_timestamp\": 1, \"to_timestamp\": 2}");
         for (String command : valid) {
@@ -229,6 +230,9 @@ class AsyncApiContractTest extends KafkaFlowTest {
                 "{\"command_id\": \"x\", \"app_name\": \"a\"}",
                 "{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": 1, \"input_dir\": \"in\"}",
                 "{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": \"1\"}",
+                "{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": 0}",
+                "{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": 1, \"settings\": {\"runtime_config\":"
+                        + " {\"instabase\": {\"pdf\": {\"passwords\": {\"a.pdf\": 1}}}}}}",
                 "{\"command_id\": \"x\", \"app_name\": \"a\", \"manual_upstream_integration\": true}",
                 "{\"command_id\": \"x\", \"deployment_id\": \"d\", \"owner\": \"o\", \"batch_id\": 1}",
                 "{\"command_id\": \"x\", \"deployment_id\": \"d\", \"batch_id\": 1, \"output_workspace\": \"w\"}",

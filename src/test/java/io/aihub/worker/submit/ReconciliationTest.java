@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,17 +20,20 @@ import io.aihub.simulator.RecordedRequest;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.SubmitGate;
+import io.aihub.worker.command.DeadLetterHeaders;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.KafkaTopics;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Reconciliation against an AI Hub that does not make the search easy: List runs pages shorter than the limit asked
- * for. After an unknown outcome the worker must find the run its lost POST created, never POST a second one.
+ * for, or runs listed without their tags. After an unknown outcome the worker must find the run its lost POST created,
+ * or say that a run may exist, and never POST a second one.
  */
 @QuarkusTest
 @WithTestResource(WorkerTestResource.class)
@@ -87,5 +91,31 @@ class ReconciliationTest extends KafkaFlowTest {
                 "aihub.run.completed");
         assertThat(events).extracting(e -> e.data().get("run_id").asText()).containsOnly(runId);
         assertThat(listQueries("capped-app")).anySatisfy(q -> assertThat(q).contains("limit=100", "offset=60"));
+    }
+
+    @Test
+    void an_unknown_outcome_that_list_runs_cannot_settle_without_tags_ends_outcome_unknown_and_posts_nothing() {
+        // An AI Hub that lists runs without tags: the run the 504 hid exists, and no listing can show it is ours.
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("tagless-app")
+                .then(FaultAction.omitTags()));
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("tagless-app").times(1)
+                .then(FaultAction.errorAfterSuccess(504, "gateway timeout")));
+
+        sendApp("tagless-504", "tagless-app");
+        ConsumerRecord<byte[], byte[]> dead = topics.awaitDeadLetter("tagless-504", DEADLINE);
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("tagless-504", DEADLINE);
+
+        assertThat(posts("tagless-504")).extracting(RecordedRequest::status).containsExactly(504);
+        assertThat(simulator.runsCreatedWithTag(RunCommand.runTag("tagless-504"))).isEqualTo(1);
+        assertThat(listQueries("tagless-app")).isNotEmpty();
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo("aihub.run.submission_failed");
+            assertThat(event.data().get("error").get("code").asText()).isEqualTo("OUTCOME_UNKNOWN");
+            assertThat(event.data().get("error").get("message").asText()).startsWith("a run may exist:");
+        });
+        assertThat(KafkaTopics.header(dead, DeadLetterHeaders.ERROR_CODE)).isEqualTo("OUTCOME_UNKNOWN");
+        assertThat(KafkaTopics.header(dead, DeadLetterHeaders.REASON))
+                .isEqualTo("OUTCOME_UNKNOWN: a run may exist; look for it in AI Hub before a replay");
+        assertThat(KafkaTopics.header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
+import io.aihub.worker.aihub.DeleteOptions;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
@@ -121,7 +122,7 @@ class RunTrackingTest extends KafkaFlowTest {
         await().atMost(DEADLINE).until(() -> simulator.requests().stream()
                 .anyMatch(r -> r.method().equals("GET") && r.path().endsWith("/runs/" + runId) && r.status() == 200));
 
-        client.deleteRun("sim-org", runId).await().atMost(DEADLINE);
+        client.deleteRun("sim-org", runId, DeleteOptions.RUN_ONLY).await().atMost(DEADLINE);
         List<CloudEventRecord> events = topics.awaitTerminalEvent("cmd-vanishing", DEADLINE);
 
         assertThat(events).extracting(CloudEventRecord::type)
@@ -145,12 +146,16 @@ class RunTrackingTest extends KafkaFlowTest {
                 {"command_id": "cmd-settings", "app_name": "claims", "owner": "instabase", "version": "2.1.0",
                  "batch_id": 5, "output_workspace": "ws",
                  "settings": {"keys": {"custom": {"region": "eu"}}, "tags": ["team-a"],
-                              "runtime_config": {"generate_post_process_pdf": true}}}""");
+                              "runtime_config": {"generate_post_process_pdf": true, "webhook_config": {"url": "u"},
+                                                 "instabase": {"pdf": {"passwords": {"scan.pdf": "pw-9"}}}}}}""");
 
         topics.awaitTerminalEvent("cmd-settings", DEADLINE);
 
         String runId = topics.eventsFor("cmd-settings").get(0).data().get("run_id").asText();
-        assertThat(simulator.run(runId))
-                .hasValueSatisfying(run -> assertThat(run.tags()).contains(List.of("team-a", "aihub-run-worker:cmd-settings")));
+        assertThat(simulator.run(runId)).hasValueSatisfying(run -> {
+            assertThat(run.tags()).contains(List.of("team-a", "aihub-run-worker:cmd-settings"));
+            // The passwords reached AI Hub nested, where the API reads them (the simulator keeps only the file titles).
+            assertThat(run.pdfPasswordFiles()).containsExactly("scan.pdf");
+        });
     }
 }

@@ -1,0 +1,85 @@
+package io.aihub.worker.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/** The bounded number of commands in flight, driven by hand: every admission and release is explicit. */
+class InFlightWindowTest {
+
+    private static CompletableFuture<Void> admit(InFlightWindow window) {
+        return window.admit().subscribeAsCompletionStage();
+    }
+
+    @Test
+    void admissions_up_to_the_limit_complete_at_once_and_the_next_one_waits() {
+        InFlightWindow window = new InFlightWindow(2);
+
+        CompletableFuture<Void> first = admit(window);
+        CompletableFuture<Void> second = admit(window);
+        CompletableFuture<Void> third = admit(window);
+
+        assertThat(first).isDone();
+        assertThat(second).isDone();
+        assertThat(third).isNotDone();
+        assertThat(window.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void a_released_slot_goes_to_the_longest_waiting_admission_first() {
+        InFlightWindow window = new InFlightWindow(1);
+        admit(window);
+        List<CompletableFuture<Void>> waiting = Stream.generate(() -> admit(window)).limit(3).toList();
+
+        window.release();
+        assertThat(waiting).extracting(CompletableFuture::isDone).containsExactly(true, false, false);
+        window.release();
+        assertThat(waiting).extracting(CompletableFuture::isDone).containsExactly(true, true, false);
+        window.release();
+        assertThat(waiting).extracting(CompletableFuture::isDone).containsExactly(true, true, true);
+        // Each slot was handed over, never given back in between.
+        assertThat(window.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void a_release_without_waiters_frees_the_slot() {
+        InFlightWindow window = new InFlightWindow(1);
+        admit(window);
+
+        window.release();
+
+        assertThat(window.inFlight()).isZero();
+        assertThat(admit(window)).isDone();
+    }
+
+    @Test
+    void when_idle_completes_at_once_with_nothing_in_flight() {
+        assertThat(new InFlightWindow(3).whenIdle()).isDone();
+    }
+
+    @Test
+    void when_idle_completes_when_the_last_slot_is_released_and_not_while_a_slot_is_handed_over() {
+        InFlightWindow window = new InFlightWindow(1);
+        admit(window);
+        admit(window);
+        CompletableFuture<Void> idle = window.whenIdle();
+
+        window.release(); // handed over to the waiting admission: still one in flight
+        assertThat(idle).isNotDone();
+        window.release();
+
+        assertThat(idle).isDone();
+        assertThat(window.inFlight()).isZero();
+    }
+
+    @Test
+    void a_limit_below_one_is_refused_with_the_setting_to_fix() {
+        assertThatThrownBy(() -> new InFlightWindow(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("worker.max-in-flight must be at least 1");
+    }
+}
