@@ -133,14 +133,15 @@ class EventFactoryTest {
     }
 
     @Test
-    void a_rejected_event_names_the_command_and_why_and_nothing_about_a_run_or_a_target() throws Exception {
-        StatusEvent event = EventFactory.rejected("c-9", 1, ErrorCode.MISSING_FIELD, "app_name: required", TIME);
+    void a_rejected_event_names_the_command_why_and_its_metadata_and_nothing_about_a_run_or_a_target() throws Exception {
+        StatusEvent event = EventFactory.rejected("c-9", 1, ErrorCode.MISSING_FIELD, "app_name: required",
+                Map.of("order_id", "A-17"), TIME);
 
         assertThat(event.id()).isEqualTo("c-9:1");
         assertThat(event.type()).isEqualTo(EventType.REJECTED);
         assertThat(event.time()).isEqualTo(TIME);
         assertThat(tree(event.data())).isEqualTo(json("""
-                {"command_id": "c-9", "status": "REJECTED", "attempts": 0, "metadata": {},
+                {"command_id": "c-9", "status": "REJECTED", "attempts": 0, "metadata": {"order_id": "A-17"},
                  "error": {"code": "MISSING_FIELD", "message": "app_name: required"}}"""));
     }
 }
