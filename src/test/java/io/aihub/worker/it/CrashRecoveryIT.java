@@ -207,7 +207,7 @@ class CrashRecoveryIT {
             assertThat(simulator.runsCreated()).isEqualTo(COMMANDS);
             // 143 is how a JVM reports an orderly exit on SIGTERM (128 + 15) once its shutdown hooks have run.
             assertThat(leftWith).as("worker-b leaves cleanly on SIGTERM").isIn(0, 143);
-            assertThat(leftLog).contains("drained: every command in flight has its outcome", "revoked",
+            assertThat(leftLog).contains("drained: every accepted command has its outcome", "revoked",
                     "aihub-run-worker stopped");
         }
     }
