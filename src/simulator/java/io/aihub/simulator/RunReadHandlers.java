@@ -54,6 +54,7 @@ final class RunReadHandlers {
                 strict);
         FaultPlan.Listing listing = exchange.listing();
         List<SimulatedRunView> runs = query.select(store.all(), exchange.context(), store, listing);
+        runs.forEach(view -> store.find(view.id()).ifPresent(SimulatedRun::seen));
         ObjectNode body = SimJson.object();
         ArrayNode list = body.putArray("runs");
         runs.forEach(run -> list.add(RunJson.run(run, !listing.omitTags())));

@@ -56,18 +56,26 @@ final class SimulatedRun {
                 : request.pdfPasswordFiles().toArray(String[]::new);
     }
 
-    /** Wall-clock Unix ms of the last API call that named this run: when a worker last asked about it. */
-    private volatile long lastCallMillis;
+    /**
+     * Wall-clock Unix ms (not the simulator's clock: a test in another process compares it with its own) of the last
+     * call that told a worker this run's status: its creation, a call naming it, or a List runs page listing it.
+     */
+    private volatile long lastSeenMillis;
 
     /** Counts one API call that named this run. */
     void countCall() {
         CALLS.incrementAndGet(this);
-        lastCallMillis = System.currentTimeMillis();
+        seen();
     }
 
-    /** Wall-clock Unix ms of the last API call that named this run (its creation at first). */
-    long lastCallMillis() {
-        return lastCallMillis;
+    /** A worker learnt this run's status now (a List runs page listed it; not counted as a call naming it). */
+    void seen() {
+        lastSeenMillis = System.currentTimeMillis();
+    }
+
+    /** When a worker last learnt this run's status (see {@link #seen}). */
+    long lastSeenMillis() {
+        return lastSeenMillis;
     }
 
     /** API calls that named this run so far. */

@@ -77,13 +77,14 @@ final class SimulatorStats {
     }
 
     /**
-     * CSV {@code command_id,run_id,status,last_call_epoch_millis} of every tagged run: when a worker last asked about
-     * it (creation, status, results), so a test can tell how long a run went unpolled after a replica died.
+     * CSV {@code command_id,run_id,status,last_seen_epoch_millis} of every tagged run: when a worker last learnt its
+     * status (creation, status, results, a List runs page), so a test can tell how long a run went unfollowed after
+     * a replica died.
      */
     static void writeObservedRuns(RunStore store, HttpServerResponse response) {
         response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv");
         Iterator<SimulatedRun> runs = store.all().iterator();
-        StringBuilder chunk = new StringBuilder("command_id,run_id,status,last_call_epoch_millis\n");
+        StringBuilder chunk = new StringBuilder("command_id,run_id,status,last_seen_epoch_millis\n");
         int lines = 0;
         while (runs.hasNext()) {
             SimulatedRun run = runs.next();
@@ -91,7 +92,7 @@ final class SimulatorStats {
                 continue;
             }
             chunk.append(run.commandId().get()).append(',').append(run.id).append(',')
-                    .append(store.view(run).status()).append(',').append(run.lastCallMillis()).append('\n');
+                    .append(store.view(run).status()).append(',').append(run.lastSeenMillis()).append('\n');
             if (++lines % LINES_PER_CHUNK == 0) {
                 response.write(Buffer.buffer(chunk.toString()));
                 chunk.setLength(0);

@@ -156,27 +156,33 @@ class AdminRoutesTest {
     }
 
     @Test
-    void observed_runs_say_when_a_worker_last_asked_about_each_tagged_run() throws Exception {
+    void observed_runs_say_when_a_worker_last_learnt_each_tagged_runs_status_by_a_call_or_a_listing() throws Exception {
         long before = System.currentTimeMillis();
-        String asked = sim.runApp("a", TAG).get("id").asText();
-        sim.runApp("a", "aihub-run-worker:cmd-2");
+        String polled = sim.runApp("a", TAG).get("id").asText();
+        sim.runApp("b", "aihub-run-worker:cmd-2");
+        sim.runApp("c", "aihub-run-worker:cmd-3");
         sim.runApp("a");
-        Thread.sleep(20); // the call below must be told apart from the creation by the wall clock it reports
-        long beforeStatus = System.currentTimeMillis();
-        sim.get("/api/v2/apps/runs/" + asked);
+        Thread.sleep(20); // the calls below must be told apart from the creations by the wall clock reported
+        long beforeCalls = System.currentTimeMillis();
+        sim.get("/api/v2/apps/runs/" + polled);
+        sim.get("/api/v2/apps/runs?app_name=b");
         long after = System.currentTimeMillis();
 
         List<String> lines = sendAdmin(admin("/_sim/runs/observed", ADMIN_TOKEN).GET()).body().lines().toList();
 
-        assertEquals("command_id,run_id,status,last_call_epoch_millis", lines.get(0));
-        assertEquals(3, lines.size(), lines.toString()); // the untagged run is not listed
-        String[] cmd1 = lines.stream().filter(l -> l.startsWith("cmd-1,")).findFirst().orElseThrow().split(",");
-        String[] cmd2 = lines.stream().filter(l -> l.startsWith("cmd-2,")).findFirst().orElseThrow().split(",");
-        assertEquals(asked, cmd1[1]);
-        long askedAt = Long.parseLong(cmd1[3]);
-        long createdAt = Long.parseLong(cmd2[3]);
-        assertTrue(askedAt >= beforeStatus && askedAt <= after, "status call at " + askedAt);
-        assertTrue(createdAt >= before && createdAt < beforeStatus, "creation at " + createdAt);
+        assertEquals("command_id,run_id,status,last_seen_epoch_millis", lines.get(0));
+        assertEquals(4, lines.size(), lines.toString()); // the untagged run is not listed
+        assertEquals(polled, line(lines, "cmd-1")[1]);
+        long polledAt = Long.parseLong(line(lines, "cmd-1")[3]);
+        long listedAt = Long.parseLong(line(lines, "cmd-2")[3]);
+        long createdAt = Long.parseLong(line(lines, "cmd-3")[3]);
+        assertTrue(polledAt >= beforeCalls && polledAt <= after, "status call at " + polledAt);
+        assertTrue(listedAt >= beforeCalls && listedAt <= after, "listing at " + listedAt);
+        assertTrue(createdAt >= before && createdAt < beforeCalls, "creation at " + createdAt);
+    }
+
+    private static String[] line(List<String> csv, String commandId) {
+        return csv.stream().filter(l -> l.startsWith(commandId + ",")).findFirst().orElseThrow().split(",");
     }
 
     @Test

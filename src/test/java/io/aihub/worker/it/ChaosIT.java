@@ -224,9 +224,9 @@ class ChaosIT {
         long deadline = killedAt + TAKE_OVER_BOUND.toMillis() + 30_000;
         while (firstCallAfter.size() < going.size() && System.currentTimeMillis() < deadline) {
             for (String[] run : observedRuns()) {
-                long lastCall = Long.parseLong(run[3]);
-                if (going.contains(run[1]) && lastCall > killedAt) {
-                    firstCallAfter.putIfAbsent(run[1], lastCall);
+                long lastSeen = Long.parseLong(run[3]);
+                if (going.contains(run[1]) && lastSeen > killedAt) {
+                    firstCallAfter.putIfAbsent(run[1], lastSeen);
                 }
             }
             TimeUnit.MILLISECONDS.sleep(250); // sampling another process's record of calls
