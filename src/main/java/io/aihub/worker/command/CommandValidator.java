@@ -17,11 +17,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * The rules of run command version 1 ({@code design.md}, "Run command"). Stops at the first broken rule; every
- * reason names the field and the rule, never the value.
+ * reason names the field and the rule, never the value. Built at start-up, so allow-lists that cannot be applied
+ * stop the worker rather than its first command.
  */
+@Startup
 @ApplicationScoped
 public class CommandValidator {
 
@@ -30,17 +33,20 @@ public class CommandValidator {
     private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ContextPolicy contexts;
+    private final AccessPolicy access;
     private final int maxMetadataEntries;
     private final int maxMetadataValueLength;
 
     @Inject
     public CommandValidator(AiHubConfig aihub, WorkerConfig worker) {
         this(new ContextPolicy(aihub.ibContext(), aihub.allowedContexts().orElse(List.of())),
+                AccessPolicy.of(aihub.allowedApps(), aihub.allowedDeployments(), aihub.allowedFolderPrefixes()),
                 worker.limits().maxMetadataEntries(), worker.limits().maxMetadataValueLength());
     }
 
-    CommandValidator(ContextPolicy contexts, int maxMetadataEntries, int maxMetadataValueLength) {
+    CommandValidator(ContextPolicy contexts, AccessPolicy access, int maxMetadataEntries, int maxMetadataValueLength) {
         this.contexts = contexts;
+        this.access = access;
         this.maxMetadataEntries = maxMetadataEntries;
         this.maxMetadataValueLength = maxMetadataValueLength;
     }
@@ -64,6 +70,7 @@ public class CommandValidator {
             throw new InvalidCommandException(ErrorCode.CONFLICTING_FIELDS,
                     "output_workspace: not accepted with deployment_id (use output_dir)");
         }
+        access.check(target, input, outputDir);
         Set<String> secrets = new HashSet<>();
         Optional<ObjectNode> settings = f.optionalObject("settings");
         settings.ifPresent(s -> new SettingsRules(RunCommand.runTag(commandId), MAX_TAGS_LENGTH).check(s, secrets));
@@ -92,10 +99,10 @@ public class CommandValidator {
             if (owner.isPresent()) {
                 throw new InvalidCommandException(ErrorCode.CONFLICTING_FIELDS, "owner: not accepted with deployment_id");
             }
-            return new Target.Deployment(deploymentId.get());
+            return new Target.Deployment(IdentifierRules.requireId("deployment_id", deploymentId.get()));
         }
         return appName.<Target> map(name -> new Target.AppByName(name, owner))
-                .orElseGet(() -> new Target.AppById(appId.get(), owner));
+                .orElseGet(() -> new Target.AppById(IdentifierRules.requireId("app_id", appId.get()), owner));
     }
 
     private static Input input(Fields f, boolean deployment) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CommandParserTest {
 
     private final CommandParser parser = new CommandParser(1024 * 1024, 32,
-            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), 4, 64));
+            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), AccessPolicy.OPEN, 4, 64));
 
     private ParseResult parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
