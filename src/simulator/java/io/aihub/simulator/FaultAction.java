@@ -99,6 +99,21 @@ public sealed interface FaultAction {
         }
     }
 
+    /**
+     * Does the work, then answers with the run it returns carrying {@code msg} as its message: how a service that
+     * echoes request content (settings, secrets) in a run's message is simulated.
+     */
+    record RunMessage(String msg) implements FaultAction {
+        public RunMessage {
+            Objects.requireNonNull(msg, "msg");
+        }
+
+        @Override
+        public Stage stage() {
+            return Stage.AFTER_SUCCESS;
+        }
+    }
+
     static FaultAction latency(Duration delay) {
         return new Latency(delay);
     }
@@ -136,6 +151,11 @@ public sealed interface FaultAction {
 
     static FaultAction malformedBody() {
         return new MalformedBody();
+    }
+
+    /** A successful answer whose run says {@code msg}. */
+    static FaultAction runMessage(String msg) {
+        return new RunMessage(msg);
     }
 
     /** Formats an instant as an HTTP-date, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */

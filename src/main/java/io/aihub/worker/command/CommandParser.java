@@ -134,7 +134,7 @@ public class CommandParser {
             return Optional.empty();
         }
         JsonNode id = command.get("command_id");
-        return id != null && id.isTextual() && CommandValidator.isValidCommandId(id.asText())
+        return id != null && id.isTextual() && IdentifierRules.isValidCommandId(id.asText())
                 ? Optional.of(id.asText())
                 : Optional.empty();
     }

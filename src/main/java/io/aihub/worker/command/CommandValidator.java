@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,37 +29,33 @@ public class CommandValidator {
 
     /** All tags of a run together, as the API allows. */
     static final int MAX_TAGS_LENGTH = 500;
-    private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ContextPolicy contexts;
     private final AccessPolicy access;
+    private final SecretMasking masking;
     private final int maxMetadataEntries;
     private final int maxMetadataValueLength;
 
     @Inject
-    public CommandValidator(AiHubConfig aihub, WorkerConfig worker) {
+    public CommandValidator(AiHubConfig aihub, WorkerConfig worker, SecretMasking masking) {
         this(new ContextPolicy(aihub.ibContext(), aihub.allowedContexts().orElse(List.of())),
-                AccessPolicy.of(aihub.allowedApps(), aihub.allowedDeployments(), aihub.allowedFolderPrefixes()),
+                AccessPolicy.of(aihub.allowedApps(), aihub.allowedDeployments(), aihub.allowedFolderPrefixes()), masking,
                 worker.limits().maxMetadataEntries(), worker.limits().maxMetadataValueLength());
     }
 
-    CommandValidator(ContextPolicy contexts, AccessPolicy access, int maxMetadataEntries, int maxMetadataValueLength) {
+    CommandValidator(ContextPolicy contexts, AccessPolicy access, SecretMasking masking, int maxMetadataEntries,
+            int maxMetadataValueLength) {
         this.contexts = contexts;
         this.access = access;
+        this.masking = masking;
         this.maxMetadataEntries = maxMetadataEntries;
         this.maxMetadataValueLength = maxMetadataValueLength;
-    }
-
-    static boolean isValidCommandId(String id) {
-        return COMMAND_ID.matcher(id).matches();
     }
 
     RunCommand validate(ObjectNode command) {
         Fields f = new Fields(command);
         String commandId = f.requiredString("command_id");
-        if (!isValidCommandId(commandId)) {
-            throw invalid("command_id: 1-128 characters of A-Z a-z 0-9 . _ : -");
-        }
+        IdentifierRules.requireCommandId(commandId);
         Target target = target(f);
         Input input = input(f, target instanceof Target.Deployment);
         Optional<String> version = f.optionalString("version");
@@ -78,7 +73,7 @@ public class CommandValidator {
         Map<String, String> metadata = metadata(f);
         ResultsRequest results = results(f);
         return new RunCommand(commandId, target, input, version, outputWorkspace, outputDir, settings, context,
-                metadata, results, Set.copyOf(secrets));
+                metadata, results, masking.of(commandId, secrets));
     }
 
     private static Target target(Fields f) {

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 final class IdentifierRules {
 
+    private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     /** Letters, digits, {@code . _ -}; not starting with a dot, so never {@code .} or {@code ..}. */
     private static final Pattern ID = Pattern.compile("(?!\\.)[A-Za-z0-9._-]{1,128}");
     private static final String ID_RULE = "1-128 characters of A-Z a-z 0-9 . _ -, not starting with '.'";
@@ -21,6 +23,18 @@ final class IdentifierRules {
             + " (an HTTP token)";
 
     private IdentifierRules() {
+    }
+
+    static boolean isValidCommandId(String id) {
+        return COMMAND_ID.matcher(id).matches();
+    }
+
+    /** {@code id} when it is a valid {@code command_id}, the idempotency key. */
+    static String requireCommandId(String id) {
+        if (!isValidCommandId(id)) {
+            throw CommandValidator.invalid("command_id: 1-128 characters of A-Z a-z 0-9 . _ : -");
+        }
+        return id;
     }
 
     /** {@code value} of {@code field} ({@code deployment_id}, {@code app_id}) when it has the ID format. */

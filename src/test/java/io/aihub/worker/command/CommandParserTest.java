@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class CommandParserTest {
 
     private final CommandParser parser = new CommandParser(1024 * 1024, 32,
-            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), AccessPolicy.OPEN, 4, 64));
+            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), AccessPolicy.OPEN,
+                    new SecretMasking(Optional.of("api-token"), Optional.empty()), 4, 64));
 
     private ParseResult parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
@@ -71,7 +72,7 @@ class CommandParserTest {
                               "runtime_config": {"instabase.pdf.passwords": {"f.pdf": "pw-1"},
                                                  "instabase": {"pdf": {"passwords": {"g.pdf": "pw-2"}}}}}}""");
 
-        assertThat(command.secrets()).containsExactlyInAnyOrder("vault-name-1", "pw-1", "pw-2");
+        assertThat(command.secrets().values()).containsExactlyInAnyOrder("vault-name-1", "pw-1", "pw-2");
     }
 
     private static RecordHeaders headers(String... namesAndValues) {

@@ -20,7 +20,8 @@ class TrustRulesTest {
     private static final ContextPolicy ANY_CONTEXT = new ContextPolicy(Optional.of("org-1"), List.of("*"));
 
     private static CommandParser parser(AccessPolicy access) {
-        return new CommandParser(1024 * 1024, 32, new CommandValidator(ANY_CONTEXT, access, 4, 64));
+        return new CommandParser(1024 * 1024, 32, new CommandValidator(ANY_CONTEXT, access,
+                new SecretMasking(Optional.empty(), Optional.empty()), 4, 64));
     }
 
     private static ParseResult parse(AccessPolicy access, String json) {
