@@ -146,7 +146,7 @@ final class CloudEventEnvelope {
         return node == null || node.isNull() ? null : node;
     }
 
-    static Optional<String> header(Headers headers, String name) {
+    private static Optional<String> header(Headers headers, String name) {
         if (headers == null) {
             return Optional.empty();
         }

@@ -246,7 +246,6 @@ class SecuredDeploymentIT {
         assertThat(statuses).hasSize(AdminRawPaths.PROBES.size())
                 .allSatisfy((probe, byCredential) -> assertThat(byCredential.values()).as(probe.toString())
                         .containsOnly(404));
-        System.out.println("[admin-disabled]\n" + AdminRawPaths.rows(statuses));
     }
 
     @Test

@@ -82,13 +82,4 @@ public final class AdminRawPaths {
         }
         return statuses;
     }
-
-    /** The statuses as Markdown table rows, {@code | GET /x | 401 | 401 | 200 |}. */
-    public static String rows(Map<Probe, Map<Credential, Integer>> statuses) {
-        StringBuilder rows = new StringBuilder();
-        statuses.forEach((probe, byCredential) -> rows.append("| `").append(probe).append("` | ")
-                .append(byCredential.get(Credential.NONE)).append(" | ").append(byCredential.get(Credential.WRONG))
-                .append(" | ").append(byCredential.get(Credential.RIGHT)).append(" |\n"));
-        return rows.toString();
-    }
 }
