@@ -31,8 +31,14 @@ public final class AdminRawPaths {
         }
     }
 
+    /**
+     * A replay without a selection: the resource refuses it with 400 before reading Kafka, so the status shows the
+     * request reached the resource without running a replay per spelling.
+     */
+    public static final String EMPTY_REPLAY = "{\"dry_run\": true}";
+
     /** A dry-run replay of a command that has no dead letter: harmless on any replica that runs it. */
-    private static final String REPLAY_BODY = "{\"command_ids\": [\"raw-path-probe\"], \"dry_run\": true}";
+    public static final String DRY_RUN_REPLAY = "{\"command_ids\": [\"raw-path-probe\"], \"dry_run\": true}";
 
     private static final List<String> SPELLINGS = List.of(
             "/admin/%s", // the normal path
@@ -62,7 +68,7 @@ public final class AdminRawPaths {
     private static List<Probe> probes() {
         List<Probe> probes = new ArrayList<>();
         SPELLINGS.forEach(s -> probes.add(new Probe("GET", s.formatted("commands"), "", !OTHER_RESOURCES.contains(s))));
-        SPELLINGS.forEach(s -> probes.add(new Probe("POST", s.formatted("replay"), REPLAY_BODY,
+        SPELLINGS.forEach(s -> probes.add(new Probe("POST", s.formatted("replay"), EMPTY_REPLAY,
                 !OTHER_RESOURCES.contains(s))));
         return List.copyOf(probes);
     }
