@@ -14,6 +14,7 @@ import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.command.ReplayHeaders;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.event.DeadLetterPublisher;
 import io.aihub.worker.event.EventData;
 import io.aihub.worker.event.EventFactory;
@@ -55,14 +56,16 @@ public class CommandHandler {
     private final WorkerMetrics metrics;
     private final CommandClaims claims = new CommandClaims();
     private final ReplayReopening reopening;
+    private final SecretMasking masking;
     // Millisecond ticks: event times survive the ledger (Unix ms) unchanged, so a republished event is identical.
     private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
 
     @Inject
     public CommandHandler(Submitter submitter, RunTracker tracker, EventPublisher events,
             DeadLetterPublisher deadLetters, LedgerView ledger, LedgerWriter ledgerWriter, WorkerMetrics metrics,
-            ReplayReopening reopening) {
+            ReplayReopening reopening, SecretMasking masking) {
         this.submitter = submitter;
+        this.masking = masking;
         this.reopening = reopening;
         this.tracker = tracker;
         this.events = events;
@@ -172,7 +175,7 @@ public class CommandHandler {
     public void adoptSubmitting(Lease lease) {
         int partition = lease.partition();
         for (LedgerRecord intent : ledger.submittingOn(partition)) {
-            RunCommand command = LedgerRecords.command(intent);
+            RunCommand command = LedgerRecords.command(intent, masking);
             Instant firstAttempt = Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt()
                     : intent.firstAttemptAt());
             claims.withClaim(command.commandId(), () -> {

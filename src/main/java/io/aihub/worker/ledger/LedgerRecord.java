@@ -33,6 +33,8 @@ import io.aihub.worker.event.EventData;
  * @param traceparent the W3C trace context of the command (no secret), so events published after a restore stay in
  *        its trace; absent in records written before it existed
  * @param resultsInclude the {@code include_*} flags (without the prefix) of a command that asks for results
+ * @param secretFingerprints keyed fingerprints of the command's secrets (no secret), so a resumed run still masks
+ *        them in AI Hub's messages; absent in records of commands without secrets or written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -42,7 +44,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
         Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent,
-        List<String> resultsInclude) {
+        List<String> resultsInclude, List<String> secretFingerprints) {
 
     /** The current format version. */
     public static final int VERSION = 1;
@@ -114,6 +116,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         builder.updatedAt = updatedAt;
         builder.traceparent = traceparent;
         builder.resultsInclude = resultsInclude;
+        builder.secretFingerprints = secretFingerprints;
         return builder;
     }
 
@@ -147,6 +150,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         private long updatedAt;
         private String traceparent;
         private List<String> resultsInclude;
+        private List<String> secretFingerprints;
 
         private Builder() {
         }
@@ -291,12 +295,17 @@ public record LedgerRecord(int version, String commandId, State state, String st
             return this;
         }
 
+        public Builder secretFingerprints(List<String> value) {
+            this.secretFingerprints = value;
+            return this;
+        }
+
         /** The record, in the current format version. */
         public LedgerRecord build() {
             return new LedgerRecord(VERSION, commandId, state, status, runId, sequence, eventType, eventTime, event, attempts,
                     firstAttemptAt, lastAttemptAt, trackingSince, ibContext, appName, appId, owner, deploymentId, batchId,
                     inputDir, manualUpstreamIntegration, fromTimestamp, toTimestamp, metadata, publishResults, commandHash,
-                    updatedAt, traceparent, resultsInclude);
+                    updatedAt, traceparent, resultsInclude, secretFingerprints);
         }
     }
 }

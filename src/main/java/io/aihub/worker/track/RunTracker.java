@@ -21,6 +21,7 @@ import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.aihub.RunStatus;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.EventData;
 import io.aihub.worker.event.EventFactory;
@@ -58,11 +59,13 @@ public class RunTracker {
     private final Clock clock;
     private final WorkerMetrics metrics;
     private final BulkRefresher bulk;
+    private final SecretMasking masking;
 
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, RunChangeRecorder recorder, WorkerConfig config,
-            WorkerMetrics metrics) {
+            WorkerMetrics metrics, SecretMasking masking) {
         this.vertx = vertx;
+        this.masking = masking;
         this.client = client;
         this.recorder = recorder;
         this.clock = recorder.clock();
@@ -114,7 +117,7 @@ public class RunTracker {
      * and data, and polling goes on.
      */
     public void resume(Lease lease, LedgerRecord record) {
-        RunCommand command = LedgerRecords.command(record);
+        RunCommand command = LedgerRecords.command(record, masking);
         long trackingSince = record.trackingSince() == null ? clock.millis() : record.trackingSince();
         // A run already ended when it was submitted or adopted still owes its terminal event: take its status as
         // not yet seen, so the first poll publishes it.
