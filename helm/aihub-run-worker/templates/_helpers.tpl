@@ -77,14 +77,29 @@ Name of the Secret the pod reads: the existing one, or the chart's.
 {{- end }}
 
 {{/*
-Image reference: repository@digest, else repository:tag (tag defaults to appVersion).
+Image reference of an image block (repository, tag, digest) given as "image", with the chart as "chart":
+repository@digest, else repository:tag (tag defaults to appVersion).
+*/}}
+{{- define "aihub-run-worker.imageRef" -}}
+{{- if .image.digest }}
+{{- printf "%s@%s" .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" .image.repository (default .chart.AppVersion .image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The worker's image reference.
 */}}
 {{- define "aihub-run-worker.image" -}}
-{{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
-{{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- include "aihub-run-worker.imageRef" (dict "image" .Values.image "chart" .Chart) }}
 {{- end }}
+
+{{/*
+The simulator's image reference; built with the worker, so its tag defaults to the same appVersion.
+*/}}
+{{- define "aihub-run-worker.simulatorImage" -}}
+{{- include "aihub-run-worker.imageRef" (dict "image" .Values.simulator.image "chart" .Chart) }}
 {{- end }}
 
 {{/*
@@ -224,6 +239,9 @@ Refuses combinations that cannot work. Included by the Deployment, which every r
 {{- if gt ($a.minReplicaCount | int) ($a.maxReplicaCount | int) }}
 {{- fail (printf "autoscaling.minReplicaCount (%d) must not exceed autoscaling.maxReplicaCount (%d)" ($a.minReplicaCount | int) ($a.maxReplicaCount | int)) }}
 {{- end }}
+{{- end }}
+{{- if and .Values.simulator.enabled (has (.Values.simulator.port | int) (list (.Values.containerPort | int) (.Values.managementPort | int))) }}
+{{- fail (printf "simulator.port %d is the worker's containerPort or managementPort: the simulator shares the pod's network and needs a port of its own" (.Values.simulator.port | int)) }}
 {{- end }}
 {{- if eq (.Values.containerPort | int) (.Values.managementPort | int) }}
 {{- fail (printf "containerPort and managementPort are both %d: the management interface (health, metrics) needs a port of its own" (.Values.managementPort | int)) }}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -107,7 +108,8 @@ final class ApiExchange {
         }
         Buffer payload = fault.isPresent() && fault.get() instanceof FaultAction.MalformedBody
                 ? MALFORMED
-                : SimJson.buffer(body);
+                : SimJson.buffer(fault.isPresent() && fault.get() instanceof FaultAction.RunMessage message
+                        && body instanceof ObjectNode run ? run.deepCopy().put("msg", message.msg()) : body);
         if (fault.isPresent() && fault.get() instanceof FaultAction.SlowResponse slow) {
             ctx.vertx().setTimer(Math.max(1, slow.delay().toMillis()), id -> {
                 if (ctx.response().closed()) {

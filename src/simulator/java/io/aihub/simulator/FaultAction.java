@@ -118,6 +118,21 @@ public sealed interface FaultAction {
     }
 
     /**
+     * Does the work, then answers with the run it returns carrying {@code msg} as its message: how a service that
+     * echoes request content (settings, secrets) in a run's message is simulated.
+     */
+    record RunMessage(String msg) implements FaultAction {
+        public RunMessage {
+            Objects.requireNonNull(msg, "msg");
+        }
+
+        @Override
+        public Stage stage() {
+            return Stage.AFTER_SUCCESS;
+        }
+    }
+
+    /**
      * List runs shows a run only once it is {@code lag} old (by its start time): an index that trails the store, so
      * a run that exists can be missing from a search for a while. Get run status still finds it at once.
      */
@@ -219,6 +234,11 @@ public sealed interface FaultAction {
     /** List runs lists runs without their {@code tags}. */
     static FaultAction omitTags() {
         return new TagsOmitted();
+    }
+
+    /** A successful answer whose run says {@code msg}. */
+    static FaultAction runMessage(String msg) {
+        return new RunMessage(msg);
     }
 
     /** Formats an instant as an HTTP-date, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */

@@ -14,13 +14,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-/** The packaged worker ({@code target/quarkus-app/quarkus-run.jar}) as its own process. */
+/**
+ * The packaged worker ({@code target/quarkus-app/quarkus-run.jar}) as its own process, configured by system properties
+ * and, as in a container, environment variables.
+ */
 public final class WorkerProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Map<String, String> properties;
+    private final Map<String, String> environment;
+    private final List<String> args;
     private final Path logDir;
     private int httpPort;
     private int managementPort;
@@ -28,8 +33,16 @@ public final class WorkerProcess implements AutoCloseable {
     private Process process;
 
     public WorkerProcess(String name, Map<String, String> properties, Path logDir) {
+        this(name, properties, Map.of(), List.of(), logDir);
+    }
+
+    /** A worker (or, with {@code args} such as {@code replay ...}, another mode) with its own environment variables. */
+    public WorkerProcess(String name, Map<String, String> properties, Map<String, String> environment, List<String> args,
+            Path logDir) {
         this.name = name;
         this.properties = properties;
+        this.environment = environment;
+        this.args = args;
         this.logDir = logDir;
     }
 
@@ -44,10 +57,18 @@ public final class WorkerProcess implements AutoCloseable {
         // Health is served on the management interface (root path /q), not on the HTTP port.
         command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(List.of("-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString()));
+        command.addAll(args);
         starts++;
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + "-" + starts + ".log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logDir.resolve(name + "-" + starts + ".log").toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         return this;
+    }
+
+    /** The HTTP port of the current run (the admin endpoints). */
+    public int httpPort() {
+        return httpPort;
     }
 
     /** Waits until readiness answers UP: the worker is in the group and its partitions are restored. */
@@ -136,14 +157,17 @@ public final class WorkerProcess implements AutoCloseable {
     /** Runs the worker once and returns its exit code and output, for start-up refusals. */
     public static Result runToExit(Map<String, String> properties, Path log, Duration timeout)
             throws IOException, InterruptedException {
-        WorkerProcess worker = new WorkerProcess("refused", properties, log.getParent());
-        worker.start();
-        boolean ended = worker.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new WorkerProcess("refused", properties, log.getParent()).runToExit(timeout);
+    }
+
+    /** Runs this process once (a start-up refusal, a {@code replay}) and returns its exit code and output. */
+    public Result runToExit(Duration timeout) throws IOException, InterruptedException {
+        start();
+        boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!ended) {
-            worker.kill();
+            kill();
         }
-        return new Result(ended ? worker.process.exitValue() : -1,
-                Files.readString(log.getParent().resolve("refused-1.log")));
+        return new Result(ended ? process.exitValue() : -1, log());
     }
 
     /** Exit code and output of a run. */

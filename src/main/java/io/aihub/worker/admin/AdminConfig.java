@@ -1,5 +1,6 @@
 package io.aihub.worker.admin;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -18,4 +19,22 @@ public interface AdminConfig {
      * ({@code WORKER_ADMIN_TOKEN}). Not the AI Hub token: a separate secret, compared in constant time.
      */
     Optional<String> token();
+
+    /** Lookups of commands on partitions another replica owns, which read the ledger topic. */
+    Lookup lookup();
+
+    /** Bounds on the ledger-topic reads of {@code GET /admin/commands/{id}}. */
+    interface Lookup {
+        /** How long one read of a ledger partition answers lookups on it. Default 30 s. */
+        @WithDefault("30s")
+        Duration cacheTtl();
+
+        /** Ledger partitions read at once; a lookup that would need another read is answered 503. Default 1. */
+        @WithDefault("1")
+        int maxConcurrentReads();
+
+        /** Partitions whose read is kept for {@link #cacheTtl()}; the oldest is dropped first. Default 4. */
+        @WithDefault("4")
+        int cachedPartitions();
+    }
 }

@@ -3,9 +3,11 @@ package io.aihub.worker.admin;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -30,8 +33,12 @@ import io.aihub.worker.ledger.LedgerRecord;
 import io.aihub.worker.ledger.LedgerView;
 import io.aihub.worker.ledger.PartitionOwnership;
 
-/** Run lookup: what the worker knows about a command, and the commands in flight, from the ledger. */
-@Path(AdminGuard.PREFIX + "/commands")
+/**
+ * Run lookup: what the worker knows about a command, and the commands in flight, from the ledger. Only callers with
+ * the admin token ({@link AdminIdentityProvider}) reach it.
+ */
+@Path("/admin/commands")
+@RolesAllowed(AdminIdentityProvider.ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin", description = "Operator endpoints; off unless worker.admin.enabled, bearer token required")
 @SecurityScheme(securitySchemeName = "adminToken", type = SecuritySchemeType.HTTP, scheme = "bearer", description = "worker.admin.token")
@@ -63,9 +70,17 @@ public class CommandLookupResource {
     @APIResponse(responseCode = "404", description = "the ledger does not know the command (never received, "
             + "tombstoned after the dedupe window, or produced with a key other than its command ID)")
     @APIResponse(responseCode = "401", description = "no or wrong admin token")
+    @APIResponse(responseCode = "503", description = "the ledger topic is being read for other lookups; try again "
+            + "after Retry-After")
     public Response get(@Parameter(description = "the command ID") @PathParam("commandId") String commandId) {
-        return lookup.find(commandId)
-                .map(view -> Response.ok(view).build())
+        Optional<CommandView> found;
+        try {
+            found = lookup.find(commandId);
+        } catch (LedgerLookup.Busy busy) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                    .type(MediaType.APPLICATION_JSON).entity(Map.of("message", busy.getMessage())).build();
+        }
+        return found.map(view -> Response.ok(view).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
                         .entity(Map.of("message", "command " + commandId + " is not in the ledger: never received, "
                                 + "removed after the dedupe window, or produced with a Kafka key other than its "

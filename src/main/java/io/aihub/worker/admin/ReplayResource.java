@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -30,8 +31,12 @@ import io.aihub.worker.replay.ReplayRequest;
 import io.aihub.worker.replay.ReplaySelection;
 import io.aihub.worker.replay.ReplaySummary;
 
-/** Dead-letter replay over HTTP: the same operation and options as the {@code replay} command line. */
-@Path(AdminGuard.PREFIX + "/replay")
+/**
+ * Dead-letter replay over HTTP: the same operation and options as the {@code replay} command line. Only callers with
+ * the admin token ({@link AdminIdentityProvider}) reach it.
+ */
+@Path("/admin/replay")
+@RolesAllowed(AdminIdentityProvider.ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")

@@ -11,7 +11,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -33,9 +32,6 @@ import io.aihub.worker.config.WorkerConfig;
  */
 @ApplicationScoped
 public class CommandParser {
-
-    static final String CE_SPEC_VERSION_HEADER = "ce_specversion";
-    static final String CONTENT_TYPE_HEADER = "content-type";
 
     private final ObjectMapper mapper;
     private final int maxBytes;
@@ -60,7 +56,9 @@ public class CommandParser {
     public ParseResult parse(byte[] value, Headers headers) {
         ObjectNode command = null;
         try {
-            command = readCommandObject(value, headers);
+            Unwrapped unwrapped = readCommandObject(value, headers);
+            command = unwrapped.command();
+            unwrapped.envelopeCheck().run();
             return new ParseResult.Parsed(validator.validate(command));
         } catch (InvalidCommandException e) {
             Optional<String> commandId = readableCommandId(command);
@@ -69,16 +67,19 @@ public class CommandParser {
         }
     }
 
-    private ObjectNode readCommandObject(byte[] value, Headers headers) {
+    /** The command object, and the check of its CloudEvent envelope that is left until the command is known. */
+    private record Unwrapped(ObjectNode command, Runnable envelopeCheck) {
+    }
+
+    private Unwrapped readCommandObject(byte[] value, Headers headers) {
         if (value == null) {
             throw new InvalidCommandException(ErrorCode.TOMBSTONE, "the record has no value");
         }
         if (value.length > maxBytes) {
             throw new InvalidCommandException(ErrorCode.TOO_LARGE, "the record value exceeds " + maxBytes + " bytes");
         }
-        Optional<String> binarySpecVersion = header(headers, CE_SPEC_VERSION_HEADER);
-        if (binarySpecVersion.isPresent()) {
-            requireSpecVersion(binarySpecVersion.get());
+        if (CloudEventEnvelope.isBinary(headers)) {
+            CloudEventEnvelope.checkBinaryVersion(headers);
             if (value.length == 0) {
                 throw new InvalidCommandException(ErrorCode.INVALID_CLOUDEVENT, "the CloudEvent has no data");
             }
@@ -86,38 +87,19 @@ public class CommandParser {
             if (!data.isObject()) {
                 throw new InvalidCommandException(ErrorCode.INVALID_CLOUDEVENT, "the CloudEvent data is not a JSON object");
             }
-            return (ObjectNode) data;
+            return new Unwrapped((ObjectNode) data, () -> CloudEventEnvelope.checkBinaryAttributes(headers));
         }
         JsonNode root = readJson(value);
         if (!root.isObject()) {
             throw new InvalidCommandException(ErrorCode.NOT_AN_OBJECT, "the command is not a JSON object");
         }
-        boolean structured = header(headers, CONTENT_TYPE_HEADER).filter(t -> t.startsWith("application/cloudevents"))
-                .isPresent() || root.has("specversion");
-        return structured ? unwrapStructured((ObjectNode) root) : (ObjectNode) root;
-    }
-
-    private ObjectNode unwrapStructured(ObjectNode event) {
-        JsonNode specVersion = event.get("specversion");
-        if (specVersion == null || !specVersion.isTextual()) {
-            throw new InvalidCommandException(ErrorCode.INVALID_CLOUDEVENT, "specversion: required in a CloudEvent");
+        ObjectNode object = (ObjectNode) root;
+        if (!CloudEventEnvelope.isStructured(headers, object)) {
+            return new Unwrapped(object, () -> {
+            });
         }
-        requireSpecVersion(specVersion.asText());
-        JsonNode data = event.get("data");
-        if (data == null || data.isNull()) {
-            throw new InvalidCommandException(ErrorCode.INVALID_CLOUDEVENT, "the CloudEvent has no data");
-        }
-        if (!data.isObject()) {
-            throw new InvalidCommandException(ErrorCode.INVALID_CLOUDEVENT, "the CloudEvent data is not a JSON object");
-        }
-        return (ObjectNode) data;
-    }
-
-    private static void requireSpecVersion(String version) {
-        if (!"1.0".equals(version)) {
-            throw new InvalidCommandException(ErrorCode.UNSUPPORTED_CLOUDEVENT_VERSION,
-                    "specversion: only CloudEvents 1.0 is supported");
-        }
+        return new Unwrapped(CloudEventEnvelope.structuredData(headers, object, this::readJson),
+                () -> CloudEventEnvelope.checkStructuredAttributes(object));
     }
 
     private JsonNode readJson(byte[] value) {
@@ -150,15 +132,6 @@ public class CommandParser {
         }
     }
 
-    private static Optional<String> header(Headers headers, String name) {
-        if (headers == null) {
-            return Optional.empty();
-        }
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? Optional.empty()
-                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
-    }
-
     /** The {@code metadata} of a command that broke another rule, when it is valid itself; else empty. */
     private Map<String, String> readableMetadata(ObjectNode command) {
         try {
@@ -173,7 +146,7 @@ public class CommandParser {
             return Optional.empty();
         }
         JsonNode id = command.get("command_id");
-        return id != null && id.isTextual() && CommandValidator.isValidCommandId(id.asText())
+        return id != null && id.isTextual() && IdentifierRules.isValidCommandId(id.asText())
                 ? Optional.of(id.asText())
                 : Optional.empty();
     }

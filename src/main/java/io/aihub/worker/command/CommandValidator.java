@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,44 +16,46 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * The rules of run command version 1 ({@code design.md}, "Run command"). Stops at the first broken rule; every
- * reason names the field and the rule, never the value.
+ * reason names the field and the rule, never the value. Built at start-up, so allow-lists that cannot be applied
+ * stop the worker rather than its first command.
  */
+@Startup
 @ApplicationScoped
 public class CommandValidator {
 
     /** All tags of a run together, as the API allows. */
     static final int MAX_TAGS_LENGTH = 500;
-    private static final Pattern COMMAND_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final ContextPolicy contexts;
+    private final AccessPolicy access;
+    private final SecretMasking masking;
     private final int maxMetadataEntries;
     private final int maxMetadataValueLength;
 
     @Inject
-    public CommandValidator(AiHubConfig aihub, WorkerConfig worker) {
+    public CommandValidator(AiHubConfig aihub, WorkerConfig worker, SecretMasking masking) {
         this(new ContextPolicy(aihub.ibContext(), aihub.allowedContexts().orElse(List.of())),
+                AccessPolicy.of(aihub.allowedApps(), aihub.allowedDeployments(), aihub.allowedFolderPrefixes()), masking,
                 worker.limits().maxMetadataEntries(), worker.limits().maxMetadataValueLength());
     }
 
-    CommandValidator(ContextPolicy contexts, int maxMetadataEntries, int maxMetadataValueLength) {
+    CommandValidator(ContextPolicy contexts, AccessPolicy access, SecretMasking masking, int maxMetadataEntries,
+            int maxMetadataValueLength) {
         this.contexts = contexts;
+        this.access = access;
+        this.masking = masking;
         this.maxMetadataEntries = maxMetadataEntries;
         this.maxMetadataValueLength = maxMetadataValueLength;
-    }
-
-    static boolean isValidCommandId(String id) {
-        return COMMAND_ID.matcher(id).matches();
     }
 
     RunCommand validate(ObjectNode command) {
         Fields f = new Fields(command);
         String commandId = f.requiredString("command_id");
-        if (!isValidCommandId(commandId)) {
-            throw invalid("command_id: 1-128 characters of A-Z a-z 0-9 . _ : -");
-        }
+        IdentifierRules.requireCommandId(commandId);
         Target target = target(f);
         Input input = input(f, target instanceof Target.Deployment);
         Optional<String> version = f.optionalString("version");
@@ -64,6 +65,7 @@ public class CommandValidator {
             throw new InvalidCommandException(ErrorCode.CONFLICTING_FIELDS,
                     "output_workspace: not accepted with deployment_id (use output_dir)");
         }
+        access.check(target, input, outputDir);
         Set<String> secrets = new HashSet<>();
         Optional<ObjectNode> settings = f.optionalObject("settings");
         settings.ifPresent(s -> new SettingsRules(RunCommand.runTag(commandId), MAX_TAGS_LENGTH).check(s, secrets));
@@ -71,7 +73,7 @@ public class CommandValidator {
         Map<String, String> metadata = metadata(f);
         ResultsRequest results = results(f);
         return new RunCommand(commandId, target, input, version, outputWorkspace, outputDir, settings, context,
-                metadata, results, Set.copyOf(secrets));
+                metadata, results, masking.of(commandId, secrets));
     }
 
     private static Target target(Fields f) {
@@ -92,10 +94,10 @@ public class CommandValidator {
             if (owner.isPresent()) {
                 throw new InvalidCommandException(ErrorCode.CONFLICTING_FIELDS, "owner: not accepted with deployment_id");
             }
-            return new Target.Deployment(deploymentId.get());
+            return new Target.Deployment(IdentifierRules.requireId("deployment_id", deploymentId.get()));
         }
         return appName.<Target> map(name -> new Target.AppByName(name, owner))
-                .orElseGet(() -> new Target.AppById(appId.get(), owner));
+                .orElseGet(() -> new Target.AppById(IdentifierRules.requireId("app_id", appId.get()), owner));
     }
 
     private static Input input(Fields f, boolean deployment) {

@@ -29,6 +29,10 @@ public enum ErrorCode {
     CONFLICTING_FIELDS,
     /** The command names an {@code IB-Context} it may not use, or none is configured. */
     CONTEXT_NOT_ALLOWED,
+    /** The command names an app or deployment outside {@code aihub.allowed-apps} / {@code aihub.allowed-deployments}. */
+    TARGET_NOT_ALLOWED,
+    /** {@code input_dir} or {@code output_dir} is outside {@code aihub.allowed-folder-prefixes}. */
+    FOLDER_NOT_ALLOWED,
     /** AI Hub refused the submission with a permanent error (400, 401, 403, 404, 409, 422, ...). */
     AIHUB_REJECTED,
     /** Transient failures went on past the retry limits. */

@@ -2,7 +2,6 @@ package io.aihub.worker.command;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -19,11 +18,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param ibContext the {@code IB-Context} the run is submitted in (the command's, or the configured default)
  * @param metadata strings echoed on every event of this command
  * @param results whether and how results are published
- * @param secrets values from the command that must never be echoed (secret key names, PDF passwords)
+ * @param secrets what from the command must never be echoed (secret key names, PDF passwords), and how to mask it
  */
 public record RunCommand(String commandId, Target target, Input input, Optional<String> version,
         Optional<String> outputWorkspace, Optional<String> outputDir, Optional<ObjectNode> settings,
-        String ibContext, Map<String, String> metadata, ResultsRequest results, Set<String> secrets) {
+        String ibContext, Map<String, String> metadata, ResultsRequest results, CommandSecrets secrets) {
 
     /** The prefix of the tag that marks every run this worker starts (design.md, "The run tag"). */
     public static final String RUN_TAG_PREFIX = "aihub-run-worker:";

@@ -31,6 +31,22 @@ public interface AiHubConfig {
      */
     Optional<List<String>> allowedContexts();
 
+    /**
+     * Apps a command may name: app names ({@code owner/name} for an app named with its owner) and app IDs. Unset (the
+     * default) with {@link #allowedDeployments()} unset too: any app. Set either, and a command may name only what
+     * the two lists hold.
+     */
+    Optional<List<String>> allowedApps();
+
+    /** Deployment IDs a command may name; see {@link #allowedApps()}. Unset (the default): any, unless apps are set. */
+    Optional<List<String>> allowedDeployments();
+
+    /**
+     * Folders {@code input_dir} and {@code output_dir} must lie in (a prefix matches whole path segments); a folder with
+     * {@code .} or {@code ..} segments is then refused. Unset (the default): any folder the API token reaches.
+     */
+    Optional<List<String>> allowedFolderPrefixes();
+
     /** TCP connect timeout. Default 5 s. */
     @WithDefault("5s")
     Duration connectTimeout();

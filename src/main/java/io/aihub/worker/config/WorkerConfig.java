@@ -52,6 +52,20 @@ public interface WorkerConfig {
     /** Limits applied to incoming commands. */
     Limits limits();
 
+    /** How command secrets are kept out of what the worker writes. */
+    Secrets secrets();
+
+    /** Masking of command secrets. */
+    interface Secrets {
+        /**
+         * Key of the fingerprints the ledger keeps of each command's secrets, so that a run resumed after a restart
+         * still masks them in AI Hub's messages; at least 32 characters, the same on every replica
+         * ({@code WORKER_SECRETS_FINGERPRINT_KEY}). Absent (the default): derived from the AI Hub token, so a new
+         * token leaves runs recorded before it masked of the token only.
+         */
+        Optional<String> fingerprintKey();
+    }
+
     /** How runs are followed. */
     Tracking tracking();
 

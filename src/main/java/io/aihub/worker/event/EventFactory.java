@@ -7,7 +7,6 @@ import java.util.Optional;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
-import io.aihub.worker.command.SecretScrubber;
 import io.aihub.worker.command.TargetFields;
 
 /** Maps the worker's view of a command and its run onto the event schema. */
@@ -46,7 +45,7 @@ public final class EventFactory {
             Long start, Long finish, int attempts, EventData.Error error) {
         TargetFields fields = TargetFields.of(command);
         return new EventData(command.commandId(), runId, status, previousStatus,
-                SecretScrubber.scrub(msg, command.secrets()), fields.appName(), fields.appId(), fields.owner(),
+                command.secrets().scrub(msg), fields.appName(), fields.appId(), fields.owner(),
                 fields.deploymentId(), fields.batchId(), fields.inputDir(), fields.manualUpstreamIntegration(), start,
                 finish, attempts, error, command.metadata(), null);
     }

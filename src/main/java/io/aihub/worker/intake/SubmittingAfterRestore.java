@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.ledger.Lease;
 import io.aihub.worker.ledger.LedgerRecord;
 import io.aihub.worker.ledger.LedgerRecords;
@@ -33,10 +34,12 @@ public class SubmittingAfterRestore {
     private final RunTracker tracker;
     private final CommandClaims claims;
     private final FailedOutcomes failures;
+    private final SecretMasking masking;
 
     @Inject
     SubmittingAfterRestore(LedgerView ledger, Submitter submitter, RunTracker tracker, CommandClaims claims,
-            FailedOutcomes failures) {
+            FailedOutcomes failures, SecretMasking masking) {
+        this.masking = masking;
         this.ledger = ledger;
         this.submitter = submitter;
         this.tracker = tracker;
@@ -52,7 +55,7 @@ public class SubmittingAfterRestore {
      */
     public void settle(Lease lease, long committedOffset) {
         for (LedgerRecord intent : ledger.submittingOn(lease.partition())) {
-            RunCommand command = LedgerRecords.command(intent);
+            RunCommand command = LedgerRecords.command(intent, masking);
             boolean orphan = intent.sourceOffset() != null && committedOffset >= 0
                     && intent.sourceOffset() < committedOffset;
             claims.withClaim(command.commandId(), () -> {

@@ -37,6 +37,8 @@ import io.aihub.worker.event.EventData;
  *        write of an earlier owner never moves a command backwards (0 in records written before it existed)
  * @param sourceOffset the offset of the command record a {@code SUBMITTING} snapshot was written for, so that a
  *        restore knows whether that record will be delivered again (absent in older records)
+ * @param secretFingerprints keyed fingerprints of the command's secrets (no secret), so a resumed run still masks
+ *        them in AI Hub's messages; absent in records of commands without secrets or written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -46,7 +48,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
         Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent,
-        List<String> resultsInclude, long revision, Long sourceOffset) {
+        List<String> resultsInclude, long revision, Long sourceOffset, List<String> secretFingerprints) {
 
     /** The current format version. */
     public static final int VERSION = 1;
@@ -131,6 +133,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         builder.resultsInclude = resultsInclude;
         builder.revision = revision;
         builder.sourceOffset = sourceOffset;
+        builder.secretFingerprints = secretFingerprints;
         return builder;
     }
 
@@ -166,6 +169,7 @@ public record LedgerRecord(int version, String commandId, State state, String st
         private List<String> resultsInclude;
         private long revision;
         private Long sourceOffset;
+        private List<String> secretFingerprints;
 
         private Builder() {
         }
@@ -320,12 +324,17 @@ public record LedgerRecord(int version, String commandId, State state, String st
             return this;
         }
 
+        public Builder secretFingerprints(List<String> value) {
+            this.secretFingerprints = value;
+            return this;
+        }
+
         /** The record, in the current format version. */
         public LedgerRecord build() {
             return new LedgerRecord(VERSION, commandId, state, status, runId, sequence, eventType, eventTime, event, attempts,
                     firstAttemptAt, lastAttemptAt, trackingSince, ibContext, appName, appId, owner, deploymentId, batchId,
                     inputDir, manualUpstreamIntegration, fromTimestamp, toTimestamp, metadata, publishResults, commandHash,
-                    updatedAt, traceparent, resultsInclude, revision, sourceOffset);
+                    updatedAt, traceparent, resultsInclude, revision, sourceOffset, secretFingerprints);
         }
     }
 }

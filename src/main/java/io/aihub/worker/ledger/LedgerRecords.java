@@ -8,10 +8,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.aihub.worker.command.ResultsRequest;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.command.TargetFields;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
@@ -57,7 +57,10 @@ public final class LedgerRecords {
                 .traceparent(CommandTrace.currentTraceparent()).build();
     }
 
-    /** What every snapshot of a command holds: its target, input, context, metadata and results request. */
+    /**
+     * What every snapshot of a command holds: its target, input, context, metadata, results request and the
+     * fingerprints of its secrets.
+     */
     private static LedgerRecord.Builder base(RunCommand command, String commandHash, LedgerRecord.State state,
             long now) {
         TargetFields fields = TargetFields.of(command);
@@ -70,6 +73,7 @@ public final class LedgerRecords {
                 .metadata(command.metadata().isEmpty() ? null : command.metadata())
                 .publishResults(results ? Boolean.TRUE : null).resultsInclude(results ? includeFlags(command.results()) : null)
                 .commandHash(commandHash).updatedAt(now)
+                .secretFingerprints(command.secrets().fingerprints().isEmpty() ? null : command.secrets().fingerprints())
                 // Every caller runs within the command's trace (intake, or a tracker step run in it).
                 .traceparent(CommandTrace.currentTraceparent());
     }
@@ -79,8 +83,11 @@ public final class LedgerRecords {
                 .event(event.data());
     }
 
-    /** The command as far as tracking needs it: target, input, context, metadata. Settings and secrets are gone. */
-    public static RunCommand command(LedgerRecord record) {
+    /**
+     * The command as far as tracking needs it: target, input, context, metadata, and its secrets' fingerprints, so
+     * that AI Hub's messages stay masked ({@code masking}). Settings and secret values are gone.
+     */
+    public static RunCommand command(LedgerRecord record, SecretMasking masking) {
         TargetFields fields = new TargetFields(record.appName(), record.appId(), record.owner(), record.deploymentId(),
                 record.batchId(), record.inputDir(), record.manualUpstreamIntegration(), record.fromTimestamp(),
                 record.toTimestamp());
@@ -92,7 +99,7 @@ public final class LedgerRecords {
         return new RunCommand(record.commandId(), fields.target(), fields.input(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), record.ibContext(),
                 record.metadata() == null ? Map.of() : record.metadata(),
-                results, Set.of());
+                results, masking.restored(record.commandId(), record.secretFingerprints()));
     }
 
     /** SHA-256 of a record value, hex; tells a producer's duplicate from another command reusing an ID. */

@@ -3,8 +3,6 @@ package io.aihub.worker.submit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -26,9 +24,7 @@ import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
-import io.aihub.worker.command.SecretScrubber;
 import io.aihub.worker.command.Target;
-import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.flow.BackoffSlots;
 import io.aihub.worker.ledger.SubmissionGuard;
@@ -51,7 +47,6 @@ public class Submitter {
 
     private final AiHubClient client;
     private final RetryPolicy policy;
-    private final List<String> globalSecrets;
     private final WorkerMetrics metrics;
     private final OutageDetector outage;
     private final BackoffSlots backoff;
@@ -59,7 +54,7 @@ public class Submitter {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    public Submitter(AiHubClient client, AiHubConfig aihub, WorkerConfig worker, WorkerMetrics metrics,
+    public Submitter(AiHubClient client, WorkerConfig worker, WorkerMetrics metrics,
             OutageDetector outage, BackoffSlots backoff, Reconciler reconciler) {
         this.backoff = backoff;
         this.reconciler = reconciler;
@@ -67,7 +62,6 @@ public class Submitter {
         this.outage = outage;
         this.metrics = metrics;
         this.policy = RetryPolicy.withRandomJitter(worker.retry());
-        this.globalSecrets = aihub.apiToken().map(List::of).orElse(List.of());
     }
 
     /** Submits {@code command}, retrying and reconciling as needed, while this replica owns its partition. */
@@ -221,13 +215,14 @@ public class Submitter {
                 attempts.firstFailureAt == null ? clock.instant() : attempts.firstFailureAt);
     }
 
-    /** A description of the failure that quotes no secret: AI Hub's message is scrubbed, transport errors named. */
+    /**
+     * A description of the failure that quotes no secret: AI Hub's message is masked of the command's secrets and the
+     * API token (before it is shortened, so no secret is cut in half), transport errors named.
+     */
     private String describe(RunCommand command, Throwable failure) {
         Throwable cause = FailureClassifier.unwrap(failure);
         if (cause instanceof AiHubHttpException http) {
-            List<String> secrets = new ArrayList<>(command.secrets());
-            secrets.addAll(globalSecrets);
-            String serviceMessage = SecretScrubber.scrub(http.serviceMessage(), secrets);
+            String serviceMessage = command.secrets().scrub(http.serviceMessage());
             serviceMessage = serviceMessage.length() > 500 ? serviceMessage.substring(0, 500) + "…" : serviceMessage;
             return "AI Hub answered HTTP " + http.status() + (serviceMessage.isEmpty() ? "" : ": " + serviceMessage);
         }

@@ -23,6 +23,7 @@ import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.aihub.RunStatus;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.EventFactory;
 import io.aihub.worker.event.EventType;
@@ -63,11 +64,13 @@ public class RunTracker {
     private final WorkerMetrics metrics;
     private final BulkRefresher bulk;
     private final RunSteps steps;
+    private final SecretMasking masking;
 
     @Inject
     public RunTracker(Vertx vertx, AiHubClient client, RunChangeRecorder recorder, WorkerConfig config,
-            WorkerMetrics metrics, OutageDetector outage) {
+            WorkerMetrics metrics, OutageDetector outage, SecretMasking masking) {
         this.vertx = vertx;
+        this.masking = masking;
         this.client = client;
         this.recorder = recorder;
         this.clock = recorder.clock();
@@ -137,7 +140,7 @@ public class RunTracker {
     }
 
     private TrackedRun register(Lease lease, LedgerRecord record) {
-        RunCommand command = LedgerRecords.command(record);
+        RunCommand command = LedgerRecords.command(record, masking);
         long trackingSince = record.trackingSince() == null ? clock.millis() : record.trackingSince();
         // A run already ended when it was submitted or adopted still owes its terminal event: take its status as
         // not yet seen, so the first poll publishes it.

@@ -64,8 +64,9 @@ class DeployExamplesTest {
                 "TriggerAuthentication");
         assertThat(Yamls.at(manifests.single("ScaledObject"), "spec", "maxReplicaCount"))
                 .isEqualTo(Yamls.at(topicsByName().get("aihub.run.commands"), "spec", "partitions"));
-        assertThat(manifests.configData()).containsEntry("AIHUB_SIMULATOR_ENABLED", "false")
+        assertThat(manifests.configData()).containsEntry("AIHUB_API_ROOT", "https://aihub.instabase.com/api")
                 .containsEntry("WORKER_LEDGER_CREATE_TOPIC", "false");
+        assertThat(Yamls.list(manifests.podSpec(), "containers")).hasSize(1);
         assertThat(topicsByName()).containsKey((String) manifests.configData().get("WORKER_TOPIC_LEDGER"))
                 .containsKey((String) manifests.configData().get("WORKER_TOPIC_COMMANDS"));
     }

@@ -161,8 +161,7 @@ class DeploymentTest {
                 "WORKER_TOPIC_DEAD_LETTERS", "aihub.run.commands.dlq",
                 "WORKER_GROUP_ID", "aihub-run-worker",
                 "WORKER_MAX_IN_FLIGHT", "256",
-                "WORKER_EVENT_SOURCE", "urn:aihub-run-worker:aihub:aihub-run-worker",
-                "AIHUB_SIMULATOR_ENABLED", "false"));
+                "WORKER_EVENT_SOURCE", "urn:aihub-run-worker:aihub:aihub-run-worker"));
         assertThat(defaults.configData()).containsEntry("WORKER_TOPIC_LEDGER", "aihub.run.ledger")
                 .containsEntry("WORKER_LEDGER_CREATE_TOPIC", "true")
                 .doesNotContainKey("WORKER_LEDGER_REPLICATION_FACTOR")
@@ -195,18 +194,6 @@ class DeploymentTest {
                 .map(o -> Yamls.at(o, "metadata", "namespace")).distinct().toList();
 
         assertThat(namespaces).containsExactly("workers");
-    }
-
-    @Test
-    void theSimulatorRunsOnLoopbackWithTheWorkersOwnTokenWhenEnabled() {
-        ChartRender.Manifests manifests = renderCi("simulator-values.yaml");
-
-        assertThat(manifests.configData()).containsEntry("AIHUB_SIMULATOR_ENABLED", "true")
-                .containsEntry("AIHUB_API_ROOT", "http://127.0.0.1:8099/api");
-        assertThat(Yamls.env(manifests.container(), "AIHUB_SIMULATOR_TOKEN")).isEqualTo(Map.of(
-                "name", "AIHUB_SIMULATOR_TOKEN",
-                "valueFrom", Map.of("secretKeyRef", Map.of("name", "aihub-run-worker", "key", "AIHUB_API_TOKEN"))));
-        assertThat(manifests.secretValue("AIHUB_SIMULATOR_ADMIN_TOKEN")).isEqualTo("staging-admin-token");
     }
 
     @Test

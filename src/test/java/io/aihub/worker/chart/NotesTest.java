@@ -50,8 +50,13 @@ class NotesTest {
     @Test
     void notesWarnWhenTheSimulatorStandsInForAiHub() {
         assertThat(notes("aihub.apiToken=t", TLS, "simulator.enabled=true"))
-                .contains("WARNING: the AI Hub simulator is ON")
+                .contains("WARNING: the AI Hub simulator is ON: each pod runs it as the container \"simulator\" "
+                        + "(registry.example.com/aihub/aihub-simulator:0.1.0)\n"
+                        + "         and the worker talks to it on http://127.0.0.1:8099/api instead of "
+                        + "https://aihub.instabase.com/api.\n"
+                        + "         Staging only: it keeps runs in memory and forgets them when it restarts.")
                 .as("the simulator's loopback root is http:// by design").doesNotContain("aihub.apiRoot is");
+        assertThat(notes("aihub.apiToken=t", TLS)).doesNotContain("simulator");
     }
 
     @Test

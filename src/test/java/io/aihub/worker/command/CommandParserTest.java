@@ -3,6 +3,7 @@ package io.aihub.worker.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class CommandParserTest {
 
     private final CommandParser parser = new CommandParser(1024 * 1024, 32,
-            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), 4, 64));
+            new CommandValidator(new ContextPolicy(Optional.of("org-1"), List.of("org-2")), AccessPolicy.OPEN,
+                    new SecretMasking(Optional.of("api-token"), Optional.empty()), 4, 64));
 
     private ParseResult parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
@@ -70,18 +72,44 @@ class CommandParserTest {
                               "runtime_config": {"instabase.pdf.passwords": {"f.pdf": "pw-1"},
                                                  "instabase": {"pdf": {"passwords": {"g.pdf": "pw-2"}}}}}}""");
 
-        assertThat(command.secrets()).containsExactlyInAnyOrder("vault-name-1", "pw-1", "pw-2");
+        assertThat(command.secrets().values()).containsExactlyInAnyOrder("vault-name-1", "pw-1", "pw-2");
+    }
+
+    private static RecordHeaders headers(String... namesAndValues) {
+        RecordHeaders headers = new RecordHeaders();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            headers.add(namesAndValues[i], namesAndValues[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    private ParseResult parse(String json, RecordHeaders headers) {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
     @Test
     void a_binary_cloudevent_carries_the_command_as_its_data() {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-        ParseResult result = parser.parse("{\"command_id\": \"ce-1\", \"app_name\": \"a\", \"batch_id\": 1}"
-                .getBytes(StandardCharsets.UTF_8), headers);
+        ParseResult result = parse("{\"command_id\": \"ce-1\", \"app_name\": \"a\", \"batch_id\": 1}",
+                headers("ce_specversion", "1.0", "ce_id", "e-1", "ce_source", "/producer", "ce_type", "run.requested",
+                        "content-type", "application/json; charset=utf-8"));
 
         assertThat(result).isInstanceOfSatisfying(ParseResult.Parsed.class,
                 p -> assertThat(p.command().commandId()).isEqualTo("ce-1"));
+    }
+
+    @Test
+    void a_binary_cloudevent_needs_its_id_source_and_type_headers() {
+        String command = "{\"command_id\": \"ce-b\", \"app_name\": \"a\", \"batch_id\": 1}";
+
+        assertThat(parse(command, headers("ce_specversion", "1.0", "ce_source", "/p", "ce_type", "t")))
+                .isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_CLOUDEVENT,
+                        "ce_id: required in a CloudEvent (binary mode)", Optional.of("ce-b")));
+        assertThat(parse(command, headers("ce_specversion", "1.0", "ce_id", "1", "ce_type", "t")))
+                .isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_CLOUDEVENT,
+                        "ce_source: required in a CloudEvent (binary mode)", Optional.of("ce-b")));
+        assertThat(parse(command, headers("ce_specversion", "1.0", "ce_id", "1", "ce_source", "/p", "ce_type", "")))
+                .isInstanceOfSatisfying(ParseResult.Invalid.class,
+                        invalid -> assertThat(invalid.reason()).startsWith("ce_type: required"));
     }
 
     @Test
@@ -91,6 +119,61 @@ class CommandParserTest {
                  "data": {"command_id": "ce-2", "app_name": "a", "batch_id": 1}}""");
 
         assertThat(command.commandId()).isEqualTo("ce-2");
+    }
+
+    @Test
+    void a_structured_cloudevent_may_carry_the_command_base64_encoded_in_data_base64() {
+        String data = Base64.getEncoder().encodeToString(
+                "{\"command_id\": \"ce-64\", \"app_name\": \"a\", \"batch_id\": 1}".getBytes(StandardCharsets.UTF_8));
+
+        RunCommand command = valid("""
+                {"specversion": "1.0", "id": "x", "source": "/p", "type": "t", "datacontenttype": "application/json",
+                 "data_base64": "%s"}""".formatted(data));
+
+        assertThat(command.commandId()).isEqualTo("ce-64");
+        assertThat(command.target()).isEqualTo(new Target.AppByName("a", Optional.empty()));
+    }
+
+    @Test
+    void the_cloudevents_content_type_makes_a_record_structured_even_without_data() {
+        ParseResult result = parse("{\"specversion\": \"1.0\", \"id\": \"1\", \"source\": \"/p\", \"type\": \"t\"}",
+                headers("content-type", "Application/CloudEvents+JSON; charset=UTF-8"));
+
+        assertThat(result).isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_CLOUDEVENT, "the CloudEvent has no data",
+                Optional.empty()));
+    }
+
+    @Test
+    void a_plain_command_with_a_specversion_field_and_no_data_is_a_command_not_a_cloudevent() {
+        RunCommand command = valid("""
+                {"command_id": "plain-1", "app_name": "a", "batch_id": 1, "specversion": "2"}""");
+
+        assertThat(command.commandId()).isEqualTo("plain-1");
+    }
+
+    @Test
+    void a_structured_cloudevent_needs_its_id_source_and_type_and_names_the_missing_one() {
+        String data = "\"data\": {\"command_id\": \"ce-3\", \"app_name\": \"a\", \"batch_id\": 1}";
+
+        assertThat(invalid("{\"specversion\": \"1.0\", \"source\": \"/p\", \"type\": \"t\", " + data + "}"))
+                .isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_CLOUDEVENT,
+                        "id: required in a CloudEvent, as a non-empty string", Optional.of("ce-3")));
+        assertThat(invalid("{\"specversion\": \"1.0\", \"id\": \"1\", \"type\": \"t\", " + data + "}").reason())
+                .isEqualTo("source: required in a CloudEvent, as a non-empty string");
+        assertThat(invalid("{\"specversion\": \"1.0\", \"id\": \"1\", \"source\": \"/p\", " + data + "}").reason())
+                .isEqualTo("type: required in a CloudEvent, as a non-empty string");
+    }
+
+    @Test
+    void data_and_data_base64_together_or_data_base64_that_is_not_base64_are_refused() {
+        String base = "{\"specversion\": \"1.0\", \"id\": \"1\", \"source\": \"/p\", \"type\": \"t\", ";
+
+        assertThat(invalid(base + "\"data\": {}, \"data_base64\": \"e30=\"}"))
+                .isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_CLOUDEVENT,
+                        "data, data_base64: a CloudEvent holds one of them, not both", Optional.empty()));
+        assertThat(invalid(base + "\"data_base64\": \"SECRET-ish not base64\"}"))
+                .isEqualTo(new ParseResult.Invalid(ErrorCode.INVALID_CLOUDEVENT,
+                        "data_base64: not valid base64 (RFC 4648)", Optional.empty()));
     }
 
     @Test

@@ -18,7 +18,8 @@ import io.aihub.worker.support.PoisonCorpus;
 class PoisonCorpusParsingTest {
 
     private final CommandParser parser = new CommandParser(64 * 1024, 32,
-            new CommandValidator(new ContextPolicy(Optional.of("sim-org"), List.of()), 32, 1024));
+            new CommandValidator(new ContextPolicy(Optional.of("sim-org"), List.of()), AccessPolicy.OPEN,
+                    new SecretMasking(Optional.empty(), Optional.empty()), 32, 1024));
 
     static Stream<PoisonCorpus.Entry> corpus() {
         return PoisonCorpus.load().stream();

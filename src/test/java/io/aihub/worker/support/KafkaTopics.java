@@ -135,6 +135,11 @@ public final class KafkaTopics implements AutoCloseable {
                 .map(ConsumerRecord::partition).collect(java.util.stream.Collectors.toSet());
     }
 
+    /** Every record of the ledger topic up to its current end, read on demand from the beginning. */
+    public List<ConsumerRecord<byte[], byte[]>> allLedgerRecords() {
+        return readLedger();
+    }
+
     /** Every record of the ledger topic up to its current end. */
     private List<ConsumerRecord<byte[], byte[]>> readLedger() {
         Properties props = new Properties();
@@ -202,6 +207,11 @@ public final class KafkaTopics implements AutoCloseable {
         return results.getRecords().stream()
                 .filter(r -> r.key() != null && Arrays.equals(wanted, r.key()))
                 .toList();
+    }
+
+    /** All result records read so far. */
+    public List<ConsumerRecord<byte[], byte[]>> allResults() {
+        return results.getRecords();
     }
 
     /** All events read so far. */

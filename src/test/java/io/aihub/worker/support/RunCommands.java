@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aihub.worker.command.Input;
 import io.aihub.worker.command.ResultsRequest;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.command.Target;
 
 /**
@@ -95,7 +96,7 @@ public final class RunCommands {
 
         public RunCommand build() {
             return new RunCommand(commandId, target, input, version, outputWorkspace, outputDir, settings, ibContext,
-                    metadata, results, secrets);
+                    metadata, results, SecretMasking.valuesOnly().of(commandId, secrets));
         }
     }
 }

@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.aihub.worker.command.CommandSecrets;
 import io.aihub.worker.command.Input;
 import io.aihub.worker.command.ResultsRequest;
 import io.aihub.worker.command.RunCommand;
@@ -45,7 +45,7 @@ public final class TrackingHeapMeasure {
             RunCommand command = new RunCommand(commandId, new Target.AppByName("invoice-extraction", Optional.empty()),
                     new Input.Batch(1000L + i), Optional.empty(), Optional.of("service-workspace"), Optional.empty(),
                     Optional.empty(), "org-12345", Map.of("customer", "c-" + (i % 1000), "trace", "t-" + i),
-                    ResultsRequest.NONE, Set.of());
+                    ResultsRequest.NONE, CommandSecrets.NONE);
             TrackedRun run = new TrackedRun(lease, command, "sha256-" + Integer.toHexString(i),
                     UUID.randomUUID().toString(), "RUNNING", 1, 1, now, now, 2000);
             run.timerId = vertx.setTimer(600_000 + i, id -> run.stopped = true);
