@@ -1,5 +1,6 @@
 package io.aihub.worker.ledger;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,11 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
@@ -92,6 +96,24 @@ public class LedgerTopic {
             throw new IllegalStateException("the ledger topic '" + ledgerTopic + "' has " + ledgerPartitions.orElse(0)
                     + " partitions but the commands topic '" + commands + "' has " + commandPartitions
                     + "; they must be equal (command partition N keeps its state in ledger partition N)");
+        }
+        requireCompacted(admin, ledgerTopic);
+    }
+
+    /**
+     * A ledger with the delete policy would drop the snapshots of long runs (a run waiting at a checkpoint for weeks)
+     * and of every command within the dedupe window: a restore would then post or publish them again.
+     */
+    private static void requireCompacted(Admin admin, String ledgerTopic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, ledgerTopic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource);
+        ConfigEntry policy = config == null ? null : config.get("cleanup.policy");
+        if (policy == null || !Arrays.asList(policy.value().split(",")).contains("compact")) {
+            throw new IllegalStateException("the ledger topic '" + ledgerTopic + "' has cleanup.policy="
+                    + (policy == null ? "unknown" : policy.value()) + "; it must be compact (without it, the"
+                    + " ledger loses the state of commands and runs before the dedupe window ends)");
         }
     }
 

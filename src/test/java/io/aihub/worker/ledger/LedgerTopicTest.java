@@ -72,6 +72,18 @@ class LedgerTopicTest {
     }
 
     @Test
+    void a_ledger_that_deletes_instead_of_compacting_is_refused_with_what_to_fix() throws Exception {
+        create("deleting.commands", 2);
+        create("deleting.ledger", 2); // the broker's default policy: delete
+
+        assertThatThrownBy(() -> LedgerTopic.verify(admin, "deleting.commands", "deleting.ledger", true,
+                Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the ledger topic 'deleting.ledger' has cleanup.policy=delete; it must be compact (without"
+                        + " it, the ledger loses the state of commands and runs before the dedupe window ends)");
+    }
+
+    @Test
     void a_missing_ledger_is_refused_when_the_worker_may_not_create_it() throws Exception {
         create("nocreate.commands", 2);
 
