@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.ws.rs.ProcessingException;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,9 +50,6 @@ class FailureClassifierTest {
     }
 
     @Test
-    @Disabled("issue 13: aihub-api.md says a 503 may come from a gateway after the request was forwarded, so a 503"
-            + " on a submission is an unknown outcome (search by tag before the next POST); FailureClassifier still"
-            + " lists 503 with 408/425/429 as TRANSIENT_NO_RUN, which allows a blind retry and a second run")
     void a_503_on_a_submission_leaves_the_outcome_unknown_because_a_gateway_may_have_forwarded_it() {
         assertThat(FailureClassifier.classify(http(503))).isEqualTo(Kind.UNKNOWN_OUTCOME);
         assertThat(FailureClassifier.classify(new AiHubHttpException(503, Optional.of(Duration.ofSeconds(2)), "busy")))
@@ -107,13 +103,19 @@ class FailureClassifierTest {
     }
 
     @Test
-    @Disabled("issue 13: design.md (Liveness) says a failure that happened before the request was written means no"
-            + " run exists; FailureClassifier takes every throwable that is not HTTP, ConnectException or"
-            + " RateLimitRejectedException as UNKNOWN_OUTCOME, so a body AiHubClient could not write starts a search")
     void a_request_that_could_not_be_written_created_no_run() {
         Throwable unwritable = new IllegalArgumentException("the request body could not be written as JSON");
 
-        assertThat(FailureClassifier.classify(unwritable)).isNotEqualTo(Kind.UNKNOWN_OUTCOME);
+        // Never sent, and sending it again would fail the same way: the command ends, no search, no retry.
+        assertThat(FailureClassifier.classify(unwritable)).isEqualTo(Kind.PERMANENT);
+    }
+
+    @Test
+    void a_submission_whose_partition_moved_before_it_was_sent_created_no_run() {
+        assertThat(FailureClassifier.classify(new NotSentException("its partition moved before it was sent")))
+                .isEqualTo(Kind.TRANSIENT_NO_RUN);
+        assertThat(FailureClassifier.classify(wrapped(new NotSentException("moved"))))
+                .isEqualTo(Kind.TRANSIENT_NO_RUN);
     }
 
     @Test
