@@ -116,6 +116,20 @@ public final class WorkerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " owned no partition within " + timeout);
     }
 
+    /** The commands partitions the worker owns now, as its readiness check reports them. */
+    public java.util.Set<Integer> ownedPartitions() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher owned = Pattern.compile("\"owned_partitions\"\\s*:\\s*\"\\[([\\d, ]*)\\]\"")
+                .matcher(response.body());
+        if (!owned.find()) {
+            throw new IllegalStateException(name + " did not report its partitions: " + response.body());
+        }
+        return java.util.Arrays.stream(owned.group(1).split(",")).map(String::trim).filter(p -> !p.isEmpty())
+                .map(Integer::valueOf).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** {@code kill -9}: no shutdown hook, no drain, no commit. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
