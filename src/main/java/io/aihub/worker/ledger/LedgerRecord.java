@@ -48,7 +48,8 @@ public record LedgerRecord(int version, String commandId, State state, String st
         Long trackingSince, String ibContext, String appName, String appId, String owner, String deploymentId,
         Long batchId, String inputDir, Boolean manualUpstreamIntegration, Long fromTimestamp, Long toTimestamp,
         Map<String, String> metadata, Boolean publishResults, String commandHash, long updatedAt, String traceparent,
-        List<String> resultsInclude, long revision, Long sourceOffset, List<String> secretFingerprints) {
+        List<String> resultsInclude, @JsonInclude(JsonInclude.Include.NON_DEFAULT) long revision, Long sourceOffset,
+        List<String> secretFingerprints) {
 
     /** The current format version. */
     public static final int VERSION = 1;

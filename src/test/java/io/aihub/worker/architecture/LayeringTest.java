@@ -44,6 +44,7 @@ class LayeringTest {
     private static final Map<String, String> LONG_CLASSES = Map.of(
             "config/WorkerConfig.java", "a @ConfigMapping: one documented method per setting",
             "aihub/RateLimiter.java", "one token bucket with AIMD and a priority lane; its parts share one lock",
+            "aihub/AiHubClient.java", "one method per AI Hub operation, each through the same token, gate and timeout",
             "ledger/LedgerRecord.java", "the ledger's wire format: 30 named fields and the builder that sets them",
             "replay/DeadLetterReplayer.java", "a blocking batch tool: select, replay and report in one loop",
             "track/RunTracker.java", "the per-run scheduler: start, resume, poll and bulk merges share one timer");

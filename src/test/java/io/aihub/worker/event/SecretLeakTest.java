@@ -7,7 +7,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +33,18 @@ import io.aihub.simulator.FaultOperation;
 import io.aihub.simulator.FaultRule;
 import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.ledger.PartitionOwnership;
-import io.aihub.worker.messaging.CommandsRebalanceListener;
 import io.aihub.worker.support.CloudEventRecord;
+import io.aihub.worker.support.GroupMember;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.OtlpCollector;
-import io.aihub.worker.support.TestTopics;
+import io.aihub.worker.support.TestSimulator;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * Canary secrets — the API token, a secret key name and two PDF passwords, one of them with a quote, a backslash, a
@@ -86,10 +83,6 @@ class SecretLeakTest extends KafkaFlowTest {
     SimulatorServer simulator;
 
     @Inject
-    @Identifier(CommandsRebalanceListener.NAME)
-    CommandsRebalanceListener listener;
-
-    @Inject
     PartitionOwnership ownership;
 
     private static String command(String id, String appName, boolean publishResults) {
@@ -110,7 +103,7 @@ class SecretLeakTest extends KafkaFlowTest {
     }
 
     @Test
-    void no_canary_secret_reaches_any_output_even_when_ai_hub_echoes_them() throws IOException {
+    void no_canary_secret_reaches_any_output_even_when_ai_hub_echoes_them() throws Exception {
         simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("canary-echo").times(1)
                 .then(error(400, "rejected " + ECHO)));
         simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("canary-dropped").times(1)
@@ -127,9 +120,10 @@ class SecretLeakTest extends KafkaFlowTest {
         topics.send("canary-dropped", command("canary-dropped", "canary-dropped-app", false));
         topics.send("canary-invalid", "{\"command_id\": \"canary-invalid\", \"app_name\": \"a\", \"batch_id\": \""
                 + BAD_VALUE + "\"}");
-        String restoredMsg = runResumedFromTheLedgerSeesAnEcho("canary-restored", "canary-restored-checkpoint-app");
-        List<String> ids = List.of("canary-echo", "canary-ok", "canary-poll-echo", "canary-dropped", "canary-invalid",
-                "canary-restored");
+        Resumed restored = runResumedFromTheLedgerSeesAnEcho("canary-restored");
+        List<String> ids = new ArrayList<>(List.of("canary-echo", "canary-ok", "canary-poll-echo", "canary-dropped",
+                "canary-invalid"));
+        ids.addAll(restored.all());
         for (String id : ids) {
             topics.awaitTerminalEvent(id, DEADLINE);
         }
@@ -142,7 +136,7 @@ class SecretLeakTest extends KafkaFlowTest {
         assertThat(topics.eventsFor("canary-echo").get(0).data().get("error").get("message").asText())
                 .isEqualTo("AI Hub answered HTTP 400: rejected " + MASKED);
         assertThat(terminal("canary-poll-echo").data().get("msg").asText()).isEqualTo(MASKED);
-        assertThat(restoredMsg).isEqualTo(MASKED);
+        assertThat(restored.msg()).isEqualTo(MASKED);
 
         String outputs = outputsAsText(ids);
         String log = Files.readString(Path.of("target/quarkus-test.log"));
@@ -158,27 +152,42 @@ class SecretLeakTest extends KafkaFlowTest {
         }
     }
 
+    /** The command whose run was resumed from the ledger, and the message of its first event after the echo began. */
+    private record Resumed(String id, String msg, List<String> all) {
+    }
+
     /**
-     * A checkpointed run's partition is revoked and assigned again, so the run is resumed from its ledger record;
-     * only then does AI Hub start echoing the secrets in the run's message. Returns the message of the first event
-     * published after the resume that carries one.
+     * One checkpointed run per partition; a second member of the group takes partitions and gives them back (a
+     * real rebalance), so one run is resumed from its ledger record, and AI Hub echoes the secrets in that run's
+     * message from then on.
      */
-    private String runResumedFromTheLedgerSeesAnEcho(String id, String appName) {
-        topics.send(2, id, command(id, appName, false));
-        await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
-                .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
-        List<TopicPartition> partition = List.of(new TopicPartition(TestTopics.ofRunningApplication().commands(), 2));
-        listener.onPartitionsRevoked(null, partition);
-        listener.onPartitionsAssigned(null, partition);
-        await().atMost(DEADLINE).until(() -> !ownership.restoringPartitions().contains(2));
-        simulator.faults().add(FaultRule.on(FaultOperation.STATUS).nameContains(id).then(runMessage(ECHO)));
+    private Resumed runResumedFromTheLedgerSeesAnEcho(String prefix) throws Exception {
+        List<String> all = new ArrayList<>();
+        simulator.phaseDuration(Duration.ofSeconds(8)); // slow enough to still be going after the rebalance
+        try {
+            for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
+                all.add(prefix + "-" + p);
+                topics.send(p, prefix + "-" + p, command(prefix + "-" + p, prefix + "-" + p + "-checkpoint-app", false));
+            }
+        } finally {
+            simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
+        }
+        for (String id : all) {
+            await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
+                    .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
+        }
+        // The echo begins while another member holds the partition: the worker sees it only once it has resumed the
+        // run from its ledger record, which holds fingerprints and no secret.
+        String id = prefix + "-" + GroupMember.awayAndBack(ownership, DEADLINE, partition -> simulator.faults()
+                .add(FaultRule.on(FaultOperation.STATUS).nameContains(prefix + "-" + partition + "-checkpoint")
+                        .then(runMessage(ECHO))));
 
         CloudEventRecord echoed = await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
                 .filter(e -> e.data().hasNonNull("msg") && !e.type().equals("aihub.run.checkpoint")).findFirst(),
                 found -> found.isPresent()).orElseThrow();
         assertThat(topics.ledgerFor(id)).anySatisfy(record -> assertThat(record.get("secret_fingerprints"))
                 .isNotNull().isNotEmpty());
-        return echoed.data().get("msg").asText();
+        return new Resumed(id, echoed.data().get("msg").asText(), all);
     }
 
     private static CloudEventRecord terminal(String id) {
