@@ -2,6 +2,10 @@ package io.aihub.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +69,11 @@ class ChaosIT {
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final Duration TAKE_OVER_BOUND = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    /** The outage probe runs every 5 s by default; the first one answered ends the outage. */
+    private static final Duration OUTAGE_OVER_BOUND = Duration.ofSeconds(7);
+    /** Within one bulk refresh (2 s) and its pages after the outage is over. */
+    private static final Duration FOLLOWED_AGAIN_BOUND = Duration.ofSeconds(15);
 
     private final TestTopics topics = TestTopics.DEFAULTS;
     private final List<WorkerProcess> workers = new ArrayList<>();
@@ -76,6 +85,8 @@ class ChaosIT {
     private int freezes;
     private int brokerFaults;
     private long longestTakeOverMs;
+    /** Commands the scenario sends, all of which must complete once. */
+    private int commands = COMMANDS;
 
     @BeforeEach
     void logs() throws Exception {
@@ -167,14 +178,76 @@ class ChaosIT {
         verifyEveryCommandRanOnceAndCompleted();
     }
 
+    @Test
+    void an_outage_with_ten_thousand_tracked_runs_ends_within_seconds_of_ai_hub_answering() throws Exception {
+        // Runs last 150 s, so all of them are still being followed when the outage begins and ends.
+        start(1, "150s");
+        WorkerProcess worker = worker("w1");
+        int late = COMMANDS / 100;
+        commands = COMMANDS + late;
+        Producer early = produce(0, COMMANDS, 1_000);
+        early.awaitDone(Duration.ofMinutes(3));
+        long createdBy = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (createdRuns() < COMMANDS && System.nanoTime() < createdBy) {
+            TimeUnit.MILLISECONDS.sleep(500); // polling another process's record of runs
+        }
+        assertThat(createdRuns()).as("runs tracked when the outage begins").isEqualTo(COMMANDS);
+
+        simulator.addFaults("{\"operation\": \"ANY\", \"duration_ms\": " + OUTAGE.toMillis()
+                + ", \"action\": \"error\", \"status\": 503, \"message\": \"down for maintenance\"}");
+        long outageEnds = System.currentTimeMillis() + OUTAGE.toMillis();
+        long declaredBy = System.nanoTime() + OUTAGE.toNanos();
+        while (metric(worker, "aihub_outage") != 1 && System.nanoTime() < declaredBy) {
+            TimeUnit.MILLISECONDS.sleep(100); // polling another process's metrics
+        }
+        assertThat(metric(worker, "aihub_outage")).as("outage declared").isEqualTo(1);
+        // Commands that arrive during the outage wait in the topic and go out once AI Hub answers.
+        produce(COMMANDS, commands, 100).awaitDone(Duration.ofMinutes(1));
+
+        long clearedAt = 0;
+        long answeredBy = outageEnds + 60_000;
+        while (clearedAt == 0 && System.currentTimeMillis() < answeredBy) {
+            if (System.currentTimeMillis() >= outageEnds && metric(worker, "aihub_outage") == 0) {
+                clearedAt = System.currentTimeMillis();
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // polling another process's metrics
+        }
+        assertThat(clearedAt).as("outage over").isPositive();
+        Map<String, Long> firstSeenAfter = new HashMap<>();
+        long seenAgainBy = outageEnds + 60_000;
+        while (firstSeenAfter.size() < commands && System.currentTimeMillis() < seenAgainBy) {
+            for (String[] run : observedRuns()) {
+                long lastSeen = Long.parseLong(run[3]);
+                if (lastSeen > outageEnds) {
+                    firstSeenAfter.putIfAbsent(run[0], lastSeen);
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(250); // polling another process's record of calls
+        }
+        long followed = firstSeenAfter.values().stream().mapToLong(at -> at - outageEnds).max().orElse(-1);
+        long cleared = clearedAt - outageEnds;
+        figures.add("outage of " + OUTAGE.toSeconds() + " s with " + COMMANDS + " runs tracked and " + late
+                + " commands arriving during it: outage over " + cleared + " ms after AI Hub answered again; every run"
+                + " and every late command seen by AI Hub within " + followed + " ms");
+        assertThat(firstSeenAfter).as("runs and late commands followed since AI Hub answered again")
+                .hasSize(commands);
+        assertThat(Duration.ofMillis(cleared)).isLessThanOrEqualTo(OUTAGE_OVER_BOUND);
+        assertThat(Duration.ofMillis(followed)).isLessThanOrEqualTo(FOLLOWED_AGAIN_BOUND);
+        verifyEveryCommandRanOnceAndCompleted();
+    }
+
     private void start(int brokers) throws Exception {
+        start(brokers, "10s");
+    }
+
+    private void start(int brokers, String phase) throws Exception {
         kafka = KafkaCluster.start(brokers, PARTITIONS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
             admin.createTopics(Stream.of(topics.commands(), topics.events(), topics.deadLetters(), topics.results())
                     .map(name -> new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())).toList())
                     .all().get(60, TimeUnit.SECONDS);
         }
-        simulator = SimulatorProcess.start(Map.of("token", TOKEN, "phase-duration", "10s",
+        simulator = SimulatorProcess.start(Map.of("token", TOKEN, "phase-duration", phase,
                 "max-recorded-requests", "0"), List.of("-Xmx768m"), logs.resolve("simulator.log"));
         figures.add("brokers " + brokers + ", partitions " + PARTITIONS + ", commands " + COMMANDS);
     }
@@ -256,6 +329,20 @@ class ChaosIT {
                 + " s session timeout, then resumed (kill -CONT)");
     }
 
+    private int createdRuns() throws Exception {
+        return (int) simulator.admin("/_sim/runs/created").lines().skip(1).count();
+    }
+
+    /** A gauge's value from the worker's Prometheus endpoint, -1 when it is not there. */
+    private static double metric(WorkerProcess worker, String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + worker.managementPort() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                .orElse(-1);
+    }
+
     private List<String[]> observedRuns() throws Exception {
         return simulator.admin("/_sim/runs/observed").lines().skip(1).map(line -> line.split(",")).toList();
     }
@@ -267,7 +354,7 @@ class ChaosIT {
         Set<String> completed = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = reader()) {
             consumer.subscribe(List.of(topics.events()));
-            while (completed.size() < COMMANDS && System.nanoTime() < deadline) {
+            while (completed.size() < commands && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     String id = header(record, "ce_id");
                     String type = header(record, "ce_type");
@@ -293,7 +380,7 @@ class ChaosIT {
         List<String> lost = new ArrayList<>();
         List<String> badEnd = new ArrayList<>();
         List<String> gaps = new ArrayList<>();
-        for (int i = 0; i < COMMANDS; i++) {
+        for (int i = 0; i < commands; i++) {
             String commandId = commandId(i);
             Map<String, String> events = contentById.getOrDefault(commandId, Map.of());
             List<String> terminal = events.entrySet().stream().filter(e -> isTerminal(e.getValue()))
@@ -319,7 +406,7 @@ class ChaosIT {
                 channelFailures.add(log.getFileName().toString());
             }
         }
-        figures.add("commands " + COMMANDS + ", kills " + kills + ", freezes " + freezes + ", broker faults " + brokerFaults
+        figures.add("commands " + commands + ", kills " + kills + ", freezes " + freezes + ", broker faults " + brokerFaults
                 + ", duplicates " + duplicates.size() + ", lost " + lost.size() + ", id conflicts " + conflicts.get()
                 + ", gaps " + gaps.size() + ", other ends " + badEnd.size() + ", dead letters " + deadLetters
                 + ", longest take-over " + longestTakeOverMs + " ms, failed channels " + channelFailures);
@@ -327,7 +414,7 @@ class ChaosIT {
         assertThat(lost).as("commands without a terminal event").isEmpty();
         assertThat(badEnd).as("commands not ending completed exactly once").isEmpty();
         assertThat(duplicates).as("commands with more than one run").isEmpty();
-        assertThat(runsByCommand).as("runs created").hasSize(COMMANDS);
+        assertThat(runsByCommand).as("runs created").hasSize(commands);
         assertThat(conflicts.get()).as("event ids with two contents").isZero();
         assertThat(gaps).as("event ids with gaps").isEmpty();
         assertThat(deadLetters).as("dead letters").isZero();
@@ -381,7 +468,11 @@ class ChaosIT {
     }
 
     private Producer produce() {
-        Producer producer = new Producer();
+        return produce(0, COMMANDS, RATE_PER_SECOND);
+    }
+
+    private Producer produce(int from, int to, int ratePerSecond) {
+        Producer producer = new Producer(from, to, ratePerSecond);
         producer.start();
         return producer;
     }
@@ -390,10 +481,16 @@ class ChaosIT {
     private final class Producer extends Thread {
         private final AtomicInteger sent = new AtomicInteger();
         private final Map<Integer, Exception> failures = new ConcurrentHashMap<>();
+        private final int from;
+        private final int to;
+        private final int ratePerSecond;
 
-        Producer() {
-            super("chaos-producer");
+        Producer(int from, int to, int ratePerSecond) {
+            super("chaos-producer-" + from);
             setDaemon(true);
+            this.from = from;
+            this.to = to;
+            this.ratePerSecond = ratePerSecond;
         }
 
         int sent() {
@@ -410,8 +507,8 @@ class ChaosIT {
             long start = System.nanoTime();
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                     new StringSerializer())) {
-                for (int i = 0; i < COMMANDS; i++) {
-                    long due = start + TimeUnit.SECONDS.toNanos(1) * i / RATE_PER_SECOND;
+                for (int i = from; i < to; i++) {
+                    long due = start + TimeUnit.SECONDS.toNanos(1) * (i - from) / ratePerSecond;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
