@@ -67,8 +67,10 @@ class SecretLeakTest extends KafkaFlowTest {
     private static final String SECRET_KEY = "CANARY-SECRET-KEY-91";
     private static final String PDF_PASSWORD = "CANARY-PDF-PASSWORD-92";
     private static final String ODD_PASSWORD = "CANARY\"PDF\\PW/95-\u00e9";
+    private static final String FLAT_PASSWORD = "CANARY-FLAT-PDF-PASSWORD-96";
     private static final String BAD_VALUE = "CANARY-BATCH-93";
-    private static final List<String> CANARIES = List.of(TOKEN, SECRET_KEY, PDF_PASSWORD, ODD_PASSWORD, BAD_VALUE);
+    private static final List<String> CANARIES = List.of(TOKEN, SECRET_KEY, PDF_PASSWORD, ODD_PASSWORD, FLAT_PASSWORD,
+            BAD_VALUE);
     private static final String ADMIN = "Bearer test-admin-token-4Rz8";
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,8 +78,8 @@ class SecretLeakTest extends KafkaFlowTest {
     /** What AI Hub says when it echoes everything, the odd password also as a JSON encoder writes it. */
     private static final String ECHO = "key " + SECRET_KEY + " password " + PDF_PASSWORD + " odd " + ODD_PASSWORD
             + " quoted " + jsonEscaped(ODD_PASSWORD) + " ascii " + asciiEscaped(jsonEscaped(ODD_PASSWORD), "%04x")
-            + " token " + TOKEN;
-    private static final String MASKED = "key *** password *** odd *** quoted *** ascii *** token ***";
+            + " flat " + FLAT_PASSWORD + " token " + TOKEN;
+    private static final String MASKED = "key *** password *** odd *** quoted *** ascii *** flat *** token ***";
 
     @InjectSimulator
     SimulatorServer simulator;
@@ -89,8 +91,11 @@ class SecretLeakTest extends KafkaFlowTest {
         ObjectNode command = JSON.createObjectNode().put("command_id", id).put("app_name", appName).put("batch_id", 1);
         ObjectNode settings = command.putObject("settings");
         settings.putObject("keys").putObject("secret").put("api_key", SECRET_KEY);
-        settings.putObject("runtime_config").putObject("instabase.pdf.passwords").put("scan.pdf", PDF_PASSWORD)
+        // The API's nested form, and a flat dotted key that is passed through as given but is secret too.
+        ObjectNode runtimeConfig = settings.putObject("runtime_config");
+        runtimeConfig.putObject("instabase").putObject("pdf").putObject("passwords").put("scan.pdf", PDF_PASSWORD)
                 .put("odd.pdf", ODD_PASSWORD);
+        runtimeConfig.putObject("instabase.pdf.passwords").put("flat.pdf", FLAT_PASSWORD);
         if (publishResults) {
             command.putObject("results").put("publish", true);
         }
