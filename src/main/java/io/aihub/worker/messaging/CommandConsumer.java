@@ -25,6 +25,7 @@ import io.aihub.worker.ledger.PartitionOwnership;
 import io.aihub.worker.observability.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 
 /**
  * Reads the {@value #CHANNEL} channel as raw bytes and takes each record in: the method returns as soon as the
@@ -52,15 +53,16 @@ public class CommandConsumer {
 
     @Inject
     public CommandConsumer(CommandParser parser, CommandHandler handler, PartitionOwnership ownership,
-            WorkerConfig config, IntakeGate gate, PartitionPauses pauses) {
+            WorkerConfig config, IntakeGate gate, PartitionPauses pauses, Vertx vertx) {
         this.parser = parser;
         this.handler = handler;
         this.ownership = ownership;
         this.gate = gate;
         // As many waiting for their key, ID or a slot as may be in flight, besides those in backoff.
         this.accepted = new InFlightWindow(2 * config.maxInFlight() + config.maxInBackoff());
+        // Held records go to intake on the event loop's later turns, a few at a time, never in one long call.
         this.held = new HeldRecords(pauses, (h, valid) -> valid ? accept(h.message(), h.record(), h.lease())
-                : Uni.createFrom().voidItem());
+                : Uni.createFrom().voidItem(), task -> vertx.runOnContext(v -> task.run()));
     }
 
     @Incoming(CHANNEL)
