@@ -1,8 +1,11 @@
 package io.aihub.worker.messaging;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -37,6 +40,8 @@ final class HeldRecords {
     }
 
     private final Map<Integer, ArrayDeque<Held>> byPartition = new HashMap<>();
+    /** When the drain of a partition last took a record ({@link System#nanoTime()}); absent before it began. */
+    private final Map<Integer, Long> lastTaken = new HashMap<>();
     private final PartitionPauses pauses;
     private final BiFunction<Held, Boolean, Uni<Void>> intake;
     private final Consumer<Runnable> nextTurn;
@@ -83,6 +88,23 @@ final class HeldRecords {
     }
 
     /**
+     * The partitions whose drain began and has taken no record for {@code afterNanos} while records still wait, each
+     * described with its count and oldest offset: a stall, as the drain never waits that long for intake.
+     */
+    synchronized List<String> stalled(long nowNanos, long afterNanos) {
+        List<String> stalled = new ArrayList<>();
+        lastTaken.forEach((partition, at) -> {
+            ArrayDeque<Held> queue = byPartition.get(partition);
+            if (queue != null && !queue.isEmpty() && nowNanos - at >= afterNanos) {
+                stalled.add(String.format("partition %d: %d held, the oldest at offset %d, none taken for %d s",
+                        partition, queue.size(), queue.peek().record().offset(),
+                        TimeUnit.NANOSECONDS.toSeconds(nowNanos - at)));
+            }
+        });
+        return stalled;
+    }
+
+    /**
      * Takes the partition's records to intake, in order, one at a time: at most {@value #BATCH} in this turn. Only one
      * drain per partition runs at any time: it either loops, waits for the callback of the record intake has not taken
      * yet, or waits for its next turn.
@@ -106,9 +128,11 @@ final class HeldRecords {
             ArrayDeque<Held> queue = byPartition.get(partition);
             Held next = queue == null ? null : queue.poll();
             if (next != null) {
+                lastTaken.put(partition, System.nanoTime());
                 return next;
             }
             byPartition.remove(partition);
+            lastTaken.remove(partition);
         }
         pauses.resume(partition, PartitionPauses.Reason.RESTORE);
         return null;

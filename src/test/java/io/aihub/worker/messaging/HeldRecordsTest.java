@@ -130,6 +130,8 @@ class HeldRecordsTest {
         loop.runAll();
         assertThat(taken).containsExactly(0L, 1L);
         assertThat(held.hold(held(lease, 5))).as("behind the records still held").isTrue();
+        assertThat(held.stalled(System.nanoTime(), 0)).singleElement().asString()
+                .startsWith("partition 5: 3 held, the oldest at offset 3");
 
         Thread releasing = new Thread(() -> {
             for (int i = 0; i < 6; i++) {
@@ -142,6 +144,7 @@ class HeldRecordsTest {
 
         assertThat(taken).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
         assertThat(held.size()).isZero();
+        assertThat(held.stalled(System.nanoTime(), 0)).isEmpty();
         assertThat(held.hold(held(lease, 6))).as("nothing held any more: taken in directly").isFalse();
         assertThat(pauses.calls).containsExactly("resume 5 RESTORE");
     }
