@@ -55,6 +55,7 @@ public class CommandConsumer {
     private final CommandHandler handler;
     private final PartitionOwnership ownership;
     private final IntakeGate gate;
+    private final PartitionPauses pauses;
     /** Records accepted and not yet done: in flight, in backoff, or waiting for their key, ID or a slot. */
     private final InFlightWindow accepted;
     private final HeldRecords held;
@@ -87,6 +88,7 @@ public class CommandConsumer {
         this.handler = handler;
         this.ownership = ownership;
         this.gate = gate;
+        this.pauses = pauses;
         this.vertx = vertx;
         // As many waiting for their key, ID or a slot as may be in flight, besides those in backoff.
         this.accepted = new InFlightWindow(2 * config.maxInFlight() + config.maxInBackoff());
@@ -110,6 +112,9 @@ public class CommandConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> consume(Message<byte[]> message) {
         CommandRecord record = toRecord(message);
+        // SmallRye resumes the whole assignment for its own queue: a partition paused for a reason of ours is paused
+        // again as soon as one of its records shows it was released.
+        pauses.arrived(record.partition());
         Optional<Lease> lease = ownership.lease(record.partition());
         if (draining || lease.isEmpty() || !lease.get().isValid()) {
             // Shutting down, or fetched before a revocation: left unacknowledged, so it is delivered again (to
