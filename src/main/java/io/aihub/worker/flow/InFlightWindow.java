@@ -111,4 +111,9 @@ public class InFlightWindow {
     public synchronized int inFlight() {
         return inFlight;
     }
+
+    /** Callers waiting for a slot now. */
+    public synchronized int waiting() {
+        return (int) waiters.stream().filter(waiter -> !waiter.cancelled).count();
+    }
 }

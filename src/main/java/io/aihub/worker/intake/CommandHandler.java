@@ -225,6 +225,13 @@ public class CommandHandler {
                 (SubmissionOutcome.Failed) outcome, lease);
     }
 
+    /** Where the records taken in wait now, for a stall warning: the in-flight window, claims, keys, backoff. */
+    public String stages() {
+        return String.format("%d in the in-flight window (%d waiting for a slot), %d command IDs claimed, %d keys "
+                + "ordered, %d in backoff", window.inFlight(), window.waiting(), claims.size(), ordering.keys(),
+                backoff.waiting());
+    }
+
     static Instant firstAttempt(LedgerRecord intent) {
         return Instant.ofEpochMilli(intent.firstAttemptAt() == null ? intent.updatedAt() : intent.firstAttemptAt());
     }

@@ -78,6 +78,20 @@ class InFlightWindowTest {
     }
 
     @Test
+    void waiting_counts_the_admissions_still_waiting_for_a_slot_not_those_cancelled() {
+        InFlightWindow window = new InFlightWindow(1);
+        admit(window);
+        CompletableFuture<Void> cancelled = admit(window);
+        admit(window);
+
+        cancelled.cancel(false);
+
+        assertThat(window.waiting()).isEqualTo(1);
+        window.release();
+        assertThat(window.waiting()).isZero();
+    }
+
+    @Test
     void a_limit_below_one_is_refused_with_the_setting_to_fix() {
         assertThatThrownBy(() -> new InFlightWindow(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("worker.max-in-flight must be at least 1");
