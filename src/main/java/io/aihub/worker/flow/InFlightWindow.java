@@ -33,6 +33,9 @@ public class InFlightWindow {
         }
     }
 
+    /** Hand-overs queued on this thread while an outer one completes its waiter (see {@link #handOver}). */
+    private static final ThreadLocal<ArrayDeque<Waiter>> HAND_OVERS = new ThreadLocal<>();
+
     private final Queue<Waiter> waiters = new ArrayDeque<>();
     private int inFlight;
     private CompletableFuture<Void> idle;
@@ -89,10 +92,36 @@ public class InFlightWindow {
             }
         }
         if (next != null) {
-            next.emitter.complete(null);
+            handOver(next);
         }
         if (becameIdle != null) {
             becameIdle.complete(null);
+        }
+    }
+
+    /**
+     * Completes a waiter's admission. Its work may finish at once and release again, which would hand over to the
+     * next waiter one stack frame deeper each time (thousands of instant duplicates overflowed the stack): a release
+     * inside a hand-over on the same thread only queues its waiter, and the outermost one completes them in turn.
+     */
+    private void handOver(Waiter first) {
+        ArrayDeque<Waiter> pending = HAND_OVERS.get();
+        if (pending != null) {
+            pending.add(first);
+            return;
+        }
+        pending = new ArrayDeque<>();
+        HAND_OVERS.set(pending);
+        try {
+            for (Waiter waiter = first; waiter != null; waiter = pending.poll()) {
+                if (waiter.cancelled) {
+                    release(); // its subscriber went away after it was chosen: the slot goes to the next one
+                } else {
+                    waiter.emitter.complete(null);
+                }
+            }
+        } finally {
+            HAND_OVERS.remove();
         }
     }
 

@@ -3,6 +3,7 @@ package io.aihub.worker.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -88,6 +89,28 @@ class InFlightWindowTest {
 
         assertThat(window.waiting()).isEqualTo(1);
         window.release();
+        assertThat(window.waiting()).isZero();
+    }
+
+    @Test
+    void thousands_of_waiters_whose_work_ends_at_once_are_admitted_in_turn_without_deepening_the_stack() {
+        InFlightWindow window = new InFlightWindow(1);
+        admit(window);
+        List<Integer> admitted = new ArrayList<>();
+        int waiters = 100_000;
+        for (int i = 0; i < waiters; i++) {
+            int index = i;
+            // Work that is over as soon as it is admitted (a duplicate command) gives its slot back at once.
+            window.admit().subscribe().with(ok -> {
+                admitted.add(index);
+                window.release();
+            });
+        }
+
+        window.release();
+
+        assertThat(admitted).hasSize(waiters).isSorted();
+        assertThat(window.inFlight()).isZero();
         assertThat(window.waiting()).isZero();
     }
 
