@@ -120,10 +120,16 @@ public class MembershipWatch {
         });
     }
 
-    /** A rebalance callback ran in {@code generation}: membership is as fresh as it gets. */
+    /**
+     * A rebalance callback ran in {@code generation}. It confirms membership only when no pause is pending: right
+     * after a pause the consumer may finish the rebalance it joined before it froze, in a generation the group has
+     * already left behind (seen in the chaos suite), so then only a commit in that generation confirms it.
+     */
     void rebalanced(int generation) {
         this.generation = generation;
-        ownership.membershipConfirmed();
+        if (!ownership.suspended()) {
+            ownership.membershipConfirmed();
+        }
     }
 
     private static long heartbeatIntervalMs(KafkaConsumer<?, ?> consumer) {
