@@ -46,7 +46,16 @@ public final class TestKafka {
 
     private static synchronized String startOnce() {
         if (bootstrap == null) {
-            bootstrap = start();
+            // Kafka instantiates classes by name through the context class loader, and the broker's threads inherit
+            // it: both must be the loader this class (and the broker) came from, not the application's.
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(TestKafka.class.getClassLoader());
+            try {
+                bootstrap = start();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
         }
         return bootstrap;
     }
