@@ -174,12 +174,14 @@ class SecretLeakTest extends KafkaFlowTest {
                 all.add(prefix + "-" + p);
                 topics.send(p, prefix + "-" + p, command(prefix + "-" + p, prefix + "-" + p + "-checkpoint-app", false));
             }
+            // A run takes its phase duration when it is created: keep 8 s until every run exists (a slow machine
+            // may post them seconds after they were sent).
+            for (String id : all) {
+                await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
+                        .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
+            }
         } finally {
             simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
-        }
-        for (String id : all) {
-            await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
-                    .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
         }
         // The echo begins while another member holds the partition: the worker sees it only once it has resumed the
         // run from its ledger record, which holds fingerprints and no secret.

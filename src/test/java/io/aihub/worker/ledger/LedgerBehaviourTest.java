@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +30,7 @@ import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.GroupMember;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.KafkaTopics;
 import io.aihub.worker.support.TestSimulator;
 import io.aihub.worker.support.WorkerTestResource;
 import io.aihub.worker.track.PartitionRecovery;
@@ -155,13 +159,17 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     @Test
     void a_restore_resumes_polling_of_a_run_waiting_at_a_checkpoint_and_republishes_its_last_event()
             throws Exception {
-        // Runs slow enough to still wait at their checkpoint while their partition is away, one per partition.
+        // Runs slow enough to still wait at their checkpoint while their partition is away, one per partition, each
+        // in a trace of its own. The trace checks share this restore with the ledger's (a restore takes 20 s).
         simulator.phaseDuration(Duration.ofSeconds(8));
         List<String> ids = IntStream.range(0, WorkerTestResource.PARTITIONS).mapToObj(p -> "restore-ckpt-" + p)
                 .toList();
+        List<String> traceIds = IntStream.range(0, WorkerTestResource.PARTITIONS)
+                .mapToObj(p -> String.format("5af7651916cd43dd8448eb211c8031%02d", p)).toList();
         try {
             for (int p = 0; p < ids.size(); p++) {
-                topics.send(p, ids.get(p), command(ids.get(p), "restore-checkpoint-app"));
+                topics.send(p, ids.get(p), command(ids.get(p), "restore-checkpoint-app").getBytes(StandardCharsets.UTF_8),
+                        Map.of("traceparent", "00-" + traceIds.get(p) + "-c7ad6b7169203332-01"));
             }
             ids.forEach(id -> await().atMost(DEADLINE).until(() -> topics.eventsFor(id).stream()
                     .anyMatch(e -> e.type().equals("aihub.run.checkpoint"))));
@@ -181,6 +189,21 @@ class LedgerBehaviourTest extends KafkaFlowTest {
                         .filter(e -> e.id().equals(id + ":2")).findFirst().orElseThrow().time());
         assertThat(events.get(events.size() - 1).type()).isEqualTo("aihub.run.completed");
         ids.forEach(each -> assertThat(runs(each)).isEqualTo(1));
+        // Events published after the restore stay in the command's trace, and so does every ledger record.
+        List<ConsumerRecord<byte[], byte[]>> records = topics.allEvents().stream()
+                .filter(r -> r.key() != null && id.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
+        assertThat(records.stream().map(e -> KafkaTopics.header(e, "ce_id")).distinct().count())
+                .as("the last event before the restore is published again").isLessThan(records.size());
+        assertThat(records).allSatisfy(event -> assertThat(traceId(KafkaTopics.header(event, "traceparent")))
+                .isEqualTo(traceIds.get(moved)));
+        assertThat(topics.ledgerFor(id)).isNotEmpty().allSatisfy(record -> assertThat(
+                traceId(record.path("traceparent").asText(null))).isEqualTo(traceIds.get(moved)));
+    }
+
+    /** The trace ID of a W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>}). */
+    private static String traceId(String traceparent) {
+        assertThat(traceparent).as("traceparent").isNotNull().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+        return traceparent.split("-")[1];
     }
 
     @Test

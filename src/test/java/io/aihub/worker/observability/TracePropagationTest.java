@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,14 +30,14 @@ import io.aihub.worker.support.GroupMember;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
 import io.aihub.worker.support.KafkaTopics;
-import io.aihub.worker.support.TestSimulator;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * W3C trace context travels from a command record's headers through the AI Hub calls (the POST and the status polls)
- * onto every event of that command, dead letters included; a command without one gets a fresh trace.
+ * onto every event of that command, dead letters included; a command without one gets a fresh trace. That events
+ * published after a restore stay in the trace is checked by {@code LedgerBehaviourTest}'s checkpoint restore.
  */
 @QuarkusTest
 @WithTestResource(WorkerTestResource.class)
@@ -81,40 +80,6 @@ class TracePropagationTest extends KafkaFlowTest {
             assertThat(onEvent.spanId()).isNotEqualTo(parentSpan);
             assertThat(event.headers().headers("traceparent")).hasSize(1);
         });
-    }
-
-    @Test
-    void events_published_after_a_restore_stay_in_the_commands_trace() throws Exception {
-        // One checkpointed run per partition, each in a trace of its own, slow enough to wait while it is away.
-        simulator.phaseDuration(Duration.ofSeconds(8));
-        List<String> traceIds = new ArrayList<>();
-        try {
-            for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
-                String traceId = String.format("5af7651916cd43dd8448eb211c8031%02d", p);
-                traceIds.add(traceId);
-                topics.send(p, "trace-restore-" + p, command("trace-restore-" + p, "trace-restore-checkpoint-app")
-                        .getBytes(StandardCharsets.UTF_8), Map.of("traceparent", "00-" + traceId + "-c7ad6b7169203332-01"));
-            }
-            for (int p = 0; p < WorkerTestResource.PARTITIONS; p++) {
-                String each = "trace-restore-" + p;
-                await().atMost(DEADLINE).until(() -> topics.eventsFor(each).stream()
-                        .anyMatch(e -> e.type().equals("aihub.run.checkpoint")));
-            }
-        } finally {
-            simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
-        }
-
-        int moved = GroupMember.awayAndBack(ownership, DEADLINE, partition -> {
-        });
-        String id = "trace-restore-" + moved;
-        List<ConsumerRecord<byte[], byte[]>> events = awaitTerminalRecords(id);
-
-        assertThat(events.stream().map(e -> KafkaTopics.header(e, "ce_id")).distinct().count())
-                .as("the last event before the restore is published again").isLessThan(events.size());
-        assertThat(events).allSatisfy(event -> assertThat(
-                Traceparent.parse(KafkaTopics.header(event, "traceparent")).traceId()).isEqualTo(traceIds.get(moved)));
-        assertThat(topics.ledgerFor(id)).isNotEmpty().allSatisfy(record -> assertThat(
-                Traceparent.parse(record.path("traceparent").asText(null)).traceId()).isEqualTo(traceIds.get(moved)));
     }
 
     private ConsumerRecord<byte[], byte[]> awaitTerminalOrCheckpoint(String id) {

@@ -18,6 +18,9 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
  * a Docker engine answers, else an embedded KRaft broker with its data under {@code target/}. Never a mock. Started
  * on first use and stopped (its data removed) when the JVM exits, so application restarts do not each pay for a
  * broker; every application start gets topics and a group of its own instead ({@link WorkerTestResource}).
+ * <p>
+ * Quarkus loads test classes in a class loader per application, so a static field alone would start a broker per
+ * application start: the broker is always started through this class as the system class loader sees it.
  */
 public final class TestKafka {
 
@@ -29,9 +32,30 @@ public final class TestKafka {
     }
 
     /** The broker's bootstrap servers, starting it on first use. */
-    public static synchronized String bootstrapServers() {
+    public static String bootstrapServers() {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        if (TestKafka.class.getClassLoader() == system) {
+            return startOnce();
+        }
+        try {
+            return (String) system.loadClass(TestKafka.class.getName()).getMethod("bootstrapServers").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("could not reach the JVM's test broker", e);
+        }
+    }
+
+    private static synchronized String startOnce() {
         if (bootstrap == null) {
-            bootstrap = start();
+            // Kafka instantiates classes by name through the context class loader, and the broker's threads inherit
+            // it: both must be the loader this class (and the broker) came from, not the application's.
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(TestKafka.class.getClassLoader());
+            try {
+                bootstrap = start();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
         }
         return bootstrap;
     }

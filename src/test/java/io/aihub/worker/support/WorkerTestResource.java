@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -28,7 +27,8 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
     /** Partitions of the commands topic (and so the ledger) in tests. */
     public static final int PARTITIONS = 4;
 
-    private static final AtomicInteger STARTS = new AtomicInteger();
+    // Counted in a system property: this class is loaded once per application, but the broker is the JVM's.
+    private static final String STARTS = "worker-tests.application-starts";
 
     private Duration phase = TestSimulator.DEFAULT_PHASE;
 
@@ -40,7 +40,7 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String bootstrap = TestKafka.bootstrapServers();
-        String suffix = ProcessHandle.current().pid() + "-" + STARTS.incrementAndGet();
+        String suffix = ProcessHandle.current().pid() + "-" + nextStart();
         TestTopics topics = TestTopics.withSuffix(suffix);
         createTopics(bootstrap, topics);
         SimulatorServer simulator = TestSimulator.server();
@@ -56,6 +56,14 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("worker.group-id", "aihub-run-worker-" + suffix);
         config.put("aihub.api-root", "http://127.0.0.1:" + simulator.port() + "/api");
         return config;
+    }
+
+    private static int nextStart() {
+        synchronized (System.getProperties()) {
+            int start = Integer.getInteger(STARTS, 0) + 1;
+            System.setProperty(STARTS, Integer.toString(start));
+            return start;
+        }
     }
 
     /** The topics an operator would create; the worker itself creates only its ledger. */

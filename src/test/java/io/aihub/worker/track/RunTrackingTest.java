@@ -17,6 +17,7 @@ import io.aihub.worker.aihub.DeleteOptions;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.TestSimulator;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -100,10 +101,19 @@ class RunTrackingTest extends KafkaFlowTest {
 
     @Test
     void a_run_that_stops_at_a_checkpoint_publishes_checkpoint_then_running_then_completed() {
-        topics.send("cmd-checkpoint", """
-                {"command_id": "cmd-checkpoint", "deployment_id": "dep-checkpoint", "input_dir": "/sim-org/ws/fs/d/in/"}""");
-
-        List<CloudEventRecord> events = topics.awaitTerminalEvent("cmd-checkpoint", DEADLINE);
+        // Phases of 2 s: every status outlasts several polls, also when a busy machine delays one (a 600-ms RUNNING
+        // phase between two polls was missed once on a busy machine).
+        simulator.phaseDuration(Duration.ofSeconds(2));
+        String command = """
+                {"command_id": "cmd-checkpoint", "deployment_id": "dep-checkpoint", "input_dir": "/sim-org/ws/fs/d/in/"}""";
+        List<CloudEventRecord> events;
+        try {
+            topics.send("cmd-checkpoint", command);
+            awaitEvent("cmd-checkpoint", "aihub.run.submitted");
+        } finally {
+            simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
+        }
+        events = topics.awaitTerminalEvent("cmd-checkpoint", DEADLINE);
 
         assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted",
                 "aihub.run.checkpoint", "aihub.run.running", "aihub.run.completed");
