@@ -64,6 +64,8 @@ final class BulkRefresher {
     private final int maxPages;
     private final long marginMs;
     private volatile long timerId = -1;
+    /** How long the last complete pass took (ms); 0 before the first. */
+    private volatile long lastPassMs;
     private volatile boolean stopped;
 
     BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, Vertx vertx, AiHubClient client,
@@ -91,9 +93,16 @@ final class BulkRefresher {
 
     /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
     boolean covers(TrackedRun run, long now) {
-        // Three intervals: a pass may wait for tokens and take a while; a run missing from the listings is still
-        // polled on its own within a few intervals.
-        return active() && now - run.refreshedAt < 3 * intervalMs;
+        return active() && now - run.refreshedAt < coverMs(intervalMs, lastPassMs);
+    }
+
+    /**
+     * How long a listing spares a run its own GET: three cycles of a pass and its interval. A pass may wait for
+     * tokens; with a fixed 3 intervals, a pass slower than that sent every late run to its own GET, which took
+     * tokens from the next pass and slowed it further.
+     */
+    static long coverMs(long intervalMs, long lastPassMs) {
+        return 3 * (intervalMs + Math.max(0, lastPassMs));
     }
 
     private boolean active() {
@@ -115,7 +124,10 @@ final class BulkRefresher {
         }
         metrics.pollScheduleLag(start - dueAt);
         refreshAll(start).subscribe().with(
-                done -> schedule(start + intervalMs),
+                done -> {
+                    lastPassMs = System.currentTimeMillis() - start;
+                    schedule(start + intervalMs);
+                },
                 failure -> {
                     LOG.debugf("bulk refresh failed (%s); runs fall back to their own polls",
                             failure.getClass().getSimpleName());
