@@ -86,6 +86,20 @@ final class BenchKafka implements AutoCloseable {
         throw new IllegalStateException(group + " did not own the " + PARTITIONS + " partitions within " + timeout);
     }
 
+    /** Whether the group's members together own every partition now (false while it is unknown). */
+    boolean ownsAll(String group) {
+        try {
+            int assigned = 0;
+            for (MemberDescription member : admin.describeConsumerGroups(List.of(group)).all()
+                    .get(5, TimeUnit.SECONDS).get(group).members()) {
+                assigned += member.assignment().topicPartitions().size();
+            }
+            return assigned >= PARTITIONS;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /**
      * Produces {@code count} commands keyed by their ID and returns the Unix millisecond just before the first send.
      * The app name picks the simulator's scenario ({@code forever} keeps runs going).

@@ -123,6 +123,11 @@ final class BenchProcess implements AutoCloseable {
         return out;
     }
 
+    /** SIGKILL at once (the take-over part's crash). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** SIGTERM, then SIGKILL after {@code graceSeconds}. */
     void stop(int graceSeconds) {
         if (!process.isAlive()) {
