@@ -643,7 +643,8 @@ final class Parts {
         String group = "bench-" + phase;
         int n = s.takeoverRuns();
         try (Collector events = new Collector(h.kafka().bootstrap(), topics.events())) {
-            load(topics, group, phase, n, i -> 0, events);
+            long never = System.currentTimeMillis() + Duration.ofDays(1).toMillis(); // runs that outlive the part
+            load(topics, group, phase, n, i -> never, events);
         }
         int portA = BenchmarkHarness.freePort();
         int portB = BenchmarkHarness.freePort();
