@@ -24,7 +24,8 @@
 #                            bench.freshness-ending=0.2 bench.freshness-backlog=2000 bench.freshness-load-rate=600
 #                            (default budget of 50 calls/s; also writes docs/benchmarks-freshness.png)  ~75 min
 #   -Dbench.only=cold-start  bench.cold-commands=20000: worker and Parallel Consumer, image options, plain
-#                            java -jar, image options + AppCDS archive                                   ~15 min
+#                            java -jar, image options + AppCDS archive (a training run's), and the worker
+#                            with Quarkus's own archive (built with quarkus.package.jar.appcds.enabled)  ~15 min
 #   -Dbench.only=jit-steady  bench.jit-minutes=10 bench.jit-rate=800: C1 only against the default JIT  ~65 min
 #   -Dbench.only=takeover    bench.takeover-runs=20000: two replicas, kill -9 of one                    ~15 min
 #   Several at once: -Dbench.only=cold-start,takeover. Parallel Consumer uses its Vert.x module
@@ -58,9 +59,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+appcds=""
+case " $* " in # the cold-start part compares Quarkus's own AppCDS archive, dumped at package time
+  *bench.only=*cold-start*) appcds="-Dquarkus.package.jar.appcds.enabled=true" ;;
+esac
 echo "[bench] building with the bench profile into $build/ ..."
 # shellcheck disable=SC2086
-./mvnw -q -B -ntp ${MVN_ARGS:-} -Pbench package
+./mvnw -q -B -ntp ${MVN_ARGS:-} -Pbench package $appcds
 mkdir -p "$build/bench-logs"
 : > "$pids_file"
 
