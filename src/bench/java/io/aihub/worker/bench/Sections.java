@@ -78,7 +78,8 @@ final class Sections {
         return String.format(Locale.ROOT, "Commit measured: `%s`; %s UTC; load average at start %s; %s, %d cores."
                 + " Reproduce with:%n%n    deploy/bench/run.sh -Dbench.only=%s%s%n%n", settings.commit(),
                 java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).withNano(0), loadAtStart, Machine.cpuModel(),
-                Runtime.getRuntime().availableProcessors(), part, partSettings.isEmpty() ? "" : " " + partSettings);
+                Runtime.getRuntime().availableProcessors(), part, (partSettings.isEmpty() ? "" : " " + partSettings)
+                        + (settings.repeats() == 3 ? "" : " -Dbench.repeats=" + settings.repeats()));
     }
 
     /** "median (min–max)" of the values, formatted with {@code format}; "n/a" when there are none. */
