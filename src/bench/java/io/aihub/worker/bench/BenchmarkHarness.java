@@ -483,8 +483,10 @@ public final class BenchmarkHarness {
             workerSettings.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         }
         jvm.addAll(extra);
+        // Run from the jar's directory, as the image does: the AppCDS archive Quarkus dumps at package time names
+        // the class path relative to it (quarkus-run.jar, lib/boot/...), and the JVM ignores it from anywhere else.
         return track(BenchProcess.start(implementation + "-" + group.replace("bench-", "") + "-" + managementPort, jvm,
-                List.of("-jar", jar.toString()), logs));
+                List.of("-jar", jar.toString()), logs, jar.getParent()));
     }
 
     SimulatorAdmin sim() {

@@ -440,9 +440,10 @@ final class Parts {
                                 : List.of("parallel-consumer", "worker");
                 for (String impl : order) {
                     List<String> extra = switch (options) {
-                        case "image+appcds" -> List.of(
+                        // -Xshare:on: an archive the JVM cannot use stops the run instead of being ignored.
+                        case "image+appcds" -> List.of("-Xshare:on",
                                 "-XX:SharedArchiveFile=" + archives.resolve(impl + ".jsa").toAbsolutePath());
-                        case "image+quarkus-appcds" -> List.of("-XX:SharedArchiveFile=" + quarkusJsa);
+                        case "image+quarkus-appcds" -> List.of("-Xshare:on", "-XX:SharedArchiveFile=" + quarkusJsa);
                         default -> List.of();
                     };
                     all.add(coldOnce(impl, options, r, extra, s.coldCommands()));
