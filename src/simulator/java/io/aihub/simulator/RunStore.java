@@ -16,6 +16,8 @@ import java.util.stream.Stream;
  */
 final class RunStore {
     private static final int MAX_SHARED = 10_000;
+    /** A tag that fixes when a run leaves its first phase (see {@link #phaseFor}). */
+    static final String FINISH_AT_TAG = "sim-finish-at-ms:";
     private final SimulatorSettings settings;
     private final Map<UUID, SimulatedRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Long> createdByTag = new ConcurrentHashMap<>();
@@ -38,13 +40,35 @@ final class RunStore {
     }
 
     SimulatedRun create(String context, SubmitRequest request) {
-        SimulatedRun run = new SimulatedRun(UUID.randomUUID(), nowNanos(), phaseNanos, context, request, this::share);
+        long now = nowNanos();
+        SimulatedRun run = new SimulatedRun(UUID.randomUUID(), now, phaseFor(request, now), context, request,
+                this::share);
         runs.put(run.id, run);
         created.incrementAndGet();
         if (request.tags() != null) {
             request.tags().stream().distinct().forEach(tag -> createdByTag.merge(tag, 1L, Long::sum));
         }
         return run;
+    }
+
+    /**
+     * The run's phase length: the store's, or, when the run carries the tag {@code sim-finish-at-ms:<epoch ms>}, one
+     * that ends its first phase at that instant, so a benchmark can place each status change on its own clock.
+     */
+    private long phaseFor(SubmitRequest request, long nowNanos) {
+        if (request.tags() != null) {
+            for (String tag : request.tags()) {
+                if (tag.startsWith(FINISH_AT_TAG)) {
+                    try {
+                        long at = Long.parseLong(tag.substring(FINISH_AT_TAG.length())) * 1_000_000L;
+                        return Math.max(1_000_000L, at - nowNanos);
+                    } catch (NumberFormatException e) {
+                        return phaseNanos; // not ours to reject: the real service accepts any tag
+                    }
+                }
+            }
+        }
+        return phaseNanos;
     }
 
     /** Finds a run by its canonical ID; anything that is not one of our UUID strings is simply unknown. */

@@ -30,12 +30,23 @@ final class BenchProcess implements AutoCloseable {
 
     /** Starts {@code java <jvmArgs> <mainOrJar...>} with the harness's own JDK; output to {@code logDir/name.log}. */
     static BenchProcess start(String name, List<String> jvmArgs, List<String> main, Path logDir) throws IOException {
+        return start(name, jvmArgs, main, logDir, null);
+    }
+
+    /** As {@link #start(String, List, List, Path)}, in {@code workDir} (null: the harness's own). */
+    static BenchProcess start(String name, List<String> jvmArgs, List<String> main, Path logDir, Path workDir)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.addAll(main);
         Path log = logDir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toAbsolutePath().toFile());
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        Process process = builder.start();
         rememberPid(process.pid());
         return new BenchProcess(name, process, log);
     }
@@ -121,6 +132,11 @@ final class BenchProcess implements AutoCloseable {
         String out = new String(jcmd.getInputStream().readAllBytes());
         jcmd.waitFor(60, TimeUnit.SECONDS);
         return out;
+    }
+
+    /** SIGKILL at once (the take-over part's crash). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, then SIGKILL after {@code graceSeconds}. */

@@ -35,12 +35,29 @@ import java.util.List;
  * @param only for profiling: only these headline runs (a name may repeat; "tracking" is the tracking-scale run), and no report
  *        ({@code bench.only}, comma-separated; empty)
  * @param jvmArgs JVM options added to each implementation's, after the image's ({@code bench.jvm-args}; none)
+ * @param commit the commit measured, as {@code git describe --always --dirty} ({@code bench.commit}, from run.sh)
+ * @param repeats runs per figure of the parts (freshness, cold-start, jit-steady, takeover); the report gives the
+ *        median and the range ({@code bench.repeats}, 3)
+ * @param freshnessRuns tracked-run counts of the freshness part ({@code bench.freshness-runs}, 1000,10000,100000)
+ * @param freshnessCompression time compression of the 1–60 minute runs ({@code bench.freshness-compression}, 20)
+ * @param freshnessEnding share of the tracked runs that change status in the measured window
+ *        ({@code bench.freshness-ending}, 0.2)
+ * @param freshnessBacklog commands produced as a backlog during the window ({@code bench.freshness-backlog}, 2000)
+ * @param freshnessLoadRate submissions per second the loader is assumed to reach ({@code bench.freshness-load-rate},
+ *        600), which places the window after the hand-over
+ * @param coldCommands commands of a cold-start run ({@code bench.cold-commands}, 20000)
+ * @param jitMinutes minutes of each jit-steady run ({@code bench.jit-minutes}, 10)
+ * @param jitRate commands per second offered in a jit-steady run ({@code bench.jit-rate}, 800)
+ * @param takeoverRuns runs the two replicas of the takeover part track ({@code bench.takeover-runs}, 20000: about
+ *        10,000 each)
  */
 record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep, int sweepSeconds, int sweepMax,
         int tracked, Duration trackingHold, int callRuns, int compression, Duration submitLatency, int rateLimit,
         String pollInitialDuringThroughput, String buildDir, String outputDir, String command, int warmup,
         Duration trackingSubmitBudget, int systemWarmup, int rounds, List<String> only,
-        List<String> jvmArgs) {
+        List<String> jvmArgs, String commit, int repeats, int[] freshnessRuns, int freshnessCompression,
+        double freshnessEnding, int freshnessBacklog, int freshnessLoadRate, int coldCommands, int jitMinutes,
+        int jitRate, int takeoverRuns) {
 
     static BenchSettings fromSystemProperties() {
         return new BenchSettings(Integer.getInteger("bench.commands", 20_000),
@@ -65,7 +82,19 @@ record BenchSettings(int commands, int naiveCommands, int inFlight, int[] sweep,
                 Integer.getInteger("bench.system-warmup", 60_000),
                 Math.max(1, Integer.getInteger("bench.rounds", 2)),
                 words(System.getProperty("bench.only", ""), ","),
-                words(System.getProperty("bench.jvm-args", ""), "\\s+"));
+                words(System.getProperty("bench.jvm-args", ""), "\\s+"),
+                System.getProperty("bench.commit", "unknown"),
+                Math.max(1, Integer.getInteger("bench.repeats", 3)),
+                Arrays.stream(System.getProperty("bench.freshness-runs", "1000,10000,100000").split(","))
+                        .mapToInt(v -> Integer.parseInt(v.trim())).toArray(),
+                Integer.getInteger("bench.freshness-compression", 20),
+                Double.parseDouble(System.getProperty("bench.freshness-ending", "0.2")),
+                Integer.getInteger("bench.freshness-backlog", 2000),
+                Integer.getInteger("bench.freshness-load-rate", 600),
+                Integer.getInteger("bench.cold-commands", 20_000),
+                Integer.getInteger("bench.jit-minutes", 10),
+                Integer.getInteger("bench.jit-rate", 800),
+                Integer.getInteger("bench.takeover-runs", 20_000));
     }
 
     private static List<String> words(String value, String separator) {

@@ -138,9 +138,26 @@ public final class BenchmarkHarness {
 
         // The broker and the simulator are fresh JVMs: whichever implementation ran first would pay for their JIT
         // compilation. A discarded worker run warms them first.
-        if (settings.systemWarmup() > 0) {
+        boolean partsOnly = !settings.only().isEmpty() && List.of("freshness", "cold-start", "jit-steady", "takeover")
+                .containsAll(settings.only());
+        if (settings.systemWarmup() > 0 && !partsOnly) {
             log("warming the broker and the simulator with " + settings.systemWarmup() + " commands (not measured)");
             measure("worker", settings.inFlight(), settings.systemWarmup(), 0, "system-warmup");
+        }
+        Parts parts = new Parts(this, loadAtStart);
+        List<String> partNames = List.of("freshness", "cold-start", "jit-steady", "takeover");
+        if (!settings.only().isEmpty() && partNames.containsAll(settings.only())) {
+            // The parts of docs/benchmarks.md that run on their own, each rewriting only its own section.
+            for (String part : settings.only()) {
+                switch (part) {
+                    case "freshness" -> parts.freshness();
+                    case "cold-start" -> parts.coldStart();
+                    case "jit-steady" -> parts.jitSteady();
+                    default -> parts.takeover();
+                }
+                log("wrote the " + part + " section of " + Path.of(settings.outputDir(), "benchmarks.md"));
+            }
+            return;
         }
         if (!settings.only().isEmpty()) { // a profiling aid: the named headline runs only, no report
             // An implementation may be named more than once (repeated runs to average): each run gets its own topics.
@@ -412,10 +429,31 @@ public final class BenchmarkHarness {
 
     private BenchProcess startImplementation(String implementation, int inFlight, BenchKafka.Topics topics,
             String group, int managementPort, Map<String, String> workerSettings, String heap) throws IOException {
-        List<String> jvm = new ArrayList<>(IMAGE_JVM_OPTIONS);
+        return launch(implementation, inFlight, topics, group, managementPort, workerSettings, heap, true,
+                rateLimitKnown ? settings.rateLimit() : 0);
+    }
+
+    BenchProcess launch(String implementation, int inFlight, BenchKafka.Topics topics, String group,
+            int managementPort, Map<String, String> workerSettings, String heap, boolean imageOptions, int rateLimit)
+            throws IOException {
+        return launch(implementation, inFlight, topics, group, managementPort, workerSettings, heap, imageOptions,
+                rateLimit, List.of());
+    }
+
+    /**
+     * Starts an implementation: with the image's JVM options or, {@code imageOptions} false, as a plain
+     * {@code java -jar} (system properties only); {@code heap} null sets no -Xmx; {@code rateLimit} 0 leaves the
+     * worker's default budget; {@code extra} JVM options come last (the last of a repeated option wins).
+     */
+    BenchProcess launch(String implementation, int inFlight, BenchKafka.Topics topics, String group,
+            int managementPort, Map<String, String> workerSettings, String heap, boolean imageOptions, int rateLimit,
+            List<String> extra) throws IOException {
+        List<String> jvm = new ArrayList<>(imageOptions ? IMAGE_JVM_OPTIONS : List.of());
         jvm.addAll(settings.jvmArgs()); // e.g. a flight recording while profiling
-        jvm.addAll(List.of("-Xmx" + heap,
-                "-Dkafka.bootstrap.servers=" + kafka.bootstrap(),
+        if (heap != null) {
+            jvm.add("-Xmx" + heap);
+        }
+        jvm.addAll(List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrap(),
                 "-Daihub.api-root=http://127.0.0.1:" + simPort + "/api",
                 "-Daihub.api-token=" + API_TOKEN,
                 "-Daihub.ib-context=sim-org"));
@@ -423,15 +461,16 @@ public final class BenchmarkHarness {
             jvm.addAll(List.of("-cp", classpath, JUL_MANAGER, "-Dbench.topic.commands=" + topics.commands(),
                     "-Dbench.topic.events=" + topics.events(), "-Dbench.group-id=" + group,
                     "-Dbench.max-in-flight=" + inFlight));
-            return track(BenchProcess.start(implementation + "-" + inFlight, jvm,
+            jvm.addAll(extra);
+            return track(BenchProcess.start(implementation + "-" + group.replace("bench-", ""), jvm,
                     List.of(ParallelConsumerBaseline.class.getName()), logs));
         }
         // Metrics are read from the management interface; the HTTP port only has to be free.
         jvm.addAll(List.of("-Dquarkus.management.port=" + managementPort, "-Dquarkus.http.port=" + freePort(),
                 "-Dworker.topic.commands=" + topics.commands(), "-Dworker.topic.events=" + topics.events(),
                 "-Dworker.topic.dead-letters=" + topics.deadLetters(), "-Dworker.topic.ledger=" + topics.ledger()));
-        if (rateLimitKnown && settings.rateLimit() > 0) {
-            jvm.add("-D" + RATE_LIMIT_KEY + "=" + settings.rateLimit());
+        if (rateLimit > 0) {
+            jvm.add("-D" + RATE_LIMIT_KEY + "=" + rateLimit);
         }
         if (implementation.equals("naive")) {
             jvm.addAll(List.of("-Dmp.messaging.incoming.commands.enabled=false",
@@ -443,8 +482,23 @@ public final class BenchmarkHarness {
             jvm.add("-Dworker.max-in-flight=" + inFlight);
             workerSettings.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         }
-        return track(BenchProcess.start(implementation + "-" + group.replace("bench-", ""), jvm,
-                List.of("-jar", jar.toString()), logs));
+        jvm.addAll(extra);
+        // Run from the jar's directory, as the image does: the AppCDS archive Quarkus dumps at package time names
+        // the class path relative to it (quarkus-run.jar, lib/boot/...), and the JVM ignores it from anywhere else.
+        return track(BenchProcess.start(implementation + "-" + group.replace("bench-", "") + "-" + managementPort, jvm,
+                List.of("-jar", jar.toString()), logs, jar.getParent()));
+    }
+
+    SimulatorAdmin sim() {
+        return sim;
+    }
+
+    BenchKafka kafka() {
+        return kafka;
+    }
+
+    String metrics(int managementPort) throws IOException, InterruptedException {
+        return get("http://127.0.0.1:" + managementPort + "/q/metrics");
     }
 
     private BenchProcess track(BenchProcess process) {
@@ -454,7 +508,7 @@ public final class BenchmarkHarness {
         return process;
     }
 
-    private void stop(BenchProcess process) {
+    void stop(BenchProcess process) {
         process.stop(20);
         synchronized (running) {
             running.remove(process);

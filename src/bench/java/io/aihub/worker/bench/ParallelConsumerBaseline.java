@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,21 +33,27 @@ import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.CommandValidator;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.command.RunCommand;
+import io.aihub.worker.command.SecretMasking;
 import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.event.EventFactory;
 import io.aihub.worker.event.EventType;
 import io.aihub.worker.event.StatusEvent;
 import io.aihub.worker.submit.RunRequestFactory;
+import io.confluent.parallelconsumer.ParallelConsumer;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
+import io.confluent.parallelconsumer.vertx.VertxParallelStreamProcessor;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vertx.core.Future;
 
 /**
- * The second baseline: a worker on Confluent Parallel Consumer ({@code parallel-consumer-core}), unordered, with
+ * The second baseline: a worker on Confluent Parallel Consumer, by default its Vert.x module
+ * ({@code parallel-consumer-vertx}: the user function returns a future, so no thread is held per command in flight;
+ * {@code -Dbench.pc-threads=true} runs the former {@code parallel-consumer-core} variant), unordered, with
  * {@code maxConcurrency} commands in flight. Each command is parsed and validated by the worker's own
  * {@link CommandParser}, submitted with the same body ({@link RunRequestFactory}) through the JDK's asynchronous
  * HTTP client, and answered by the same {@code submitted} event ({@link EventFactory}, CloudEvents binary mode, the
@@ -77,7 +84,7 @@ public final class ParallelConsumerBaseline {
         int maxInFlight = Integer.getInteger("bench.max-in-flight", 256);
         String token = aihub.apiToken().orElseThrow(() -> new IllegalStateException("aihub.api-token is not set"));
 
-        CommandParser parser = new CommandParser(worker, new CommandValidator(aihub, worker));
+        CommandParser parser = new CommandParser(worker, new CommandValidator(aihub, worker, new SecretMasking(aihub, worker)));
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(aihub.connectTimeout()).build();
@@ -100,43 +107,76 @@ public final class ParallelConsumerBaseline {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), new ByteArraySerializer());
-        ParallelStreamProcessor<byte[], byte[]> processor = ParallelStreamProcessor.createEosStreamProcessor(
-                ParallelConsumerOptions.<byte[], byte[]> builder()
-                        .consumer(consumer)
-                        .ordering(ProcessingOrder.UNORDERED)
-                        .maxConcurrency(maxInFlight)
-                        .commitMode(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
-                        .build());
-        processor.subscribe(List.of(commands));
-        processor.poll(context -> {
-            ConsumerRecord<byte[], byte[]> record = context.getSingleConsumerRecord();
+        ParallelConsumerOptions<byte[], byte[]> options = ParallelConsumerOptions.<byte[], byte[]> builder()
+                .consumer(consumer)
+                .ordering(ProcessingOrder.UNORDERED)
+                .maxConcurrency(maxInFlight)
+                .commitMode(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
+                .build();
+        // One command: parse, POST, read the run, send the event; completes when the event is acknowledged.
+        java.util.function.Function<ConsumerRecord<byte[], byte[]>, CompletableFuture<Void>> handle = record -> {
             ParseResult result = parser.parse(record.value(), record.headers());
             if (!(result instanceof ParseResult.Parsed parsed)) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             RunCommand command = parsed.command();
             try {
-                HttpResponse<byte[]> response = http.sendAsync(HttpRequest.newBuilder(runApp).timeout(timeout)
+                HttpRequest post = HttpRequest.newBuilder(runApp).timeout(timeout)
                         .header("Authorization", "Bearer " + token)
                         .header("IB-Context", command.ibContext())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(
                                 json.writeValueAsBytes(RunRequestFactory.body(command))))
-                        .build(), HttpResponse.BodyHandlers.ofByteArray()).get();
-                if (response.statusCode() / 100 != 2) {
-                    throw new IllegalStateException("AI Hub answered HTTP " + response.statusCode());
-                }
-                Run run = json.readValue(response.body(), Run.class);
-                StatusEvent event = EventFactory.forRun(command, 1, EventType.SUBMITTED, run, Optional.empty(), 1,
-                        clock.instant());
-                producer.send(cloudEvent(events, source, event, json)).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                        .build();
+                return http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray()).thenCompose(response -> {
+                    CompletableFuture<Void> sent = new CompletableFuture<>();
+                    try {
+                        if (response.statusCode() / 100 != 2) {
+                            throw new IllegalStateException("AI Hub answered HTTP " + response.statusCode());
+                        }
+                        Run run = json.readValue(response.body(), Run.class);
+                        StatusEvent event = EventFactory.forRun(command, 1, EventType.SUBMITTED, run,
+                                Optional.empty(), 1, clock.instant());
+                        producer.send(cloudEvent(events, source, event, json), (metadata, error) -> {
+                            if (error != null) {
+                                sent.completeExceptionally(error);
+                            } else {
+                                sent.complete(null);
+                            }
+                        });
+                    } catch (Exception e) {
+                        sent.completeExceptionally(e);
+                    }
+                    return sent;
+                });
             } catch (Exception e) {
-                throw new IllegalStateException("command " + command.commandId() + " failed: " + e, e);
+                return CompletableFuture.failedFuture(e);
             }
-        });
+        };
+        ParallelConsumer<byte[], byte[]> processor;
+        if (Boolean.parseBoolean(System.getProperty("bench.pc-threads", "false"))) {
+            // parallel-consumer-core: each command holds a pool thread until its call and event send complete.
+            ParallelStreamProcessor<byte[], byte[]> core = ParallelStreamProcessor.createEosStreamProcessor(options);
+            core.subscribe(List.of(commands));
+            core.poll(context -> {
+                try {
+                    handle.apply(context.getSingleConsumerRecord()).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                } catch (Exception e) {
+                    throw new IllegalStateException("command failed: " + e, e);
+                }
+            });
+            processor = core;
+        } else {
+            // parallel-consumer-vertx: the user function returns a future, so no thread waits per command in flight.
+            VertxParallelStreamProcessor<byte[], byte[]> vertx = VertxParallelStreamProcessor
+                    .createEosStreamProcessor(options);
+            vertx.subscribe(List.of(commands));
+            vertx.vertxFuture(context -> Future.fromCompletionStage(handle.apply(context.getSingleConsumerRecord())));
+            processor = vertx;
+        }
         System.out.println("parallel-consumer baseline polling " + commands + " with " + maxInFlight + " in flight");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

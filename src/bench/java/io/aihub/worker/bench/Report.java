@@ -110,7 +110,7 @@ final class Report {
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         chart(dir.resolve("benchmarks-throughput.png"));
-        Files.writeString(dir.resolve("benchmarks.md"), markdown());
+        Sections.writeHead(dir, markdown()); // keeps the sections the parts wrote
     }
 
     private void chart(Path png) throws IOException {

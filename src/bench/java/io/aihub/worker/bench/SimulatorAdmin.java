@@ -56,6 +56,14 @@ final class SimulatorAdmin {
         return byCommand;
     }
 
+    /** How many of {@code commandIds} the simulator has seen a worker learn the status of after {@code sinceMs}. */
+    long observedSince(long sinceMs, java.util.Set<String> commandIds) throws IOException {
+        HttpResponse<String> response = send(request("/_sim/runs/observed").GET());
+        expect(response, 200);
+        return response.body().lines().skip(1).map(line -> line.split(","))
+                .filter(f -> commandIds.contains(f[0]) && Long.parseLong(f[3]) > sinceMs).count();
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .header("X-Sim-Admin-Token", token);

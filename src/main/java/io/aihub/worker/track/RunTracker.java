@@ -131,8 +131,15 @@ public class RunTracker {
     public void resumeAll(Lease lease, List<LedgerRecord> records) {
         List<Map.Entry<TrackedRun, LedgerRecord>> resumed = records.stream()
                 .map(record -> Map.entry(register(lease, record), record)).toList();
+        // With bulk refreshes on, a listing brought forward to now sees the resumed runs for a few pages; a GET each
+        // at once would queue thousands of them (a replica's take-over) behind one another at the budget's pace. A
+        // run the listing does not show is polled by its own timer, a bulk interval later.
+        long firstPollMs = bulk.active() ? bulk.intervalMs() : 0;
+        if (firstPollMs > 0) {
+            bulk.passSoon();
+        }
         Multi.createFrom().iterable(resumed)
-                .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue()))
+                .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue(), firstPollMs))
                 .merge(CONCURRENT_REPUBLISHES)
                 .collect().last()
                 .subscribe().with(done -> {
@@ -154,13 +161,13 @@ public class RunTracker {
         return tracked;
     }
 
-    private Uni<Void> republishThenPoll(TrackedRun tracked, LedgerRecord record) {
+    private Uni<Void> republishThenPoll(TrackedRun tracked, LedgerRecord record, long firstPollMs) {
         return Uni.createFrom().<Void> emitter(done -> CommandTrace.runIn(vertx, tracked.trace,
                 () -> recorder.republish(tracked, record)
                         .onFailure(failure -> !(failure instanceof LeaseEndedException)).retry()
                         .withBackOff(Duration.ofMillis(200)).atMost(REPUBLISH_ATTEMPTS)
                         .subscribe().with(ok -> {
-                            steps.scheduleNext(tracked, 0);
+                            steps.scheduleNext(tracked, firstPollMs);
                             done.complete(null);
                         }, failure -> {
                             if (!(failure instanceof LeaseEndedException) && record.event() != null) {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.Run;
+import io.aihub.worker.aihub.SubmitGate;
 import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.command.RunCommand;
@@ -70,8 +71,9 @@ public class NaiveCommandConsumer {
         }
         RunCommand command = parsed.command();
         Run run = (command.target() instanceof Target.Deployment deployment
-                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), RunRequestFactory.body(command))
-                : client.runApp(command.ibContext(), RunRequestFactory.body(command)))
+                ? client.runDeployment(command.ibContext(), deployment.deploymentId(), RunRequestFactory.body(command),
+                        SubmitGate.always())
+                : client.runApp(command.ibContext(), RunRequestFactory.body(command), SubmitGate.always()))
                 .await().atMost(timeout);
         events.publish(EventFactory.forRun(command, 1, EventType.SUBMITTED, run, Optional.empty(), 1, clock.instant()))
                 .await().atMost(timeout);
