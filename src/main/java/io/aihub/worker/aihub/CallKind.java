@@ -3,8 +3,8 @@ package io.aihub.worker.aihub;
 import java.util.Locale;
 
 /**
- * What a call to AI Hub is for: submissions and reconciliation searches come first at the rate limiter; tracking
- * (bulk listings, single-run polls) and the rest share what is left, with a guaranteed minimum share.
+ * What a call to AI Hub is for: submissions, reconciliation searches and bulk listings come first at the rate
+ * limiter, single-run polls and the rest share what is left (with a guaranteed minimum).
  */
 public enum CallKind {
     /** Run app or Run deployment. */
@@ -13,11 +13,8 @@ public enum CallKind {
     RECONCILE(true),
     /** Get run status of one run. */
     POLL(false),
-    /**
-     * List runs refreshing many tracked runs at once. Served in the tracking lane with polls: in the submissions' FIFO
-     * lane one page at a time waited behind the whole in-flight window, so a backlog starved bulk refreshes.
-     */
-    LIST(false),
+    /** List runs refreshing many tracked runs at once: served with submissions, as one page stands for many polls. */
+    LIST(true),
     /** Get run results. */
     RESULTS(false),
     /** Delete run. */

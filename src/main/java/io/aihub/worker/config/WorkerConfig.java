@@ -280,10 +280,7 @@ public interface WorkerConfig {
         @WithDefault("10")
         int burst();
 
-        /**
-         * Share of the calls kept for tracking (bulk List runs pages and polls) while submissions wait too, 0–1;
-         * submissions get the rest. Default 0.2.
-         */
+        /** Share of the calls kept for polls and lists while submissions wait too, 0–1. Default 0.2. */
         @WithDefault("0.2")
         double pollMinShare();
 

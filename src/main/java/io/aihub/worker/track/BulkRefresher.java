@@ -64,11 +64,6 @@ final class BulkRefresher {
     private final int maxPages;
     private final long marginMs;
     private volatile long timerId = -1;
-    /** Due time of the next pass; a pass under way has a due time in the past. */
-    private volatile long nextDueAt = Long.MAX_VALUE;
-    private volatile boolean passing;
-    /** How long the last complete pass took (ms); 0 before the first. */
-    private volatile long lastPassMs;
     private volatile boolean stopped;
 
     BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, Vertx vertx, AiHubClient client,
@@ -94,48 +89,21 @@ final class BulkRefresher {
         vertx.cancelTimer(timerId);
     }
 
-    /**
-     * Brings the next pass forward to now, unless one is under way (it then lists the runs tracked when it started;
-     * the next one, at its usual time, lists the rest). Called when a partition's runs were resumed: one listing per
-     * group sees them all for a few pages, where a GET each would queue them behind one another for minutes.
-     */
-    void passSoon() {
-        vertx.runOnContext(ignored -> {
-            if (stopped || passing || nextDueAt <= System.currentTimeMillis()) {
-                return;
-            }
-            vertx.cancelTimer(timerId);
-            schedule(System.currentTimeMillis());
-        });
-    }
-
     /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
     boolean covers(TrackedRun run, long now) {
-        return active() && now - run.refreshedAt < coverMs(intervalMs, lastPassMs);
+        // Three intervals: a pass may wait for tokens and take a while; a run missing from the listings is still
+        // polled on its own within a few intervals.
+        return active() && now - run.refreshedAt < 3 * intervalMs;
     }
 
-    /**
-     * How long a listing spares a run its own GET: three cycles of a pass and its interval. A pass may wait for
-     * tokens; with a fixed 3 intervals, a pass slower than that sent every late run to its own GET, which took
-     * tokens from the next pass and slowed it further.
-     */
-    static long coverMs(long intervalMs, long lastPassMs) {
-        return 3 * (intervalMs + Math.max(0, lastPassMs));
-    }
-
-    boolean active() {
+    private boolean active() {
         return tracked.get().size() > threshold;
-    }
-
-    long intervalMs() {
-        return intervalMs;
     }
 
     private void schedule(long dueAt) {
         if (stopped) {
             return;
         }
-        nextDueAt = dueAt;
         timerId = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), id -> tick(dueAt));
     }
 
@@ -146,15 +114,9 @@ final class BulkRefresher {
             return;
         }
         metrics.pollScheduleLag(start - dueAt);
-        passing = true;
         refreshAll(start).subscribe().with(
-                done -> {
-                    passing = false;
-                    lastPassMs = System.currentTimeMillis() - start;
-                    schedule(start + intervalMs);
-                },
+                done -> schedule(start + intervalMs),
                 failure -> {
-                    passing = false;
                     LOG.debugf("bulk refresh failed (%s); runs fall back to their own polls",
                             failure.getClass().getSimpleName());
                     schedule(start + intervalMs);

@@ -131,15 +131,8 @@ public class RunTracker {
     public void resumeAll(Lease lease, List<LedgerRecord> records) {
         List<Map.Entry<TrackedRun, LedgerRecord>> resumed = records.stream()
                 .map(record -> Map.entry(register(lease, record), record)).toList();
-        // With bulk refreshes on, a listing brought forward to now sees the resumed runs for a few pages; a GET each
-        // at once would queue thousands of them (a replica's take-over) behind one another at the budget's pace. A
-        // run the listing does not show is polled by its own timer, a bulk interval later.
-        long firstPollMs = bulk.active() ? bulk.intervalMs() : 0;
-        if (firstPollMs > 0) {
-            bulk.passSoon();
-        }
         Multi.createFrom().iterable(resumed)
-                .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue(), firstPollMs))
+                .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue()))
                 .merge(CONCURRENT_REPUBLISHES)
                 .collect().last()
                 .subscribe().with(done -> {
@@ -161,13 +154,13 @@ public class RunTracker {
         return tracked;
     }
 
-    private Uni<Void> republishThenPoll(TrackedRun tracked, LedgerRecord record, long firstPollMs) {
+    private Uni<Void> republishThenPoll(TrackedRun tracked, LedgerRecord record) {
         return Uni.createFrom().<Void> emitter(done -> CommandTrace.runIn(vertx, tracked.trace,
                 () -> recorder.republish(tracked, record)
                         .onFailure(failure -> !(failure instanceof LeaseEndedException)).retry()
                         .withBackOff(Duration.ofMillis(200)).atMost(REPUBLISH_ATTEMPTS)
                         .subscribe().with(ok -> {
-                            steps.scheduleNext(tracked, firstPollMs);
+                            steps.scheduleNext(tracked, 0);
                             done.complete(null);
                         }, failure -> {
                             if (!(failure instanceof LeaseEndedException) && record.event() != null) {
