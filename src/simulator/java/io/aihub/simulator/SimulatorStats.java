@@ -3,6 +3,7 @@ package io.aihub.simulator;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -57,23 +58,8 @@ final class SimulatorStats {
      * carries the worker's tag; the response time is the run's creation, which is when the submission was answered.
      */
     static void writeCreatedRuns(RunStore store, HttpServerResponse response) {
-        response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv");
-        Iterator<SimulatedRun> runs = store.all().iterator();
-        StringBuilder chunk = new StringBuilder("command_id,run_id,response_epoch_micros\n");
-        int lines = 0;
-        while (runs.hasNext()) {
-            SimulatedRun run = runs.next();
-            if (run.commandId().isEmpty()) {
-                continue;
-            }
-            chunk.append(run.commandId().get()).append(',').append(run.id).append(',')
-                    .append(run.startNanos / 1_000).append('\n');
-            if (++lines % LINES_PER_CHUNK == 0) {
-                response.write(Buffer.buffer(chunk.toString()));
-                chunk.setLength(0);
-            }
-        }
-        response.end(Buffer.buffer(chunk.toString()));
+        writeTaggedRuns(store, response, "command_id,run_id,response_epoch_micros",
+                (run, line) -> line.append(run.startNanos / 1_000));
     }
 
     /**
@@ -82,17 +68,25 @@ final class SimulatorStats {
      * a replica died.
      */
     static void writeObservedRuns(RunStore store, HttpServerResponse response) {
+        writeTaggedRuns(store, response, "command_id,run_id,status,last_seen_epoch_millis",
+                (run, line) -> line.append(store.view(run).status()).append(',').append(run.lastSeenMillis()));
+    }
+
+    /** One CSV line per tagged run, {@code command_id,run_id,} then its own columns, written in chunks. */
+    private static void writeTaggedRuns(RunStore store, HttpServerResponse response, String header,
+            BiConsumer<SimulatedRun, StringBuilder> columns) {
         response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/csv");
         Iterator<SimulatedRun> runs = store.all().iterator();
-        StringBuilder chunk = new StringBuilder("command_id,run_id,status,last_seen_epoch_millis\n");
+        StringBuilder chunk = new StringBuilder(header).append('\n');
         int lines = 0;
         while (runs.hasNext()) {
             SimulatedRun run = runs.next();
             if (run.commandId().isEmpty()) {
                 continue;
             }
-            chunk.append(run.commandId().get()).append(',').append(run.id).append(',')
-                    .append(store.view(run).status()).append(',').append(run.lastSeenMillis()).append('\n');
+            chunk.append(run.commandId().get()).append(',').append(run.id).append(',');
+            columns.accept(run, chunk);
+            chunk.append('\n');
             if (++lines % LINES_PER_CHUNK == 0) {
                 response.write(Buffer.buffer(chunk.toString()));
                 chunk.setLength(0);
