@@ -52,7 +52,7 @@ class KafkaSecurityTest {
             assertThat(acls(users().get("aihub-run-worker"))).isEqualTo(Map.of(
                     "topic:" + config.get("WORKER_TOPIC_COMMANDS"), Set.of("Describe", "Read"),
                     "group:" + config.get("WORKER_GROUP_ID"), Set.of("Read"),
-                    "topic:" + config.get("WORKER_TOPIC_LEDGER"), Set.of("Describe", "Read", "Write"),
+                    "topic:" + config.get("WORKER_TOPIC_LEDGER"), Set.of("Describe", "DescribeConfigs", "Read", "Write"),
                     "topic:" + config.get("WORKER_TOPIC_EVENTS"), Set.of("Describe", "Write"),
                     "topic:" + config.get("WORKER_TOPIC_DEAD_LETTERS"), Set.of("Describe", "Write"),
                     "topic:" + config.get("WORKER_TOPIC_RESULTS"), Set.of("Describe", "Write")));
@@ -74,7 +74,7 @@ class KafkaSecurityTest {
                 "group:aihub-events-listener", Set.of("Read")));
         assertThat(acls(users.get("aihub-run-worker-replay"))).isEqualTo(Map.of(
                 "topic:aihub.run.commands.dlq", Set.of("Describe", "Read"),
-                "topic:aihub.run.ledger", Set.of("Describe", "Read"),
+                "topic:aihub.run.ledger", Set.of("Describe", "DescribeConfigs", "Read"),
                 "topic:aihub.run.commands", Set.of("Describe", "Write")));
     }
 
