@@ -20,7 +20,10 @@ public final class VertxContexts {
         if (delay.isZero() || delay.isNegative()) {
             return Uni.createFrom().voidItem();
         }
-        return resumeOnCaller(Uni.createFrom().voidItem().onItem().delayIt().by(delay));
+        // Quarkus schedules Mutiny's delays on Vert.x timers, which refuse less than 1 ms (IllegalArgumentException):
+        // a settle time that ends within the millisecond once ended a reconciliation OUTCOME_UNKNOWN.
+        Duration atLeastOneMs = delay.toMillis() < 1 ? Duration.ofMillis(1) : delay;
+        return resumeOnCaller(Uni.createFrom().voidItem().onItem().delayIt().by(atLeastOneMs));
     }
 
     /** {@code uni}, its outcome delivered on the Vert.x context current now (as it is when there is none). */
