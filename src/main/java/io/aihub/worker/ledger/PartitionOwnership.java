@@ -159,7 +159,7 @@ public class PartitionOwnership {
      * and until the group confirms membership nothing may act, because the group may have given this replica's
      * partitions to another member meanwhile (a zombie).
      */
-    public void heartbeat(long nowNanos) {
+    public synchronized void heartbeat(long nowNanos) {
         heartbeatNanos = nowNanos;
     }
 
@@ -169,7 +169,7 @@ public class PartitionOwnership {
     }
 
     /** A pause was detected: every lease waits for membership to be confirmed (or for its partition to move). */
-    public void suspend() {
+    public synchronized void suspend() {
         suspended = true;
     }
 
@@ -180,9 +180,28 @@ public class PartitionOwnership {
 
     /** The group confirmed this replica's membership (a commit in its generation, or a rebalance callback). */
     public void membershipConfirmed() {
-        heartbeatNanos = System.nanoTime();
-        suspended = false;
+        synchronized (this) {
+            heartbeatNanos = System.nanoTime();
+            suspended = false;
+        }
         releaseWaiting();
+    }
+
+    /**
+     * A rebalance callback ran: it confirms membership only while no pause is pending, neither one the clock noticed
+     * nor one it has not ticked since (the polling thread can run a stale callback before the clock's next tick).
+     * Returns false, and suspends, when it may not.
+     */
+    public boolean confirmedByRebalance() {
+        synchronized (this) {
+            if (suspended || System.nanoTime() - heartbeatNanos >= maxPauseNanos) {
+                suspended = true;
+                return false;
+            }
+            heartbeatNanos = System.nanoTime();
+        }
+        releaseWaiting();
+        return true;
     }
 
     Uni<Boolean> permit(Lease lease) {

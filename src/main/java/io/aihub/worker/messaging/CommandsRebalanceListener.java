@@ -2,7 +2,6 @@ package io.aihub.worker.messaging;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,14 +58,14 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     private final LedgerWriter ledger;
     private final EventPublisher events;
     private final MembershipWatch membership;
-    private final PartitionPauses pauses;
+    private final LostPartitions lost;
     private final Duration requestTimeout;
 
     @Inject
     public CommandsRebalanceListener(PartitionRecovery recovery, PartitionOwnership ownership,
             SubmittingAfterRestore submitting,
             RunTracker tracker, RateLimiter limiter, LedgerWriter ledger, EventPublisher events,
-            MembershipWatch membership, PartitionPauses pauses, AiHubConfig aihub) {
+            MembershipWatch membership, LostPartitions lost, AiHubConfig aihub) {
         this.recovery = recovery;
         this.ownership = ownership;
         this.submitting = submitting;
@@ -75,7 +74,7 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
         this.ledger = ledger;
         this.events = events;
         this.membership = membership;
-        this.pauses = pauses;
+        this.lost = lost;
         this.requestTimeout = aihub.requestTimeout();
     }
 
@@ -83,12 +82,13 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         membership.rebalanced(consumer.groupMetadata().generationId());
         List<Integer> assigned = numbers(partitions);
-        Set<Integer> stale = new HashSet<>(ownership.ownedPartitions());
-        stale.removeAll(numbers(consumer.assignment()));
-        ownership.ownedPartitions().stream().filter(assigned::contains).forEach(stale::add);
-        if (!stale.isEmpty()) {
-            LOG.warnf("partitions %s were lost without a revocation this replica saw; fenced now", stale);
-            fenceNow(List.copyOf(stale));
+        lost.fenceUnassigned(consumer);
+        // Assigned again without a revocation in between: work of the earlier assignment must not act.
+        List<Integer> again = ownership.ownedPartitions().stream().filter(assigned::contains).toList();
+        if (!again.isEmpty()) {
+            LOG.warnf("partitions %s assigned again without a revocation this replica saw; earlier work fenced",
+                    again);
+            lost.fence(again);
         }
         if (assigned.isEmpty()) {
             return;
@@ -116,7 +116,7 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
         if (generation < 0) {
             // Lost, not revoked: another member may own them already, so nothing is waited for.
             LOG.warnf("partitions %s lost (this replica's membership was fenced); fenced at once", revoked);
-            fenceNow(revoked);
+            lost.fence(revoked);
             return;
         }
         membership.rebalanced(generation);
@@ -136,22 +136,8 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            forget(revoked);
+            lost.forget(revoked);
         }
-    }
-
-    private void fenceNow(List<Integer> partitions) {
-        try {
-            ownership.fence(partitions, System.nanoTime());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        forget(partitions);
-    }
-
-    private void forget(List<Integer> partitions) {
-        recovery.revoked(partitions);
-        partitions.forEach(pauses::forget);
     }
 
     /** The committed offsets of the assigned partitions, or none when the broker does not answer in time. */

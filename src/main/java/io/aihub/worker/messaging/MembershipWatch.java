@@ -3,6 +3,7 @@ package io.aihub.worker.messaging;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,19 +39,21 @@ public class MembershipWatch {
 
     private final Vertx vertx;
     private final PartitionOwnership ownership;
+    private final LostPartitions lost;
     private final KafkaClientService kafka;
     private final long maxPauseNanos;
     private final long tickMs;
     private volatile long lastTickNanos = System.nanoTime();
-    private volatile long suspendedAtNanos;
     private volatile int generation = -1;
     private volatile boolean probing;
     private long timerId = -1;
 
     @Inject
-    public MembershipWatch(Vertx vertx, PartitionOwnership ownership, KafkaClientService kafka, WorkerConfig config) {
+    public MembershipWatch(Vertx vertx, PartitionOwnership ownership, LostPartitions lost, KafkaClientService kafka,
+            WorkerConfig config) {
         this.vertx = vertx;
         this.ownership = ownership;
+        this.lost = lost;
         this.kafka = kafka;
         this.maxPauseNanos = config.fencing().maxPause().toNanos();
         this.tickMs = Math.max(50, config.fencing().maxPause().toMillis() / 20);
@@ -70,7 +73,6 @@ public class MembershipWatch {
             LOG.warnf("this replica was paused for %d ms (worker.fencing.max-pause %d ms): nothing is posted, "
                     + "written or acknowledged until the group confirms its membership", gap / 1_000_000,
                     maxPauseNanos / 1_000_000);
-            suspendedAtNanos = now;
             ownership.suspend();
         }
         ownership.heartbeat(now);
@@ -79,30 +81,39 @@ public class MembershipWatch {
         }
     }
 
-    /** Commits the offsets already committed, in this replica's generation: only a current member may. */
-    private void probe() {
+    /**
+     * On the polling thread: first ends the leases of partitions the consumer no longer holds (lost while this
+     * replica was paused, perhaps without a revocation callback), then commits the offsets already committed, in
+     * this replica's generation: only a current member may. Holding nothing, nothing can act: confirmed at once.
+     */
+    void probe() {
         KafkaConsumer<Object, Object> consumer = kafka.getConsumer(CommandConsumer.CHANNEL);
         if (consumer == null) {
             return;
         }
         probing = true;
-        long heartbeatNanos = Duration.ofMillis(heartbeatIntervalMs(consumer)).toNanos();
         consumer.<Boolean> runOnPollingThread(c -> {
+            lost.fenceUnassigned(c);
+            Set<TopicPartition> assignment = c.assignment();
+            if (assignment.isEmpty()) {
+                return true;
+            }
             if (c.groupMetadata().generationId() != generation) {
                 return false; // a rebalance is under way or due: its callbacks decide
             }
-            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
-            c.committed(c.assignment(), PROBE_TIMEOUT).forEach((tp, offset) -> {
+            Map<TopicPartition, OffsetAndMetadata> proof = new HashMap<>();
+            c.committed(assignment, PROBE_TIMEOUT).forEach((tp, offset) -> {
                 if (offset != null) {
-                    committed.put(tp, offset);
+                    proof.put(tp, offset);
                 }
             });
-            if (committed.isEmpty()) {
-                // Nothing committed to prove membership with: a fenced member is told so by its first heartbeat
-                // after the pause, which resets its generation; two heartbeat intervals without that suffice.
-                return System.nanoTime() - suspendedAtNanos > 2 * heartbeatNanos;
+            if (proof.isEmpty()) {
+                // Nothing committed yet: the log start is where the group begins anyway (auto.offset.reset=earliest).
+                TopicPartition first = assignment.iterator().next();
+                Long start = c.beginningOffsets(Set.of(first), PROBE_TIMEOUT).get(first);
+                proof.put(first, new OffsetAndMetadata(start == null ? 0 : start));
             }
-            c.commitSync(committed, PROBE_TIMEOUT);
+            c.commitSync(proof, PROBE_TIMEOUT);
             return true;
         }).subscribe().with(confirmed -> {
             probing = false;
@@ -127,14 +138,7 @@ public class MembershipWatch {
      */
     void rebalanced(int generation) {
         this.generation = generation;
-        if (!ownership.suspended()) {
-            ownership.membershipConfirmed();
-        }
-    }
-
-    private static long heartbeatIntervalMs(KafkaConsumer<?, ?> consumer) {
-        Object configured = consumer.configuration().get("heartbeat.interval.ms");
-        return configured == null ? 3_000 : Long.parseLong(configured.toString());
+        ownership.confirmedByRebalance();
     }
 
     @PreDestroy
