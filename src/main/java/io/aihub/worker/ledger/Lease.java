@@ -124,20 +124,25 @@ public final class Lease implements SubmissionGuard {
         notifyAll();
     }
 
-    /** Waits, until {@code deadline} ({@link System#nanoTime()}), for the POSTs sent under this lease. Blocking. */
-    synchronized void awaitPostsOnWire(long deadline) throws InterruptedException {
+    /**
+     * Waits, until {@code deadline} ({@link System#nanoTime()}), for the POSTs sent under this lease; true when none
+     * is left. Blocking.
+     */
+    synchronized boolean awaitPostsOnWire(long deadline) throws InterruptedException {
         long left;
         while (postsOnWire > 0 && (left = deadline - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return postsOnWire == 0;
     }
 
-    /** Waits, until {@code deadline}, for the writes under way. Blocking. */
-    synchronized void awaitWrites(long deadline) throws InterruptedException {
+    /** Waits, until {@code deadline}, for the writes under way; true when none is left. Blocking. */
+    synchronized boolean awaitWrites(long deadline) throws InterruptedException {
         long left;
         while (writesInFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return writesInFlight == 0;
     }
 
     /** True when {@code phase} is still ahead of or at this lease's phase, i.e. the lease has not passed it. */

@@ -34,6 +34,9 @@ public class PartitionOwnership {
     private final long maxPauseNanos;
     private volatile long heartbeatNanos = System.nanoTime();
     private volatile boolean suspended;
+    /** Until when the group is known to keep this member (see {@link #requireProof}); unbounded until asked. */
+    private volatile long provenUntilNanos = Long.MAX_VALUE;
+    private long proofWindowNanos;
     /** Work waiting for membership to be confirmed after a pause; completed when it is, or when leases end. */
     private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
     /** Partitions whose ledger could not be read within the restore budget under their current lease. */
@@ -85,25 +88,29 @@ public class PartitionOwnership {
 
     /**
      * Waits, until {@code deadline} ({@link System#nanoTime()}), for the POSTs already on the wire for these
-     * partitions, so that a run they create exists before the next owner looks. Blocking.
+     * partitions, so that a run they create exists before the next owner looks; true when none is left. Blocking.
      */
-    public void awaitPostsOnWire(Collection<Integer> partitions, long deadline) throws InterruptedException {
+    public boolean awaitPostsOnWire(Collection<Integer> partitions, long deadline) throws InterruptedException {
+        boolean done = true;
         for (Lease lease : leasesOf(partitions)) {
-            lease.awaitPostsOnWire(deadline);
+            done &= lease.awaitPostsOnWire(deadline);
         }
+        return done;
     }
 
     /**
      * Nothing new may act for these partitions; waits, until {@code deadline}, for the writes already under way,
-     * so that the next owner's restore reads them. Blocking.
+     * so that the next owner's restore reads them; true when none is left. Blocking.
      */
-    public void fence(Collection<Integer> partitions, long deadline) throws InterruptedException {
+    public boolean fence(Collection<Integer> partitions, long deadline) throws InterruptedException {
         List<Lease> fenced = leasesOf(partitions);
         fenced.forEach(lease -> lease.moveTo(Lease.Phase.FENCED));
         releaseWaiting();
+        boolean done = true;
         for (Lease lease : fenced) {
-            lease.awaitWrites(deadline);
+            done &= lease.awaitWrites(deadline);
         }
+        return done;
     }
 
     /** Partitions were revoked or lost: their leases end, and anything waiting for their restore is released. */
@@ -165,7 +172,30 @@ public class PartitionOwnership {
 
     /** True while nothing suggests this replica's group membership is stale. */
     public boolean fresh() {
-        return !suspended && System.nanoTime() - heartbeatNanos < maxPauseNanos;
+        long now = System.nanoTime();
+        return !suspended && now - heartbeatNanos < maxPauseNanos && now - provenUntilNanos < 0;
+    }
+
+    /**
+     * From now on membership counts as fresh only within {@code window} of a proof sent to the group (see
+     * {@link #membershipProven}); the window starts now. The group coordinator resets a member's session when it
+     * accepts the member's offset commit, so it cannot expire the member within the session timeout of that commit:
+     * a window of the session timeout less a margin stops a replica cut off from the broker before the group can
+     * give its partitions to another member.
+     */
+    public synchronized void requireProof(Duration window) {
+        proofWindowNanos = window.toNanos();
+        provenUntilNanos = System.nanoTime() + proofWindowNanos;
+    }
+
+    /** The group accepted a commit of this member that was sent no earlier than {@code sentAtNanos}. */
+    public void membershipProven(long sentAtNanos) {
+        synchronized (this) {
+            if (proofWindowNanos > 0 && sentAtNanos + proofWindowNanos - provenUntilNanos > 0) {
+                provenUntilNanos = sentAtNanos + proofWindowNanos;
+            }
+        }
+        releaseWaiting();
     }
 
     /** A pause was detected: every lease waits for membership to be confirmed (or for its partition to move). */
@@ -185,23 +215,6 @@ public class PartitionOwnership {
             suspended = false;
         }
         releaseWaiting();
-    }
-
-    /**
-     * A rebalance callback ran: it confirms membership only while no pause is pending, neither one the clock noticed
-     * nor one it has not ticked since (the polling thread can run a stale callback before the clock's next tick).
-     * Returns false, and suspends, when it may not.
-     */
-    public boolean confirmedByRebalance() {
-        synchronized (this) {
-            if (suspended || System.nanoTime() - heartbeatNanos >= maxPauseNanos) {
-                suspended = true;
-                return false;
-            }
-            heartbeatNanos = System.nanoTime();
-        }
-        releaseWaiting();
-        return true;
     }
 
     Uni<Boolean> permit(Lease lease) {

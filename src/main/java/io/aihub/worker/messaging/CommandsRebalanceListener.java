@@ -47,6 +47,8 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
 
     private static final Logger LOG = Logger.getLogger(CommandsRebalanceListener.class);
     private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the hand-over waits between two proofs of membership (see {@link MembershipWatch}). */
+    private static final Duration PROOF_SLICE = Duration.ofMillis(500);
     /** Time for writes and flushes after the POSTs on the wire were answered. */
     private static final Duration WRITE_GRACE = Duration.ofSeconds(10);
 
@@ -80,7 +82,7 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        membership.rebalanced(consumer.groupMetadata().generationId());
+        membership.rebalanced();
         List<Integer> assigned = numbers(partitions);
         lost.fenceUnassigned(consumer);
         // Assigned again without a revocation in between: work of the earlier assignment must not act.
@@ -119,24 +121,59 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
             lost.fence(revoked);
             return;
         }
-        membership.rebalanced(generation);
-        handOver(revoked);
+        membership.rebalanced();
+        handOver(consumer, revoked);
     }
 
-    private void handOver(List<Integer> revoked) {
+    private void handOver(Consumer<?, ?> consumer, List<Integer> revoked) {
         long deadline = System.nanoTime() + requestTimeout.plus(WRITE_GRACE).toNanos();
         try {
             ownership.revoking(revoked);
             limiter.dropUnwanted();
-            await(tracker.stopPartitions(revoked), deadline);
-            ownership.awaitPostsOnWire(revoked, deadline);
-            ownership.fence(revoked, deadline);
-            await(ledger.flush().subscribeAsCompletionStage(), deadline);
-            await(events.flush().subscribeAsCompletionStage(), deadline);
+            CompletableFuture<Void> trackerStopped = tracker.stopPartitions(revoked);
+            awaitProving(consumer, deadline, until -> done(trackerStopped, until));
+            awaitProving(consumer, deadline, until -> ownership.awaitPostsOnWire(revoked, until));
+            ownership.fence(revoked, System.nanoTime());
+            awaitProving(consumer, deadline, until -> ownership.fence(revoked, until));
+            CompletableFuture<Void> ledgerFlushed = ledger.flush().subscribeAsCompletionStage();
+            CompletableFuture<Void> eventsFlushed = events.flush().subscribeAsCompletionStage();
+            awaitProving(consumer, deadline, until -> done(ledgerFlushed, until) && done(eventsFlushed, until));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             lost.forget(revoked);
+        }
+    }
+
+    /** A wait of the hand-over until a {@link System#nanoTime()} deadline; true when what it waits for is done. */
+    @FunctionalInterface
+    private interface Wait {
+        boolean until(long deadline) throws InterruptedException;
+    }
+
+    /**
+     * Waits in slices of {@link #PROOF_SLICE}, proving this replica's membership between them, so that work of the
+     * other partitions (and the writes awaited here) keeps its permission while the polling thread is held here.
+     */
+    private void awaitProving(Consumer<?, ?> consumer, long deadline, Wait wait) throws InterruptedException {
+        while (true) {
+            long slice = Math.min(deadline, System.nanoTime() + PROOF_SLICE.toNanos());
+            if (wait.until(slice) || deadline - System.nanoTime() <= 0) {
+                return;
+            }
+            membership.proveNow(consumer);
+        }
+    }
+
+    private static boolean done(CompletableFuture<?> step, long deadline) throws InterruptedException {
+        try {
+            step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            LOG.debugf("hand-over step failed (%s); going on", e.getCause().getClass().getSimpleName());
+            return true;
+        } catch (TimeoutException e) {
+            return false;
         }
     }
 
@@ -149,14 +186,6 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
             LOG.warnf("committed offsets of %s unknown (%s): commands left submitting wait for their records",
                     partitions, e.getClass().getSimpleName());
             return Map.of();
-        }
-    }
-
-    private static void await(CompletableFuture<?> step, long deadline) throws InterruptedException {
-        try {
-            step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.debugf("hand-over step did not finish in time (%s); going on", e.getClass().getSimpleName());
         }
     }
 

@@ -10,8 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.aihub.worker.config.WorkerConfig;
@@ -22,46 +24,65 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.vertx.core.Vertx;
 
 /**
- * The fresh-membership check of design.md ("Zombies"): a clock of this replica's own ticks a few times per
- * {@code worker.fencing.max-pause}; a longer gap means the JVM was paused (a long GC, SIGSTOP), perhaps past the
- * session timeout, and the group may have moved this replica's partitions meanwhile. Then every lease waits
- * (no POST, write, event or ack) until a commit of the already committed offsets succeeds in this replica's
- * generation, which the broker refuses from a member it fenced; a fenced member learns it from its next poll and
- * its partitions are revoked or lost. Chosen over a transactional producer bound to the group generation because
- * no Kafka transaction fences an HTTP POST, and the check costs a volatile read per action.
+ * The fresh-membership check of design.md ("Zombies"). Every heartbeat interval, on the polling thread, this
+ * replica commits the offsets already committed: the group coordinator accepts a commit only from a current member
+ * and then resets that member's session, so the group cannot give this replica's partitions away within the session
+ * timeout of the commit. Work acts only within {@code session.timeout.ms - worker.fencing.max-pause} of the last
+ * accepted commit; a replica cut off from the broker, or frozen past that, stops before another member may own its
+ * partitions. Before each commit, leases of partitions the consumer no longer holds end (a revocation whose
+ * listener never ran). A clock of this replica's own also notices a pause longer than {@code max-pause} at once.
+ * Chosen over a transactional producer bound to the group generation because no Kafka transaction fences an HTTP
+ * POST; it costs one offset fetch and one commit per heartbeat interval, and a volatile read per action.
  */
 @ApplicationScoped
 public class MembershipWatch {
 
     private static final Logger LOG = Logger.getLogger(MembershipWatch.class);
+    private static final String CONSUMER = "mp.messaging.incoming." + CommandConsumer.CHANNEL + ".";
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
-    private static final long PROBE_RETRY_MS = 1_000;
 
     private final Vertx vertx;
     private final PartitionOwnership ownership;
     private final LostPartitions lost;
     private final KafkaClientService kafka;
     private final long maxPauseNanos;
+    private final Duration proofWindow;
+    private final long probeIntervalNanos;
     private final long tickMs;
     private volatile long lastTickNanos = System.nanoTime();
-    private volatile int generation = -1;
+    private volatile long suspendedAtNanos = System.nanoTime();
+    private volatile long lastProbeNanos;
     private volatile boolean probing;
+    private volatile boolean proofFailing;
     private long timerId = -1;
 
     @Inject
     public MembershipWatch(Vertx vertx, PartitionOwnership ownership, LostPartitions lost, KafkaClientService kafka,
             WorkerConfig config) {
+        this(vertx, ownership, lost, kafka, config.fencing().maxPause(),
+                Duration.ofMillis(ConfigProvider.getConfig()
+                        .getOptionalValue(CONSUMER + "session.timeout.ms", Long.class).orElse(45_000L)),
+                Duration.ofMillis(ConfigProvider.getConfig()
+                        .getOptionalValue(CONSUMER + "heartbeat.interval.ms", Long.class).orElse(3_000L)));
+    }
+
+    MembershipWatch(Vertx vertx, PartitionOwnership ownership, LostPartitions lost, KafkaClientService kafka,
+            Duration maxPause, Duration sessionTimeout, Duration heartbeatInterval) {
         this.vertx = vertx;
         this.ownership = ownership;
         this.lost = lost;
         this.kafka = kafka;
-        this.maxPauseNanos = config.fencing().maxPause().toNanos();
-        this.tickMs = Math.max(50, config.fencing().maxPause().toMillis() / 20);
+        this.maxPauseNanos = maxPause.toNanos();
+        this.proofWindow = sessionTimeout.minus(maxPause);
+        this.probeIntervalNanos = heartbeatInterval.toNanos();
+        this.tickMs = Math.max(50, maxPause.toMillis() / 20);
+        this.lastProbeNanos = System.nanoTime() - probeIntervalNanos;
     }
 
     void start(@Observes StartupEvent event) {
         lastTickNanos = System.nanoTime();
         ownership.heartbeat(lastTickNanos);
+        ownership.requireProof(proofWindow);
         timerId = vertx.setPeriodic(tickMs, id -> tick());
     }
 
@@ -73,18 +94,19 @@ public class MembershipWatch {
             LOG.warnf("this replica was paused for %d ms (worker.fencing.max-pause %d ms): nothing is posted, "
                     + "written or acknowledged until the group confirms its membership", gap / 1_000_000,
                     maxPauseNanos / 1_000_000);
+            suspendedAtNanos = now;
             ownership.suspend();
         }
         ownership.heartbeat(now);
-        if (ownership.suspended() && !probing) {
+        if (!probing && (ownership.suspended() || now - lastProbeNanos >= probeIntervalNanos)) {
             probe();
         }
     }
 
     /**
-     * On the polling thread: first ends the leases of partitions the consumer no longer holds (lost while this
-     * replica was paused, perhaps without a revocation callback), then commits the offsets already committed, in
-     * this replica's generation: only a current member may. Holding nothing, nothing can act: confirmed at once.
+     * On the polling thread: ends the leases of partitions the consumer no longer holds, then commits the offsets
+     * already committed (the log start of one partition when none is), in this replica's generation. Holding
+     * nothing there is nothing to prove, and nothing can act.
      */
     void probe() {
         KafkaConsumer<Object, Object> consumer = kafka.getConsumer(CommandConsumer.CHANNEL);
@@ -92,53 +114,79 @@ public class MembershipWatch {
             return;
         }
         probing = true;
-        consumer.<Boolean> runOnPollingThread(c -> {
+        lastProbeNanos = System.nanoTime();
+        consumer.<Long> runOnPollingThread(c -> {
             lost.fenceUnassigned(c);
-            Set<TopicPartition> assignment = c.assignment();
-            if (assignment.isEmpty()) {
-                return true;
-            }
-            if (c.groupMetadata().generationId() != generation) {
-                return false; // a rebalance is under way or due: its callbacks decide
-            }
-            Map<TopicPartition, OffsetAndMetadata> proof = new HashMap<>();
-            c.committed(assignment, PROBE_TIMEOUT).forEach((tp, offset) -> {
-                if (offset != null) {
-                    proof.put(tp, offset);
-                }
-            });
-            if (proof.isEmpty()) {
-                // Nothing committed yet: the log start is where the group begins anyway (auto.offset.reset=earliest).
-                TopicPartition first = assignment.iterator().next();
-                Long start = c.beginningOffsets(Set.of(first), PROBE_TIMEOUT).get(first);
-                proof.put(first, new OffsetAndMetadata(start == null ? 0 : start));
-            }
-            c.commitSync(proof, PROBE_TIMEOUT);
-            return true;
-        }).subscribe().with(confirmed -> {
+            return commitProof(c);
+        }).subscribe().with(sentAt -> {
             probing = false;
-            if (confirmed) {
+            if (sentAt == null) {
+                if (ownership.suspended()) {
+                    ownership.membershipConfirmed(); // holding nothing, nothing can act
+                }
+                return;
+            }
+            ownership.membershipProven(sentAt);
+            if (proofFailing) {
+                proofFailing = false;
+                LOG.info("group membership confirmed again; work goes on");
+            }
+            if (ownership.suspended() && sentAt - suspendedAtNanos > 0) {
                 LOG.info("group membership confirmed after a pause; work goes on");
                 ownership.membershipConfirmed();
-            } else {
-                vertx.setTimer(PROBE_RETRY_MS, id -> tick());
             }
         }, failure -> {
             probing = false;
-            LOG.warnf("group membership not confirmed (%s); waiting for the group to rebalance",
-                    failure.getClass().getSimpleName());
-            vertx.setTimer(PROBE_RETRY_MS, id -> tick());
+            if (!proofFailing) {
+                proofFailing = true;
+                LOG.warnf("group membership not confirmed (%s); work stops %d ms after the last confirmation until"
+                        + " the group confirms it or rebalances", failure.getClass().getSimpleName(),
+                        proofWindow.toMillis());
+            }
         });
     }
 
+    /** A rebalance callback ran: new leases wait for the next proof, taken at once. */
+    void rebalanced() {
+        lastProbeNanos = System.nanoTime() - probeIntervalNanos;
+    }
+
     /**
-     * A rebalance callback ran in {@code generation}. It confirms membership only when no pause is pending: right
-     * after a pause the consumer may finish the rebalance it joined before it froze, in a generation the group has
-     * already left behind (seen in the chaos suite), so then only a commit in that generation confirms it.
+     * On the polling thread, inside a rebalance callback that holds it: proves membership with a commit now, so that
+     * work keeps its permission during a long hand-over. A refusal changes nothing: the proof just ages.
      */
-    void rebalanced(int generation) {
-        this.generation = generation;
-        ownership.confirmedByRebalance();
+    void proveNow(Consumer<?, ?> consumer) {
+        try {
+            Long sentAt = commitProof(consumer);
+            if (sentAt != null) {
+                ownership.membershipProven(sentAt);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("membership not proven during a hand-over (%s)", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Commits the committed offsets of the assignment; the time it was sent, or null when nothing is held. */
+    private static Long commitProof(Consumer<?, ?> c) {
+        Set<TopicPartition> assignment = c.assignment();
+        if (assignment.isEmpty()) {
+            return null;
+        }
+        Map<TopicPartition, OffsetAndMetadata> proof = new HashMap<>();
+        c.committed(assignment, PROBE_TIMEOUT).forEach((tp, offset) -> {
+            if (offset != null) {
+                proof.put(tp, offset);
+            }
+        });
+        if (proof.isEmpty()) {
+            // Nothing committed yet: the log start is where the group begins anyway (auto.offset.reset=earliest).
+            TopicPartition first = assignment.iterator().next();
+            Long start = c.beginningOffsets(Set.of(first), PROBE_TIMEOUT).get(first);
+            proof.put(first, new OffsetAndMetadata(start == null ? 0 : start));
+        }
+        long sentAt = System.nanoTime();
+        c.commitSync(proof, PROBE_TIMEOUT);
+        return sentAt;
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package io.aihub.worker.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -14,13 +15,13 @@ import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.aihub.worker.ledger.Lease;
 import io.aihub.worker.ledger.PartitionOwnership;
-import io.aihub.worker.support.WorkerSettings;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -43,7 +44,7 @@ class MembershipWatchTest {
     };
     private final MockConsumer<Object, Object> consumer = new MockConsumer<>("earliest");
     private final MembershipWatch watch = new MembershipWatch(vertx, ownership, lost, new Clients(consumer),
-            WorkerSettings.defaults());
+            Duration.ofSeconds(2), Duration.ofSeconds(6), Duration.ofSeconds(1));
 
     /** The commands channel's consumer, whose polling thread is the test's own. */
     private static final class Clients implements KafkaClientService {
@@ -102,7 +103,7 @@ class MembershipWatchTest {
 
         CompletableFuture<Boolean> permit = lease.permit().subscribeAsCompletionStage();
         // The consumer finishes the rebalance it joined before it froze, in a generation the group may have left.
-        watch.rebalanced(7);
+        watch.rebalanced();
 
         assertThat(ownership.suspended()).isTrue();
         assertThat(permit).isNotDone();
@@ -115,9 +116,9 @@ class MembershipWatchTest {
         // Frozen for 3 s (max-pause 2 s); on resuming, the polling thread runs a callback before the clock ticks.
         ownership.heartbeat(System.nanoTime() - Duration.ofSeconds(3).toNanos());
 
-        watch.rebalanced(8);
+        watch.rebalanced();
 
-        assertThat(ownership.suspended()).isTrue();
+        assertThat(ownership.fresh()).isFalse();
         assertThat(lease.permit().subscribeAsCompletionStage()).isNotDone();
         assertThat(lease.tryStartPost()).isFalse();
     }
@@ -129,7 +130,6 @@ class MembershipWatchTest {
         consumer.commitSync(Map.of(kept, new OffsetAndMetadata(10)));
         Lease lostLease = activeLease(1); // the consumer no longer holds partition 1: its revocation never ran
         Lease keptLease = activeLease(3);
-        watch.rebalanced(consumer.groupMetadata().generationId());
         ownership.suspend();
 
         watch.probe();
@@ -155,10 +155,33 @@ class MembershipWatchTest {
     }
 
     @Test
+    void a_replica_whose_commits_the_group_stops_accepting_stops_acting_once_its_last_proof_ages_out() {
+        TopicPartition held = new TopicPartition("aihub.run.commands", 3);
+        consumer.assign(List.of(held));
+        consumer.commitSync(Map.of(held, new OffsetAndMetadata(10)));
+        Lease lease = activeLease(3);
+        ownership.requireProof(Duration.ofMillis(500));
+        consumer.setOffsetsException(new KafkaException("the coordinator does not answer"));
+
+        watch.probe();
+        await().atMost(Duration.ofSeconds(3)).until(() -> !ownership.fresh());
+
+        CompletableFuture<Boolean> permit = lease.permit().subscribeAsCompletionStage();
+        assertThat(permit).isNotDone();
+        assertThat(lease.tryStartPost()).isFalse();
+
+        consumer.setOffsetsException(null);
+        watch.probe();
+
+        assertThat(permit).isCompletedWithValue(true);
+        assertThat(consumer.committed(Set.of(held)).get(held).offset()).isEqualTo(10);
+    }
+
+    @Test
     void a_rebalance_callback_without_a_pause_keeps_membership_fresh() {
         Lease lease = activeLease(5);
 
-        watch.rebalanced(3);
+        watch.rebalanced();
 
         assertThat(ownership.suspended()).isFalse();
         assertThat(lease.permit().await().atMost(Duration.ofSeconds(1))).isTrue();
