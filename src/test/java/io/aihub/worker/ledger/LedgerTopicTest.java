@@ -2,7 +2,9 @@ package io.aihub.worker.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,9 @@ class LedgerTopicTest {
     private void create(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
                 .all().get(30, TimeUnit.SECONDS);
+        // Created by the controller is not yet known to every broker's metadata, which the check reads.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.describeTopics(List.of(topic))
+                .allTopicNames().get(5, TimeUnit.SECONDS).containsKey(topic));
     }
 
     @Test
