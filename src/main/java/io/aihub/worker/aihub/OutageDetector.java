@@ -123,13 +123,7 @@ public class OutageDetector {
                 failingSince = -1;
             }
             if (failures >= minFailures && failures >= failureRatio * recorded) {
-                outage = true;
-                enteredAt = System.currentTimeMillis();
-                if (failingSince < 0) {
-                    failingSince = enteredAt;
-                }
-                recovered = new CompletableFuture<>();
-                entered = true;
+                entered = enter();
             }
         }
         if (entered) {
@@ -137,6 +131,48 @@ public class OutageDetector {
                     failures, recorded, probeIntervalMs);
             scheduleProbe();
         }
+    }
+
+    /**
+     * Asked before a command gives up on {@code failure}: a 5xx or transport failure may be AI Hub's own, and a lone
+     * command cannot fill the detector's window before its retries run out. So AI Hub is probed once: no answer
+     * either, and the outage is declared now (true: wait for it to end, on a frozen retry clock); an answer, and the
+     * failure was the command's own (false: give up).
+     */
+    public Uni<Boolean> outageBeforeGivingUp(Throwable failure) {
+        if (outage) {
+            return Uni.createFrom().item(true);
+        }
+        if (failure == null || notAnAnswer(failure) || !isOutageFailure(failure)) {
+            return Uni.createFrom().item(false);
+        }
+        return Uni.createFrom().deferred(probe).map(answered -> false)
+                .onFailure().recoverWithItem(probeFailure -> !notAnAnswer(probeFailure) && isOutageFailure(probeFailure))
+                .invoke(down -> {
+                    boolean entered;
+                    synchronized (this) {
+                        entered = down && !closed && enter();
+                    }
+                    if (entered) {
+                        LOG.warnf("AI Hub outage: a command ran out of retries and the probe got no answer either; intake"
+                                + " paused, retry clocks frozen, probing every %d ms", probeIntervalMs);
+                        scheduleProbe();
+                    }
+                });
+    }
+
+    /** Enters an outage unless one is on; true when it entered. Holds the lock. */
+    private boolean enter() {
+        if (outage) {
+            return false;
+        }
+        outage = true;
+        enteredAt = System.currentTimeMillis();
+        if (failingSince < 0) {
+            failingSince = enteredAt;
+        }
+        recovered = new CompletableFuture<>();
+        return true;
     }
 
     /** True during an outage. */

@@ -95,8 +95,7 @@ public class Reconciler {
             return Uni.createFrom().item(new SubmissionOutcome.Abandoned(attempts.posts));
         }
         if (outage.inOutage()) {
-            return backoff.outsideWindow(command.commandId(), outage.awaitRecovery())
-                    .chain(() -> reconcile(command, attempts, orElse));
+            return searchAfterOutage(command, attempts, orElse);
         }
         Instant now = clock.instant();
         if (attempts.firstFailedSearchAt == null) {
@@ -104,21 +103,40 @@ public class Reconciler {
         }
         attempts.failedSearches++;
         boolean permanent = FailureClassifier.classify(failure) == FailureClassifier.Kind.PERMANENT;
-        if (permanent || !policy.mayRetry(attempts.failedSearches,
-                Duration.between(attempts.firstFailedSearchAt, now))) {
-            int status = FailureClassifier.httpStatus(failure);
-            CommandLog.warn(LOG, command.commandId(), null, "the search for its run failed %d times (last: HTTP %d, "
-                    + "%s); ends OUTCOME_UNKNOWN: a run may exist", attempts.failedSearches, status,
-                    FailureClassifier.unwrap(failure).getClass().getSimpleName());
-            return Uni.createFrom().item(new SubmissionOutcome.Failed(ErrorCode.OUTCOME_UNKNOWN,
-                    status == 0 ? Optional.empty() : Optional.of(status),
-                    "the outcome of a submission is unknown and the search for its run by tag failed; a run tagged "
-                            + command.runTag() + " may exist",
-                    attempts.posts, attempts.firstFailureAt == null ? now : attempts.firstFailureAt));
+        if (permanent) {
+            return Uni.createFrom().item(searchFailed(command, attempts, failure, now));
+        }
+        if (!policy.mayRetry(attempts.failedSearches, Duration.between(attempts.firstFailedSearchAt, now))) {
+            return outage.outageBeforeGivingUp(failure).chain(down -> down
+                    ? searchAfterOutage(command, attempts, orElse)
+                    : Uni.createFrom().item(searchFailed(command, attempts, failure, clock.instant())));
         }
         Duration delay = policy.delay(attempts.failedSearches, Optional.empty());
         return backoff.outsideWindow(command.commandId(), VertxContexts.delay(delay))
                 .chain(() -> reconcile(command, attempts, orElse));
+    }
+
+    /** Failures during an outage do not count against the search budget: it starts again once AI Hub answers. */
+    private Uni<SubmissionOutcome> searchAfterOutage(RunCommand command, Attempts attempts,
+            Supplier<Uni<SubmissionOutcome>> orElse) {
+        return backoff.outsideWindow(command.commandId(), outage.awaitRecovery()).chain(() -> {
+            attempts.failedSearches = 0;
+            attempts.firstFailedSearchAt = null;
+            return reconcile(command, attempts, orElse);
+        });
+    }
+
+    private SubmissionOutcome.Failed searchFailed(RunCommand command, Attempts attempts, Throwable failure,
+            Instant now) {
+        int status = FailureClassifier.httpStatus(failure);
+        CommandLog.warn(LOG, command.commandId(), null, "the search for its run failed %d times (last: HTTP %d, "
+                + "%s); ends OUTCOME_UNKNOWN: a run may exist", attempts.failedSearches, status,
+                FailureClassifier.unwrap(failure).getClass().getSimpleName());
+        return new SubmissionOutcome.Failed(ErrorCode.OUTCOME_UNKNOWN,
+                status == 0 ? Optional.empty() : Optional.of(status),
+                "the outcome of a submission is unknown and the search for its run by tag failed; a run tagged "
+                        + command.runTag() + " may exist",
+                attempts.posts, attempts.firstFailureAt == null ? now : attempts.firstFailureAt);
     }
 
     /** Searches for a run with the command's tag started since {@code firstPostStart} (one search, no waiting). */

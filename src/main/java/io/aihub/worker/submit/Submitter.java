@@ -161,8 +161,14 @@ public class Submitter {
         if (!policy.mayRetry(attempts.countedFailures.size(), attempts.elapsed(clock.instant()))) {
             Supplier<Uni<SubmissionOutcome>> giveUp = () -> Uni.createFrom()
                     .item(failed(command, ErrorCode.RETRIES_EXHAUSTED, failure, attempts));
-            // Out of retries, a run may still exist from an attempt whose answer was lost: look before giving up.
-            return attempts.outcomeUnknown ? reconciler.reconcile(command, attempts, giveUp) : giveUp.get();
+            // An outage the detector has not seen yet (a lone command) does not use up the retries.
+            return outage.outageBeforeGivingUp(failure).chain(down -> {
+                if (down) {
+                    return waitOutOutage(command, body, attempts);
+                }
+                // Out of retries, a run may still exist from an attempt whose answer was lost: look before giving up.
+                return attempts.outcomeUnknown ? reconciler.reconcile(command, attempts, giveUp) : giveUp.get();
+            });
         }
         Optional<Duration> retryAfter = FailureClassifier.unwrap(failure) instanceof AiHubHttpException http
                 ? http.retryAfter()
