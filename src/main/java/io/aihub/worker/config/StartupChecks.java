@@ -38,15 +38,24 @@ public class StartupChecks {
 
     void check(@Observes StartupEvent event) {
         requireRecordAgeCoversRetries(worker, aihub);
-        var config = ConfigProvider.getConfig();
-        fencingError(worker.fencing().maxPause(),
-                config.getOptionalValue(CONSUMER + "session.timeout.ms", Long.class).orElse(45_000L),
-                config.getOptionalValue(CONSUMER + "heartbeat.interval.ms", Long.class).orElse(3_000L))
+        fencingError(worker.fencing().maxPause(), sessionTimeout().toMillis(), heartbeatInterval().toMillis())
                 .ifPresent(message -> {
                     throw new IllegalStateException(message);
                 });
         heapWarning(worker.tracking().maxRuns(), Runtime.getRuntime().maxMemory() / (1024 * 1024))
                 .ifPresent(LOG::warn);
+    }
+
+    /** The commands consumer's {@code session.timeout.ms} (Kafka's default when not set). */
+    public static Duration sessionTimeout() {
+        return Duration.ofMillis(ConfigProvider.getConfig()
+                .getOptionalValue(CONSUMER + "session.timeout.ms", Long.class).orElse(45_000L));
+    }
+
+    /** The commands consumer's {@code heartbeat.interval.ms} (Kafka's default when not set). */
+    public static Duration heartbeatInterval() {
+        return Duration.ofMillis(ConfigProvider.getConfig()
+                .getOptionalValue(CONSUMER + "heartbeat.interval.ms", Long.class).orElse(3_000L));
     }
 
     /**

@@ -208,7 +208,7 @@ public class PartitionOwnership {
         return suspended;
     }
 
-    /** The group confirmed this replica's membership (a commit in its generation, or a rebalance callback). */
+    /** A commit sent after a pause was accepted (or nothing is held any more): the pause is over. */
     public void membershipConfirmed() {
         synchronized (this) {
             heartbeatNanos = System.nanoTime();

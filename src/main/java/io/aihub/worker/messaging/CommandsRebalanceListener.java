@@ -133,7 +133,6 @@ public class CommandsRebalanceListener implements KafkaConsumerRebalanceListener
             CompletableFuture<Void> trackerStopped = tracker.stopPartitions(revoked);
             awaitProving(consumer, deadline, until -> done(trackerStopped, until));
             awaitProving(consumer, deadline, until -> ownership.awaitPostsOnWire(revoked, until));
-            ownership.fence(revoked, System.nanoTime());
             awaitProving(consumer, deadline, until -> ownership.fence(revoked, until));
             CompletableFuture<Void> ledgerFlushed = ledger.flush().subscribeAsCompletionStage();
             CompletableFuture<Void> eventsFlushed = events.flush().subscribeAsCompletionStage();

@@ -37,15 +37,14 @@ public class LostPartitions {
         this.pauses = pauses;
     }
 
-    /** Fences every owned partition outside the consumer's assignment; returns the partitions it fenced. */
-    public Set<Integer> fenceUnassigned(Consumer<?, ?> consumer) {
+    /** Fences every owned partition outside the consumer's assignment. */
+    public void fenceUnassigned(Consumer<?, ?> consumer) {
         Set<Integer> stale = new HashSet<>(ownership.ownedPartitions());
         consumer.assignment().stream().map(TopicPartition::partition).forEach(stale::remove);
         if (!stale.isEmpty()) {
             LOG.warnf("partitions %s were lost without a revocation this replica saw; fenced now", stale);
             fence(List.copyOf(stale));
         }
-        return stale;
     }
 
     /** Fences {@code partitions} at once: nothing under their leases acts again, nothing is waited for. */

@@ -13,9 +13,9 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.aihub.worker.config.StartupChecks;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.ledger.PartitionOwnership;
 import io.quarkus.runtime.StartupEvent;
@@ -38,7 +38,6 @@ import io.vertx.core.Vertx;
 public class MembershipWatch {
 
     private static final Logger LOG = Logger.getLogger(MembershipWatch.class);
-    private static final String CONSUMER = "mp.messaging.incoming." + CommandConsumer.CHANNEL + ".";
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
@@ -59,11 +58,8 @@ public class MembershipWatch {
     @Inject
     public MembershipWatch(Vertx vertx, PartitionOwnership ownership, LostPartitions lost, KafkaClientService kafka,
             WorkerConfig config) {
-        this(vertx, ownership, lost, kafka, config.fencing().maxPause(),
-                Duration.ofMillis(ConfigProvider.getConfig()
-                        .getOptionalValue(CONSUMER + "session.timeout.ms", Long.class).orElse(45_000L)),
-                Duration.ofMillis(ConfigProvider.getConfig()
-                        .getOptionalValue(CONSUMER + "heartbeat.interval.ms", Long.class).orElse(3_000L)));
+        this(vertx, ownership, lost, kafka, config.fencing().maxPause(), StartupChecks.sessionTimeout(),
+                StartupChecks.heartbeatInterval());
     }
 
     MembershipWatch(Vertx vertx, PartitionOwnership ownership, LostPartitions lost, KafkaClientService kafka,

@@ -144,6 +144,21 @@ class MembershipWatchTest {
     }
 
     @Test
+    void with_nothing_committed_yet_the_proof_commits_the_log_start_and_never_skips_a_record() {
+        TopicPartition fresh = new TopicPartition("aihub.run.commands", 4);
+        consumer.assign(List.of(fresh));
+        consumer.updateBeginningOffsets(Map.of(fresh, 5L));
+        Lease lease = activeLease(4);
+        ownership.requireProof(Duration.ofMillis(500));
+        await().atMost(Duration.ofSeconds(3)).until(() -> !ownership.fresh());
+
+        watch.probe();
+
+        assertThat(consumer.committed(Set.of(fresh)).get(fresh).offset()).isEqualTo(5);
+        assertThat(lease.permit().await().atMost(Duration.ofSeconds(1))).isTrue();
+    }
+
+    @Test
     void after_a_pause_a_replica_that_holds_nothing_any_more_keeps_no_lease() {
         Lease lostLease = activeLease(2);
         ownership.suspend();
