@@ -63,7 +63,14 @@ final class BulkRefresher {
     private final int pageSize;
     private final int maxPages;
     private final long marginMs;
-    private volatile long timerId = -1;
+    /** A pass brought forward starts this long after it was asked for, so that restores finishing together share it. */
+    private static final long SOON_MS = 300;
+
+    // The timer chain: a timer runs its pass only while it is the latest one armed (guarded by this).
+    private long timerId = -1;
+    private long armed;
+    private boolean running;
+    private boolean wanted;
     private volatile boolean stopped;
 
     BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, Vertx vertx, AiHubClient client,
@@ -84,9 +91,30 @@ final class BulkRefresher {
         schedule(System.currentTimeMillis() + intervalMs);
     }
 
-    void stop() {
+    synchronized void stop() {
         stopped = true;
         vertx.cancelTimer(timerId);
+    }
+
+    /**
+     * Brings the next pass forward, to now or to the end of the pass under way: a restore has just resumed runs that
+     * no listing has seen yet, and one listing refreshes them for far fewer calls than a GET each.
+     */
+    synchronized void refreshSoon() {
+        if (stopped) {
+            return;
+        }
+        if (running) {
+            wanted = true;
+            return;
+        }
+        vertx.cancelTimer(timerId);
+        schedule(System.currentTimeMillis() + SOON_MS);
+    }
+
+    /** The interval between two passes, in ms. */
+    long intervalMs() {
+        return intervalMs;
     }
 
     /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
@@ -96,31 +124,46 @@ final class BulkRefresher {
         return active() && now - run.refreshedAt < 3 * intervalMs;
     }
 
-    private boolean active() {
+    /** True while more runs are tracked than the threshold: passes run, and runs they saw skip their own GET. */
+    boolean active() {
         return tracked.get().size() > threshold;
     }
 
-    private void schedule(long dueAt) {
+    private synchronized void schedule(long dueAt) {
         if (stopped) {
             return;
         }
-        timerId = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), id -> tick(dueAt));
+        long token = ++armed;
+        timerId = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), id -> tick(dueAt, token));
     }
 
-    private void tick(long dueAt) {
+    private void tick(long dueAt, long token) {
+        synchronized (this) {
+            if (token != armed || stopped) {
+                return; // replaced by a pass brought forward
+            }
+            running = true;
+            wanted = false;
+        }
         long start = System.currentTimeMillis();
         if (!active()) {
-            schedule(start + intervalMs);
+            passEnded(start);
             return;
         }
         metrics.pollScheduleLag(start - dueAt);
         refreshAll(start).subscribe().with(
-                done -> schedule(start + intervalMs),
+                done -> passEnded(start),
                 failure -> {
                     LOG.debugf("bulk refresh failed (%s); runs fall back to their own polls",
                             failure.getClass().getSimpleName());
-                    schedule(start + intervalMs);
+                    passEnded(start);
                 });
+    }
+
+    private synchronized void passEnded(long start) {
+        running = false;
+        schedule(wanted ? System.currentTimeMillis() + SOON_MS : start + intervalMs);
+        wanted = false;
     }
 
     /** One pass over every group, one group after another. */

@@ -124,15 +124,22 @@ public class RunTracker {
     }
 
     /**
-     * Resumes the runs found in a partition's ledger on restore: every one is followed at once, and its latest event
-     * is published again with the same id, time and data, a bounded number at a time (design.md, "Bursts are
+     * Resumes the runs found in a partition's ledger on restore: every one is followed at once (through one listing
+     * above the bulk threshold), and its latest event is published again with the same id, time and data, a bounded number at a
+     * time (design.md, "Bursts are
      * paced"); then polling goes on. An event that cannot be published is owed: the run's next step sends it first.
      */
     public void resumeAll(Lease lease, List<LedgerRecord> records) {
         List<Map.Entry<TrackedRun, LedgerRecord>> resumed = records.stream()
                 .map(record -> Map.entry(register(lease, record), record)).toList();
+        // Above the bulk threshold a listing brought forward refreshes them all for a few calls; their own first GET
+        // waits an interval, when only the runs the listing missed are still due (a GET each would take the budget).
+        long firstPollMs = !resumed.isEmpty() && bulk.active() ? bulk.intervalMs() : 0;
+        if (firstPollMs > 0) {
+            bulk.refreshSoon();
+        }
         Multi.createFrom().iterable(resumed)
-                .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue()))
+                .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue(), firstPollMs))
                 .merge(CONCURRENT_REPUBLISHES)
                 .collect().last()
                 .subscribe().with(done -> {
@@ -154,13 +161,13 @@ public class RunTracker {
         return tracked;
     }
 
-    private Uni<Void> republishThenPoll(TrackedRun tracked, LedgerRecord record) {
+    private Uni<Void> republishThenPoll(TrackedRun tracked, LedgerRecord record, long firstPollMs) {
         return Uni.createFrom().<Void> emitter(done -> CommandTrace.runIn(vertx, tracked.trace,
                 () -> recorder.republish(tracked, record)
                         .onFailure(failure -> !(failure instanceof LeaseEndedException)).retry()
                         .withBackOff(Duration.ofMillis(200)).atMost(REPUBLISH_ATTEMPTS)
                         .subscribe().with(ok -> {
-                            steps.scheduleNext(tracked, 0);
+                            steps.scheduleNext(tracked, firstPollMs);
                             done.complete(null);
                         }, failure -> {
                             if (!(failure instanceof LeaseEndedException) && record.event() != null) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -23,10 +22,10 @@ import io.aihub.worker.config.AiHubConfig;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.InjectSimulator;
 import io.aihub.worker.support.KafkaFlowTest;
+import io.aihub.worker.support.SlowRequestsProfile;
 import io.aihub.worker.support.WorkerTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -34,27 +33,13 @@ import io.quarkus.test.junit.TestProfile;
  * submissions is at AI Hub at once, instead of the client's default pool of 50 and a queue behind it.
  */
 @QuarkusTest
-@TestProfile(ConnectionLimitTest.Profile.class)
+@TestProfile(SlowRequestsProfile.class)
 @WithTestResource(WorkerTestResource.class)
 class ConnectionLimitTest extends KafkaFlowTest {
 
-    private static final int WINDOW = 120;
+    private static final int WINDOW = SlowRequestsProfile.WINDOW;
     // Long enough that a busy machine spreading the arrivals by a second cannot look like a queue.
     private static final Duration POST_LATENCY = Duration.ofSeconds(3);
-
-    /**
-     * A window of 120, a rate limit that lets 120 POSTs through at once, the default connection limit, and a request
-     * timeout above the held POSTs (the test profile's is 1 s).
-     */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("worker.max-in-flight", Integer.toString(WINDOW),
-                    "worker.rate-limit.requests-per-second", "1000",
-                    "worker.rate-limit.burst", "200",
-                    "aihub.request-timeout", "10s");
-        }
-    }
 
     @InjectSimulator
     SimulatorServer simulator;
