@@ -34,6 +34,8 @@ import io.vertx.core.Vertx;
 final class BulkRefresher {
 
     private static final Logger LOG = Logger.getLogger(BulkRefresher.class);
+    /** A pass brought forward starts this long after it was asked for, so that restores finishing together share it. */
+    private static final long SOON_MS = 300;
 
     /** What one listing covers: a context and an app (by name or ID) or a deployment. */
     private record Group(String context, String appName, String appId, String deploymentId) {
@@ -63,8 +65,6 @@ final class BulkRefresher {
     private final int pageSize;
     private final int maxPages;
     private final long marginMs;
-    /** A pass brought forward starts this long after it was asked for, so that restores finishing together share it. */
-    private static final long SOON_MS = 300;
 
     // The timer chain: a timer runs its pass only while it is the latest one armed (guarded by this).
     private long timerId = -1;
@@ -97,23 +97,20 @@ final class BulkRefresher {
     }
 
     /**
-     * Brings the next pass forward, to now or to the end of the pass under way: a restore has just resumed runs that
-     * no listing has seen yet, and one listing refreshes them for far fewer calls than a GET each.
+     * Runs were just resumed from the ledger, and no listing has seen them yet: above the threshold, brings the next
+     * pass forward (to now, or to the end of the pass under way) and returns how long their own first GET should wait,
+     * by when the listing has refreshed them for far fewer calls than a GET each; 0 below it.
      */
-    synchronized void refreshSoon() {
-        if (stopped) {
-            return;
+    synchronized long resumed() {
+        if (stopped || !active()) {
+            return 0;
         }
         if (running) {
             wanted = true;
-            return;
+        } else {
+            vertx.cancelTimer(timerId);
+            schedule(System.currentTimeMillis() + SOON_MS);
         }
-        vertx.cancelTimer(timerId);
-        schedule(System.currentTimeMillis() + SOON_MS);
-    }
-
-    /** The interval between two passes, in ms. */
-    long intervalMs() {
         return intervalMs;
     }
 
@@ -124,8 +121,7 @@ final class BulkRefresher {
         return active() && now - run.refreshedAt < 3 * intervalMs;
     }
 
-    /** True while more runs are tracked than the threshold: passes run, and runs they saw skip their own GET. */
-    boolean active() {
+    private boolean active() {
         return tracked.get().size() > threshold;
     }
 

@@ -124,20 +124,15 @@ public class RunTracker {
     }
 
     /**
-     * Resumes the runs found in a partition's ledger on restore: every one is followed at once (through one listing
-     * above the bulk threshold), and its latest event is published again with the same id, time and data, a bounded number at a
-     * time (design.md, "Bursts are
-     * paced"); then polling goes on. An event that cannot be published is owed: the run's next step sends it first.
+     * Resumes the runs found in a partition's ledger on restore: every one is followed at once (above the bulk
+     * threshold through a listing brought forward), and its latest event is published again with the same id, time
+     * and data, a bounded number at a time (design.md, "Bursts are paced"); then polling goes on. An event that cannot
+     * be published is owed: the run's next step sends it first.
      */
     public void resumeAll(Lease lease, List<LedgerRecord> records) {
         List<Map.Entry<TrackedRun, LedgerRecord>> resumed = records.stream()
                 .map(record -> Map.entry(register(lease, record), record)).toList();
-        // Above the bulk threshold a listing brought forward refreshes them all for a few calls; their own first GET
-        // waits an interval, when only the runs the listing missed are still due (a GET each would take the budget).
-        long firstPollMs = !resumed.isEmpty() && bulk.active() ? bulk.intervalMs() : 0;
-        if (firstPollMs > 0) {
-            bulk.refreshSoon();
-        }
+        long firstPollMs = resumed.isEmpty() ? 0 : bulk.resumed();
         Multi.createFrom().iterable(resumed)
                 .onItem().transformToUni(entry -> republishThenPoll(entry.getKey(), entry.getValue(), firstPollMs))
                 .merge(CONCURRENT_REPUBLISHES)
