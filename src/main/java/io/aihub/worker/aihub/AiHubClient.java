@@ -186,12 +186,13 @@ public class AiHubClient {
                 .whilst(page -> page.path("has_more").asBoolean(false));
     }
 
-    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag), by start ascending. */
+    /** One page of List runs for {@code kind} of use (a bulk refresh, or a search by tag), ordered by start. */
     public Uni<List<Run>> listRunsPage(CallKind kind, String context, ListRunsQuery query, int offset) {
         return limited(kind, () -> api.listRuns(context, query.appId().orElse(null), query.appName().orElse(null),
                 query.deploymentId().orElse(null), query.runId().orElse(null),
                 query.statuses().isEmpty() ? null : query.statuses(), query.fromTimestampSeconds(),
-                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp", "ASCENDING")
+                query.toTimestampSeconds(), query.limit(), offset, "start_timestamp",
+                query.descending() ? "DESCENDING" : "ASCENDING")
                 .map(this::readRunList))
                 .map(list -> list == null ? List.<Run> of() : list.runsOrEmpty())
                 .invoke(untagged::note);

@@ -158,6 +158,14 @@ public interface WorkerConfig {
         /** Margin added to both ends of the List runs window when looking for a run by its tag. Default 5 min. */
         @WithDefault("5m")
         Duration reconcileWindowMargin();
+
+        /**
+         * Runs asked for per List runs page when looking for runs by their tags. Default 1000: a search pages the
+         * whole window when the run is not there, and after a take-over many do; an AI Hub that serves fewer per page
+         * is paged on until an empty page all the same.
+         */
+        @WithDefault("1000")
+        int reconcilePageSize();
     }
 
     /** Topic names; each can be set by its own environment variable, e.g. {@code WORKER_TOPIC_COMMANDS}. */

@@ -1,6 +1,11 @@
 package io.aihub.worker.intake;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -29,6 +34,30 @@ class CommandClaims {
             tails.remove(commandId, mine);
             mine.complete(null);
         });
+    }
+
+    /**
+     * Runs {@code work} once every earlier claim on each of {@code commandIds} has finished; a later claim on any of
+     * them waits for it. The claims are placed together under a lock, so two such calls never wait on each other.
+     */
+    Uni<Void> withClaims(Collection<String> commandIds, Supplier<Uni<Void>> work) {
+        Set<String> ids = new LinkedHashSet<>(commandIds); // an ID twice would wait on itself
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        List<CompletableFuture<Void>> previous = new ArrayList<>();
+        synchronized (this) {
+            for (String commandId : ids) {
+                CompletableFuture<Void> before = tails.put(commandId, mine);
+                if (before != null) {
+                    previous.add(before.exceptionally(failure -> null));
+                }
+            }
+        }
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(previous.toArray(CompletableFuture[]::new)))
+                .onFailure().recoverWithItem((Void) null)
+                .chain(work::get).eventually(() -> {
+                    ids.forEach(commandId -> tails.remove(commandId, mine));
+                    mine.complete(null);
+                });
     }
 
     /** IDs with work in flight. */

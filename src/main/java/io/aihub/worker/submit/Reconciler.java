@@ -3,8 +3,12 @@ package io.aihub.worker.submit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +20,7 @@ import io.aihub.worker.aihub.CallKind;
 import io.aihub.worker.aihub.FailureClassifier;
 import io.aihub.worker.aihub.ListRunsQuery;
 import io.aihub.worker.aihub.OutageDetector;
+import io.aihub.worker.aihub.Run;
 import io.aihub.worker.aihub.TagSearch;
 import io.aihub.worker.command.ErrorCode;
 import io.aihub.worker.command.RunCommand;
@@ -25,6 +30,7 @@ import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.flow.BackoffSlots;
 import io.aihub.worker.observability.CommandLog;
 import io.aihub.worker.observability.VertxContexts;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,7 +42,6 @@ import io.smallrye.mutiny.Uni;
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
-    private static final int LIST_PAGE = 100;
 
     private final AiHubClient client;
     private final BackoffSlots backoff;
@@ -45,6 +50,7 @@ public class Reconciler {
     private final Duration requestTimeout;
     private final Duration settleTime;
     private final Duration windowMargin;
+    private final int pageSize;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
@@ -57,6 +63,7 @@ public class Reconciler {
         this.requestTimeout = aihub.requestTimeout();
         this.settleTime = worker.retry().settleTime();
         this.windowMargin = worker.retry().reconcileWindowMargin();
+        this.pageSize = Math.max(1, worker.retry().reconcilePageSize());
     }
 
     /**
@@ -141,12 +148,36 @@ public class Reconciler {
 
     /** Searches for a run with the command's tag started since {@code firstPostStart} (one search, no waiting). */
     Uni<TagSearch> search(RunCommand command, Instant firstPostStart) {
+        return TagSearch.in(client.listRuns(CallKind.RECONCILE, command.ibContext(), window(command, firstPostStart)),
+                command.runTag());
+    }
+
+    /** The runs of the command's target started since {@code firstPostStart}, widened by the margin; newest first. */
+    private ListRunsQuery window(RunCommand command, Instant firstPostStart) {
         long from = firstPostStart.minus(windowMargin).getEpochSecond();
         long to = clock.instant().plus(windowMargin).getEpochSecond();
         TargetFields target = TargetFields.of(command);
-        ListRunsQuery query = ListRunsQuery.window(from, to, LIST_PAGE)
-                .forTarget(target.appName(), target.appId(), target.deploymentId());
-        return TagSearch.in(client.listRuns(CallKind.RECONCILE, command.ibContext(), query), command.runTag());
+        return ListRunsQuery.window(from, to, pageSize)
+                .forTarget(target.appName(), target.appId(), target.deploymentId()).newestFirst();
+    }
+
+    /**
+     * One listing for many commands of the same context and target, each started since {@code firstPostStart}: the
+     * runs carrying their tags, each as soon as its page is read; the listing stops once every tag is found. A restore
+     * settles all the commands a previous owner left submitting this way, rather than paging the same window once per
+     * command.
+     */
+    Multi<Run> searchAll(List<RunCommand> commands, Instant firstPostStart) {
+        RunCommand first = commands.get(0);
+        Set<String> wanted = commands.stream().map(RunCommand::runTag).collect(Collectors.toSet());
+        Set<String> found = new HashSet<>();
+        return client.listRuns(CallKind.RECONCILE, first.ibContext(), window(first, firstPostStart))
+                .onItem().transformToIterable(run -> run.tags() != null
+                        && run.tags().stream().filter(wanted::contains).filter(found::add).count() > 0
+                                ? List.of(run)
+                                : List.<Run> of())
+                // One run per command: once every tag was found, the pages left are not read.
+                .select().first(wanted.size());
     }
 
     /**

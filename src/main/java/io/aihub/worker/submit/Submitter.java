@@ -3,6 +3,7 @@ package io.aihub.worker.submit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -31,6 +32,7 @@ import io.aihub.worker.ledger.SubmissionGuard;
 import io.aihub.worker.metrics.WorkerMetrics;
 import io.aihub.worker.observability.CommandLog;
 import io.aihub.worker.observability.VertxContexts;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -99,10 +101,12 @@ public class Submitter {
                 0, clock.instant())));
     }
 
-    /** Looks for a run that already carries the command's tag (one search, no waiting); empty when none was seen. */
-    public Uni<Optional<Run>> findExisting(RunCommand command, Instant firstAttemptAt) {
-        return searchExisting(command, firstAttemptAt)
-                .map(search -> search instanceof TagSearch.Found found ? Optional.of(found.run()) : Optional.empty());
+    /**
+     * The runs that already carry the tags of {@code commands} (one listing, no waiting), each as soon as it is
+     * listed; the commands share their context and target. A command whose run is not listed gets none.
+     */
+    public Multi<Run> findExisting(List<RunCommand> commands, Instant firstAttemptAt) {
+        return reconciler.searchAll(commands, firstAttemptAt);
     }
 
     /** The same search, saying why nothing was found: no run listed, or a listing that cannot show tags. */

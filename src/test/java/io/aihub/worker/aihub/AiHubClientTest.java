@@ -7,8 +7,15 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
@@ -253,6 +260,43 @@ class AiHubClientTest {
                 .orElseThrow();
         assertThat(listed.query()).contains("from_timestamp=" + (now - 60), "to_timestamp=" + (now + 60),
                 "sort_by=start_timestamp", "order=ASCENDING", "app_name=client-list", "limit=2");
+    }
+
+    @Test
+    void a_newest_first_listing_ends_while_new_runs_keep_starting_and_lists_every_run_there_was() throws Exception {
+        Set<String> before = new HashSet<>();
+        for (int i = 0; i < 250; i++) {
+            before.add(client.runApp(CONTEXT, body("{\"app_name\": \"growing-app\", \"batch_id\": 1}"),
+                    SubmitGate.always()).await().atMost(WAIT).id());
+        }
+        long now = Instant.now().getEpochSecond();
+        ListRunsQuery query = ListRunsQuery.window(now - 300, now + 300, 100).withAppName("growing-app").newestFirst();
+        AtomicBoolean listing = new AtomicBoolean(true);
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try {
+            // Runs keep starting during the whole listing, as under a steady stream of commands.
+            Future<Integer> started = starter.submit(() -> {
+                int n = 0;
+                while (listing.get()) {
+                    client.runApp(CONTEXT, body("{\"app_name\": \"growing-app\", \"batch_id\": 2}"), SubmitGate.always())
+                            .await().atMost(WAIT);
+                    n++;
+                }
+                return n;
+            });
+
+            List<Run> runs = client.listRuns(CONTEXT, query).collect().asList().await().atMost(WAIT);
+            listing.set(false);
+
+            assertThat(runs).extracting(Run::id).containsAll(before);
+            assertThat(started.get(10, TimeUnit.SECONDS)).as("runs started during the listing").isPositive();
+            assertThat(simulator.requests()).filteredOn(r -> r.method().equals("GET")
+                    && r.query().contains("app_name=growing-app")).allSatisfy(r -> assertThat(r.query())
+                            .contains("sort_by=start_timestamp", "order=DESCENDING"));
+        } finally {
+            listing.set(false);
+            starter.shutdownNow();
+        }
     }
 
     @Test

@@ -105,4 +105,48 @@ class CommandClaimsTest {
 
         assertThat(claims.size()).isZero();
     }
+
+    @Test
+    void a_claim_on_several_ids_waits_for_each_earlier_claim_and_holds_back_later_ones() {
+        CompletableFuture<Void> firstEnds = new CompletableFuture<>();
+        CompletableFuture<Void> groupEnds = new CompletableFuture<>();
+        claim("c-2", work("record c-2", firstEnds));
+        CompletableFuture<Void> group = claims.withClaims(List.of("c-1", "c-2", "c-3"), work("group", groupEnds))
+                .subscribeAsCompletionStage();
+        CompletableFuture<Void> later = claim("c-3", work("record c-3", CompletableFuture.completedFuture(null)));
+        assertThat(started).containsExactly("record c-2");
+
+        firstEnds.complete(null);
+        assertThat(started).containsExactly("record c-2", "group");
+        assertThat(later).isNotDone();
+        groupEnds.complete(null);
+
+        assertThat(group).isDone();
+        assertThat(started).containsExactly("record c-2", "group", "record c-3");
+        assertThat(claims.size()).isZero();
+    }
+
+    @Test
+    void two_claims_on_the_same_ids_in_opposite_orders_run_one_after_the_other() {
+        CompletableFuture<Void> firstEnds = new CompletableFuture<>();
+        claims.withClaims(List.of("c-1", "c-2"), work("first", firstEnds)).subscribeAsCompletionStage();
+        CompletableFuture<Void> second = claims.withClaims(List.of("c-2", "c-1"),
+                work("second", CompletableFuture.completedFuture(null))).subscribeAsCompletionStage();
+        assertThat(started).containsExactly("first");
+
+        firstEnds.complete(null);
+
+        assertThat(second).isDone();
+        assertThat(started).containsExactly("first", "second");
+    }
+
+    @Test
+    void an_id_given_twice_does_not_wait_on_itself() {
+        CompletableFuture<Void> group = claims.withClaims(List.of("c-1", "c-1"),
+                work("group", CompletableFuture.completedFuture(null))).subscribeAsCompletionStage();
+
+        assertThat(group).isDone();
+        assertThat(started).containsExactly("group");
+        assertThat(claims.size()).isZero();
+    }
 }

@@ -8,10 +8,12 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -229,6 +231,50 @@ class LedgerBehaviourTest extends KafkaFlowTest {
         assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(run.id()));
         assertThat(posts(id)).isEqualTo(1);
         assertThat(runs(id)).isEqualTo(1);
+    }
+
+    @Test
+    void the_runs_of_many_commands_left_submitting_are_found_by_one_listing_of_their_window() throws Exception {
+        String app = "batch-adopt-app";
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> "batch-adopt-" + i).toList();
+        // 250 runs of the same app, and then what a worker that crashed with 30 POSTs answered but not yet recorded
+        // left behind: the listing is oldest first, so the 30 come last.
+        for (int i = 0; i < 250; i++) {
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"" + app + "\", \"batch_id\": 2, \"settings\":"
+                    + " {\"tags\": [\"" + RunCommand.runTag("batch-other-" + i) + "\"]}}"), SubmitGate.always()).await()
+                    .atMost(DEADLINE);
+        }
+        Map<String, String> runIds = new HashMap<>();
+        for (String id : ids) {
+            runIds.put(id, client.runApp("sim-org", mapper.readTree("{\"app_name\": \"" + app + "\", \"batch_id\": 1,"
+                    + " \"settings\": {\"tags\": [\"" + RunCommand.runTag(id) + "\"]}}"), SubmitGate.always()).await()
+                    .atMost(DEADLINE).id());
+        }
+        // A 31st whose POST never reached AI Hub: no run to adopt, so the listing reads on to its end.
+        String missing = "batch-adopt-missing";
+        long now = Instant.now().toEpochMilli();
+        awayAndBack(p -> {
+            for (String id : Stream.concat(ids.stream(), Stream.of(missing)).toList()) {
+                topics.writeLedger(p, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\": \"SUBMITTING\","
+                        + " \"sequence\": 0, \"attempts\": 1, \"first_attempt_at\": " + (now - 1000) + ", \"ib_context\":"
+                        + " \"sim-org\", \"app_name\": \"" + app + "\", \"batch_id\": 1, \"updated_at\": " + now + "}");
+            }
+        });
+
+        for (String id : ids) {
+            List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+            assertThat(events).extracting(CloudEventRecord::type)
+                    .containsExactly("aihub.run.submitted", "aihub.run.completed");
+            assertThat(events).allSatisfy(e -> assertThat(e.data().get("run_id").asText()).isEqualTo(runIds.get(id)));
+            assertThat(posts(id)).as("the crashed worker's POST, and no other").isEqualTo(1);
+        }
+        assertThat(ledger.get(missing)).map(LedgerRecord::state).contains(LedgerRecord.State.SUBMITTING);
+        assertThat(posts(missing)).isZero();
+        // The 280 runs fit one page of 1000 (worker.retry.reconcile-page-size), and an empty page ends the listing;
+        // one search per command made a listing for each of the 31.
+        assertThat(simulator.requests()).filteredOn(r -> r.method().equals("GET") && r.path().endsWith("/v2/apps/runs")
+                && r.query() != null && r.query().contains("app_name=" + app))
+                .extracting(r -> r.query().replaceAll(".*offset=(\\d+).*", "$1")).containsExactly("0", "280");
     }
 
     @Test

@@ -69,8 +69,8 @@ class ReconciliationTest extends KafkaFlowTest {
     }
 
     @Test
-    void a_504_after_the_run_was_created_finds_it_although_every_page_is_capped_below_the_limit() throws Exception {
-        // 60 earlier runs of the app fill three pages of 20: the lost run is on the fourth, after three short pages.
+    void a_504_after_the_run_was_created_finds_it_newest_first_on_a_page_capped_below_the_limit() throws Exception {
+        // 60 earlier runs of the app; pages hold 20. Newest first, the lost run leads the first page.
         for (int i = 0; i < 60; i++) {
             client.runApp("sim-org", mapper.readTree("{\"app_name\": \"capped-app\", \"batch_id\": " + (i + 1) + "}"),
                     SubmitGate.always())
@@ -90,7 +90,34 @@ class ReconciliationTest extends KafkaFlowTest {
         assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted",
                 "aihub.run.completed");
         assertThat(events).extracting(e -> e.data().get("run_id").asText()).containsOnly(runId);
-        assertThat(listQueries("capped-app")).anySatisfy(q -> assertThat(q).contains("limit=100", "offset=60"));
+        assertThat(listQueries("capped-app")).singleElement().satisfies(q -> assertThat(q)
+                .contains("limit=1000", "offset=0", "order=DESCENDING"));
+    }
+
+    @Test
+    void a_504_before_the_run_was_created_pages_past_capped_pages_to_an_empty_one_and_then_posts_once()
+            throws Exception {
+        // 60 earlier runs of the app and pages of 20: "no run" holds only after the empty page at offset 60.
+        for (int i = 0; i < 60; i++) {
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"capped-lost-app\", \"batch_id\": " + (i + 1)
+                    + ", \"settings\": {\"tags\": [\"" + RunCommand.runTag("capped-other-" + i) + "\"]}}"),
+                    SubmitGate.always()).await().atMost(DEADLINE);
+        }
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("capped-lost-app")
+                .then(FaultAction.pageCap(20)));
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("capped-lost-app").times(1)
+                .then(FaultAction.error(504, "gateway timeout")));
+
+        sendApp("capped-lost-504", "capped-lost-app");
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("capped-lost-504", DEADLINE);
+
+        assertThat(posts("capped-lost-504")).extracting(RecordedRequest::status).containsExactly(504, 200);
+        assertThat(simulator.runsCreatedWithTag(RunCommand.runTag("capped-lost-504"))).isEqualTo(1);
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted",
+                "aihub.run.completed");
+        // Each search (before and after the settle time) reads the three short pages and the empty one.
+        assertThat(listQueries("capped-lost-app")).map(q -> q.replaceAll(".*offset=(\\d+).*", "$1"))
+                .containsExactly("0", "20", "40", "60", "0", "20", "40", "60");
     }
 
     @Test
