@@ -31,8 +31,9 @@ public record ListRunsQuery(Optional<String> appId, Optional<String> appName, Op
 
     /**
      * The same query, newest first. A search by tag lists so: the run it looks for started recently, and a listing
-     * that must reach its end ends while new runs keep starting (they come in at the top and are at worst listed
-     * twice), where oldest first would chase them page after page.
+     * that must reach its end ends while new runs keep starting, as long as fewer start during one page than a page
+     * holds (they come in at the top and are at worst listed twice), where oldest first would chase them until no
+     * run started during a page.
      */
     public ListRunsQuery newestFirst() {
         return new ListRunsQuery(appId, appName, deploymentId, runId, statuses, fromTimestampSeconds,

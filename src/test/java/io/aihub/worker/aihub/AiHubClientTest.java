@@ -281,6 +281,8 @@ class AiHubClientTest {
                     client.runApp(CONTEXT, body("{\"app_name\": \"growing-app\", \"batch_id\": 2}"), SubmitGate.always())
                             .await().atMost(WAIT);
                     n++;
+                    TimeUnit.MILLISECONDS.sleep(10); // about 100 a second, a page's worth every second
+
                 }
                 return n;
             });
