@@ -62,6 +62,12 @@ final class SettingsRules {
             if (!tag.isTextual()) {
                 throw CommandValidator.invalid("settings.tags: must be an array of strings");
             }
+            // A run is found again by the tag the worker adds; a command's own tag with that prefix could make
+            // another command's search take this run for its own.
+            if (tag.asText().startsWith(RunCommand.RUN_TAG_PREFIX)) {
+                throw CommandValidator.invalid("settings.tags: a tag may not start with '" + RunCommand.RUN_TAG_PREFIX
+                        + "', which the worker's own tag uses");
+            }
             total += tag.asText().length();
         }
         if (total > maxTagsLength) {

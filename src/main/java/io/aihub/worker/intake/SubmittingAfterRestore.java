@@ -99,7 +99,12 @@ public class SubmittingAfterRestore {
             Map<String, Left> byTag = new HashMap<>();
             still.forEach(left -> byTag.put(left.command().runTag(), left));
             // Each run is adopted as soon as its page is read, not when the listing ends.
+            // A listing that fails part-way ends quietly: adoptions under way finish (cancelled, they would leave a
+            // TRACKING record the view never saw), and the records settle the rest.
             return submitter.findExisting(still.stream().map(Left::command).toList(), since)
+                    .onFailure().invoke(failure -> LOG.debugf("the listing for %d commands left submitting failed (%s);"
+                            + " their records settle them", still.size(), failure.getClass().getSimpleName()))
+                    .onFailure().recoverWithCompletion()
                     .onItem().transformToUniAndMerge(run -> {
                         Left left = run.tags().stream().map(byTag::get).filter(Objects::nonNull).findFirst().orElse(null);
                         return left == null || !lease.isValid() ? Uni.createFrom().voidItem()

@@ -210,4 +210,14 @@ class CommandParserTest {
         assertThat(result.code()).isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(result.reason()).startsWith("settings.tags:");
     }
+
+    @Test
+    void a_tag_with_the_worker_tags_prefix_is_rejected_so_no_search_takes_the_run_for_another_command() {
+        ParseResult.Invalid result = invalid("{\"command_id\": \"x\", \"app_name\": \"a\", \"batch_id\": 1,"
+                + " \"settings\": {\"tags\": [\"team-a\", \"aihub-run-worker:y\"]}}");
+
+        assertThat(result.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(result.reason()).isEqualTo("settings.tags: a tag may not start with 'aihub-run-worker:', which the"
+                + " worker's own tag uses");
+    }
 }
