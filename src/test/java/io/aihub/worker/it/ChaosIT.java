@@ -266,9 +266,10 @@ class ChaosIT {
         p.put("worker.retry.max-delay", "2s");
         p.put("worker.retry.max-elapsed", "2m");
         p.put("worker.retry.retry-after-ceiling", "5s");
-        // Rule 2c: "no run" is decided once request timeout + settle time have passed, which must cover List runs'
-        // 8-s lag below (3 s + 6 s).
-        p.put("worker.retry.settle-time", "6s");
+        // Rule 2c: "no run" is decided once request timeout + settle time have passed. AI Hub may create the run at
+        // the end of the request timeout, so the settle time alone must cover List runs' 8-s lag below: with 6 s, a
+        // POST that waited over 1 s before the run was created got a second run once searches read newest first.
+        p.put("worker.retry.settle-time", "9s");
         p.put("worker.tracking.poll-initial", "500ms");
         p.put("worker.tracking.poll-max", "2s");
         // Runs last 10 s, so about a thousand are going at any time: refreshed in bulk through List runs.
