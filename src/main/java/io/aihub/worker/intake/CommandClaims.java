@@ -38,7 +38,8 @@ class CommandClaims {
 
     /**
      * Runs {@code work} once every earlier claim on each of {@code commandIds} has finished; a later claim on any of
-     * them waits for it. The claims are placed together under a lock, so two such calls never wait on each other.
+     * them waits for it. The claims are placed together under a lock, so two such calls that share IDs queue in the
+     * same order on each of them and never wait on each other in a cycle.
      */
     Uni<Void> withClaims(Collection<String> commandIds, Supplier<Uni<Void>> work) {
         Set<String> ids = new LinkedHashSet<>(commandIds); // an ID twice would wait on itself

@@ -170,14 +170,17 @@ public class Reconciler {
     Multi<Run> searchAll(List<RunCommand> commands, Instant firstPostStart) {
         RunCommand first = commands.get(0);
         Set<String> wanted = commands.stream().map(RunCommand::runTag).collect(Collectors.toSet());
-        Set<String> found = new HashSet<>();
-        return client.listRuns(CallKind.RECONCILE, first.ibContext(), window(first, firstPostStart))
-                .onItem().transformToIterable(run -> run.tags() != null
-                        && run.tags().stream().filter(wanted::contains).filter(found::add).count() > 0
-                                ? List.of(run)
-                                : List.<Run> of())
-                // One run per command: once every tag was found, the pages left are not read.
-                .select().first(wanted.size());
+        // Deferred: the tags found belong to one subscription, so a second one lists afresh.
+        return Multi.createFrom().deferred(() -> {
+            Set<String> found = new HashSet<>();
+            return client.listRuns(CallKind.RECONCILE, first.ibContext(), window(first, firstPostStart))
+                    .onItem().transformToIterable(run -> run.tags() != null
+                            && run.tags().stream().filter(wanted::contains).filter(found::add).count() > 0
+                                    ? List.of(run)
+                                    : List.<Run> of())
+                    // One run per command: once every tag was found, the pages left are not read.
+                    .select().first(wanted.size());
+        });
     }
 
     /**
