@@ -72,6 +72,9 @@ final class BulkRefresher {
     private boolean running;
     private boolean wanted;
     private volatile boolean stopped;
+    // How long passes take: the pass under way (since when, or -1) and the last one that listed.
+    private volatile long passStartedAt = -1;
+    private volatile long lastPassMs;
 
     BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, Vertx vertx, AiHubClient client,
             WorkerConfig.Tracking config, Duration margin, WorkerMetrics metrics) {
@@ -116,9 +119,15 @@ final class BulkRefresher {
 
     /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
     boolean covers(TrackedRun run, long now) {
-        // Three intervals: a pass may wait for tokens and take a while; a run missing from the listings is still
-        // polled on its own within a few intervals.
-        return active() && now - run.refreshedAt < 3 * intervalMs;
+        // Three passes, each at least an interval: with many runs a pass outlasts the interval, and GETs falling due
+        // meanwhile would take the budget the pass needs. A run missing from the listings still gets its own GET.
+        return active() && now - run.refreshedAt < 3 * passLengthMs(now);
+    }
+
+    /** The length of a pass: the interval, or longer if the last pass or the one under way took longer. */
+    long passLengthMs(long now) {
+        long started = passStartedAt;
+        return Math.max(intervalMs, Math.max(lastPassMs, started < 0 ? 0 : now - started));
     }
 
     private boolean active() {
@@ -147,6 +156,7 @@ final class BulkRefresher {
             return;
         }
         metrics.pollScheduleLag(start - dueAt);
+        passStartedAt = start;
         refreshAll(start).subscribe().with(
                 done -> passEnded(start),
                 failure -> {
@@ -157,6 +167,10 @@ final class BulkRefresher {
     }
 
     private synchronized void passEnded(long start) {
+        if (passStartedAt == start) {
+            lastPassMs = System.currentTimeMillis() - start;
+            passStartedAt = -1;
+        }
         running = false;
         schedule(wanted ? System.currentTimeMillis() + SOON_MS : start + intervalMs);
         wanted = false;

@@ -106,6 +106,21 @@ class BulkPollingTest extends KafkaFlowTest {
     }
 
     @Test
+    void runs_listed_by_passes_slower_than_the_interval_get_no_status_calls_of_their_own() {
+        // Each listing of this app takes five bulk intervals (300 ms), as a pass over 100,000 runs outlasts 15 s.
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("bulk-slow")
+                .then(FaultAction.latency(Duration.ofMillis(1500))));
+        List<String> ids = IntStream.range(0, 10).mapToObj(i -> "slow-listing-" + i).toList();
+
+        ids.forEach(id -> send(id, "bulk-slow-app"));
+        ids.forEach(id -> assertThat(story(topics.awaitTerminalEvent(id, DEADLINE))).as(id)
+                .containsExactly("aihub.run.submitted RUNNING <- ", "aihub.run.completed COMPLETE <- RUNNING"));
+
+        // Polled one by one between passes, each run would get a GET every 150-500 ms of its 3-s phase.
+        assertThat(ids).allSatisfy(id -> assertThat(statusCalls(id)).as(id).isLessThanOrEqualTo(1));
+    }
+
+    @Test
     void a_story_names_each_status_and_the_one_before_it() {
         send("story-check", "bulk-story-app");
         List<String> story = story(topics.awaitTerminalEvent("story-check", DEADLINE));
