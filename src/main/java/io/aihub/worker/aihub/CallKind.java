@@ -3,8 +3,8 @@ package io.aihub.worker.aihub;
 import java.util.Locale;
 
 /**
- * What a call to AI Hub is for: submissions, reconciliation searches and bulk listings come first at the rate
- * limiter, single-run polls and the rest share what is left (with a guaranteed minimum).
+ * What a call to AI Hub is for: submissions and reconciliation searches come first at the rate limiter; bulk listings
+ * (first), single-run polls and the rest share what is left, with a guaranteed minimum.
  */
 public enum CallKind {
     /** Run app or Run deployment. */
@@ -13,8 +13,11 @@ public enum CallKind {
     RECONCILE(true),
     /** Get run status of one run. */
     POLL(false),
-    /** List runs refreshing many tracked runs at once: served with submissions, as one page stands for many polls. */
-    LIST(true),
+    /**
+     * List runs refreshing many tracked runs at once: ahead of polls in their share, as one page stands for many polls.
+     * Not with submissions: a page would wait behind every submission queued before it, one group after another.
+     */
+    LIST(false),
     /** Get run results. */
     RESULTS(false),
     /** Delete run. */

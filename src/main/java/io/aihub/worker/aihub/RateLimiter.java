@@ -92,6 +92,10 @@ public class RateLimiter {
     /** The outage probe's own lane, served before everything: an outage must end as soon as AI Hub answers. */
     private final ArrayDeque<Waiter> probes = new ArrayDeque<>();
     private final ArrayDeque<Waiter> priority = new ArrayDeque<>();
+    /**
+     * Bulk listings, served first in the share kept for polls: a page stands for many polls, and a pass asks for one at a time.
+     */
+    private final ArrayDeque<Waiter> lists = new ArrayDeque<>();
     private final ArrayDeque<Waiter> others = new ArrayDeque<>();
     private double rate;
     private double tokens;
@@ -202,7 +206,7 @@ public class RateLimiter {
     public void dropUnwanted() {
         List<Waiter> dropped = new ArrayList<>();
         synchronized (this) {
-            for (ArrayDeque<Waiter> lane : List.of(probes, priority, others)) {
+            for (ArrayDeque<Waiter> lane : List.of(probes, priority, lists, others)) {
                 lane.removeIf(waiter -> {
                     if (waiter.gone()) {
                         dropped.add(waiter);
@@ -227,11 +231,14 @@ public class RateLimiter {
     }
 
     private int waitingNow() {
-        return probes.size() + priority.size() + others.size();
+        return probes.size() + priority.size() + lists.size() + others.size();
     }
 
     private ArrayDeque<Waiter> laneOf(CallKind kind) {
-        return kind == CallKind.PROBE ? probes : kind.priority() ? priority : others;
+        if (kind == CallKind.PROBE) {
+            return probes;
+        }
+        return kind == CallKind.LIST ? lists : kind.priority() ? priority : others;
     }
 
     private static void refuse(Waiter waiter) {
@@ -266,23 +273,27 @@ public class RateLimiter {
     }
 
     private void dropGone(List<Waiter> dropped) {
-        for (ArrayDeque<Waiter> lane : List.of(probes, priority, others)) {
+        for (ArrayDeque<Waiter> lane : List.of(probes, priority, lists, others)) {
             while (!lane.isEmpty() && lane.peek().gone()) {
                 dropped.add(lane.poll());
             }
         }
     }
 
-    /** The next waiter: a probe, else priority, but a poll after every {@code priorityPerPoll} priority grants. */
+    /**
+     * The next waiter: a probe, else priority, but a list or poll (lists first) after every {@code priorityPerPoll}
+     * priority grants.
+     */
     private Waiter next() {
         if (!probes.isEmpty()) {
             return probes.poll();
         }
-        if (!others.isEmpty() && (priority.isEmpty() || priorityInARow >= priorityPerPoll)) {
+        boolean shared = !lists.isEmpty() || !others.isEmpty();
+        if (shared && (priority.isEmpty() || priorityInARow >= priorityPerPoll)) {
             priorityInARow = 0;
-            return others.poll();
+            return lists.isEmpty() ? others.poll() : lists.poll();
         }
-        if (!others.isEmpty()) {
+        if (shared) {
             priorityInARow++;
         }
         return priority.poll();

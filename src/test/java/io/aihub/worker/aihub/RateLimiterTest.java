@@ -85,6 +85,21 @@ class RateLimiterTest {
     }
 
     @Test
+    void a_bulk_listing_queued_behind_submissions_and_polls_gets_the_next_share_of_polls() {
+        RateLimiter limiter = limiter(200, 1, Duration.ofSeconds(1), 10_000);
+        List<CallKind> kinds = new ArrayList<>(Collections.nCopies(100, CallKind.SUBMIT));
+        kinds.addAll(Collections.nCopies(20, CallKind.POLL));
+        kinds.add(CallKind.LIST);
+
+        List<CallKind> order = grantOrder(limiter, kinds, Collections.synchronizedList(new ArrayList<>()));
+
+        // Not after the 100 submissions queued before it, nor after the 20 polls: at the first grant of the share
+        // kept for polls (one in five while submissions wait; the first call takes the only token at once).
+        assertThat(order.indexOf(CallKind.LIST)).isEqualTo(5);
+        assertThat(order.subList(0, 5)).containsOnly(CallKind.SUBMIT);
+    }
+
+    @Test
     void a_burst_of_429s_for_calls_granted_at_the_old_rate_cuts_the_rate_once() throws Exception {
         RateLimiter limiter = limiter(100, 10, Duration.ofMillis(50), 10_000);
         List<Long> grants = new ArrayList<>();
