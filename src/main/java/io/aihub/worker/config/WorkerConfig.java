@@ -244,8 +244,8 @@ public interface WorkerConfig {
         @WithDefault("15s")
         Duration bulkInterval();
 
-        /** Runs per List runs page of a bulk refresh. Default 100. */
-        @WithDefault("100")
+        /** Runs per List runs page of a bulk refresh; an AI Hub serving fewer is paged on. Default 1000. */
+        @WithDefault("1000")
         int bulkPageSize();
 
         /** Most pages per app or deployment in one bulk refresh; runs beyond fall back to their own GET. Default 200. */

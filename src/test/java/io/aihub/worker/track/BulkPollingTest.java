@@ -102,7 +102,7 @@ class BulkPollingTest extends KafkaFlowTest {
         // A listing that stopped at its first short page would never ask for offset 4.
         assertThat(simulator.requests().stream()
                 .filter(r -> r.method().equals("GET") && r.query().contains("app_name=bulk-capped-app"))
-                .map(RecordedRequest::query)).anySatisfy(q -> assertThat(q).contains("limit=100", "offset=4"));
+                .map(RecordedRequest::query)).anySatisfy(q -> assertThat(q).contains("limit=1000", "offset=4"));
     }
 
     @Test
