@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -266,7 +267,8 @@ final class Parts {
     }
 
     void freshness() throws Exception {
-        Map<Integer, List<Freshness>> all = new java.util.LinkedHashMap<>();
+        // Reported by size, whatever order they ran in (the largest first shows a collapse early).
+        Map<Integer, List<Freshness>> all = new TreeMap<>();
         for (int n : s.freshnessRuns()) {
             for (int r = 1; r <= s.repeats(); r++) {
                 all.computeIfAbsent(n, k -> new ArrayList<>()).add(freshnessOnce(n, r));
