@@ -92,9 +92,7 @@ public class RateLimiter {
     /** The outage probe's own lane, served before everything: an outage must end as soon as AI Hub answers. */
     private final ArrayDeque<Waiter> probes = new ArrayDeque<>();
     private final ArrayDeque<Waiter> priority = new ArrayDeque<>();
-    /**
-     * Bulk listings, served first in the share kept for polls: a page stands for many polls, and a pass asks for one at a time.
-     */
+    /** Bulk listings: every other grant of the share kept for polls while both wait (a page stands for many polls). */
     private final ArrayDeque<Waiter> lists = new ArrayDeque<>();
     private final ArrayDeque<Waiter> others = new ArrayDeque<>();
     private double rate;
@@ -104,6 +102,7 @@ public class RateLimiter {
     private long lastDecreaseAt;
     private int nextGrant;
     private int priorityInARow;
+    private boolean listsTurn = true;
     private long timerId = -1;
     private boolean closed;
 
@@ -281,8 +280,8 @@ public class RateLimiter {
     }
 
     /**
-     * The next waiter: a probe, else priority, but a list or poll (lists first) after every {@code priorityPerPoll}
-     * priority grants.
+     * The next waiter: a probe, else priority, but after every {@code priorityPerPoll} priority grants one of the
+     * shared share: a list and a poll (or result, delete) in turn while both wait.
      */
     private Waiter next() {
         if (!probes.isEmpty()) {
@@ -291,7 +290,10 @@ public class RateLimiter {
         boolean shared = !lists.isEmpty() || !others.isEmpty();
         if (shared && (priority.isEmpty() || priorityInARow >= priorityPerPoll)) {
             priorityInARow = 0;
-            return lists.isEmpty() ? others.poll() : lists.poll();
+            // A pass asks for its next page as soon as one is answered: without turns it could take every grant.
+            boolean list = others.isEmpty() || (!lists.isEmpty() && listsTurn);
+            listsTurn = !list;
+            return list ? lists.poll() : others.poll();
         }
         if (shared) {
             priorityInARow++;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,41 @@ class RateLimiterTest {
         // kept for polls (one in five while submissions wait; the first call takes the only token at once).
         assertThat(order.indexOf(CallKind.LIST)).isEqualTo(5);
         assertThat(order.subList(0, 5)).containsOnly(CallKind.SUBMIT);
+    }
+
+    @Test
+    void a_pass_asking_for_its_next_page_as_each_is_granted_leaves_every_other_shared_grant_to_polls() {
+        RateLimiter limiter = limiter(200, 1, Duration.ofSeconds(1), 10_000);
+        List<CallKind> order = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> pass = new CompletableFuture<>();
+        limiter.acquire(CallKind.SUBMIT).await().atMost(Duration.ofSeconds(5)); // the only token: the rest queue
+        List<CallKind> kinds = new ArrayList<>(Collections.nCopies(100, CallKind.SUBMIT));
+        kinds.addAll(Collections.nCopies(20, CallKind.POLL));
+        List<CompletableFuture<Long>> queued = new ArrayList<>();
+        for (CallKind kind : kinds) {
+            queued.add(limiter.acquire(kind).invoke(() -> order.add(kind)).subscribeAsCompletionStage());
+        }
+        nextPage(limiter, order, 30, pass);
+
+        CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        pass.orTimeout(30, TimeUnit.SECONDS).join();
+
+        // The shared share is one grant in five; of those, lists and polls take turns although a page always waits.
+        List<CallKind> shared = order.stream().filter(k -> k != CallKind.SUBMIT).toList().subList(0, 20);
+        assertThat(shared).containsExactlyElementsOf(IntStream.range(0, 20)
+                .mapToObj(i -> i % 2 == 0 ? CallKind.LIST : CallKind.POLL).toList());
+    }
+
+    /** A bulk pass: asks for its next page as soon as one is granted, {@code pages} in all. */
+    private static void nextPage(RateLimiter limiter, List<CallKind> order, int pages, CompletableFuture<Void> done) {
+        if (pages == 0) {
+            done.complete(null);
+            return;
+        }
+        limiter.acquire(CallKind.LIST).subscribe().with(granted -> {
+            order.add(CallKind.LIST);
+            nextPage(limiter, order, pages - 1, done);
+        }, done::completeExceptionally);
     }
 
     @Test
