@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -36,6 +37,8 @@ final class BulkRefresher {
     private static final Logger LOG = Logger.getLogger(BulkRefresher.class);
     /** A pass brought forward starts this long after it was asked for, so that restores finishing together share it. */
     private static final long SOON_MS = 300;
+    /** The longest pass length counted, in intervals: a stalled pass must not keep every run from its own GET. */
+    private static final int MAX_PASS_INTERVALS = 8;
 
     /** What one listing covers: a context and an app (by name or ID) or a deployment. */
     private record Group(String context, String appName, String appId, String deploymentId) {
@@ -57,6 +60,7 @@ final class BulkRefresher {
 
     private final Supplier<Collection<TrackedRun>> tracked;
     private final Listener listener;
+    private final BooleanSupplier inOutage;
     private final Vertx vertx;
     private final AiHubClient client;
     private final WorkerMetrics metrics;
@@ -72,14 +76,15 @@ final class BulkRefresher {
     private boolean running;
     private boolean wanted;
     private volatile boolean stopped;
-    // How long passes take: the pass under way (since when, or -1) and the last one that listed.
+    // How long passes take: the pass under way (since when, or -1) and the last one that listed every group.
     private volatile long passStartedAt = -1;
     private volatile long lastPassMs;
 
-    BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, Vertx vertx, AiHubClient client,
-            WorkerConfig.Tracking config, Duration margin, WorkerMetrics metrics) {
+    BulkRefresher(Supplier<Collection<TrackedRun>> tracked, Listener listener, BooleanSupplier inOutage, Vertx vertx,
+            AiHubClient client, WorkerConfig.Tracking config, Duration margin, WorkerMetrics metrics) {
         this.tracked = tracked;
         this.listener = listener;
+        this.inOutage = inOutage;
         this.vertx = vertx;
         this.client = client;
         this.metrics = metrics;
@@ -108,26 +113,28 @@ final class BulkRefresher {
         if (stopped || !active()) {
             return 0;
         }
+        long pass = passLengthMs(System.currentTimeMillis());
         if (running) {
             wanted = true;
-        } else {
-            vertx.cancelTimer(timerId);
-            schedule(System.currentTimeMillis() + SOON_MS);
+            return 2 * pass; // the rest of the pass under way, then the one brought forward
         }
-        return intervalMs;
+        vertx.cancelTimer(timerId);
+        schedule(System.currentTimeMillis() + SOON_MS);
+        return SOON_MS + pass;
     }
 
     /** True when bulk refreshes are on and one saw {@code run} recently enough that it needs no GET of its own. */
     boolean covers(TrackedRun run, long now) {
-        // Three passes, each at least an interval: with many runs a pass outlasts the interval, and GETs falling due
-        // meanwhile would take the budget the pass needs. A run missing from the listings still gets its own GET.
-        return active() && now - run.refreshedAt < 3 * passLengthMs(now);
+        // A run the listings show: three passes, as with many runs a pass outlasts the interval, and GETs falling due
+        // meanwhile would take the budget the pass needs. Any other run: three intervals since its last GET.
+        return active() && (now - run.listedAt < 3 * passLengthMs(now) || now - run.refreshedAt < 3 * intervalMs);
     }
 
-    /** The length of a pass: the interval, or longer if the last pass or the one under way took longer. */
+    /** The length of a pass: the interval, or longer if the last pass or the one under way took longer (capped). */
     long passLengthMs(long now) {
         long started = passStartedAt;
-        return Math.max(intervalMs, Math.max(lastPassMs, started < 0 ? 0 : now - started));
+        long longest = Math.max(intervalMs, Math.max(lastPassMs, started < 0 ? 0 : now - started));
+        return Math.min(longest, MAX_PASS_INTERVALS * intervalMs);
     }
 
     private boolean active() {
@@ -152,23 +159,26 @@ final class BulkRefresher {
         }
         long start = System.currentTimeMillis();
         if (!active()) {
-            passEnded(start);
+            lastPassMs = 0; // the passes of a later busy time are measured afresh
+            passEnded(start, false);
             return;
         }
         metrics.pollScheduleLag(start - dueAt);
         passStartedAt = start;
         refreshAll(start).subscribe().with(
-                done -> passEnded(start),
+                listedAll -> passEnded(start, listedAll),
                 failure -> {
                     LOG.debugf("bulk refresh failed (%s); runs fall back to their own polls",
                             failure.getClass().getSimpleName());
-                    passEnded(start);
+                    passEnded(start, false);
                 });
     }
 
-    private synchronized void passEnded(long start) {
+    private synchronized void passEnded(long start, boolean listedAll) {
         if (passStartedAt == start) {
-            lastPassMs = System.currentTimeMillis() - start;
+            if (listedAll) {
+                lastPassMs = System.currentTimeMillis() - start;
+            }
             passStartedAt = -1;
         }
         running = false;
@@ -176,8 +186,8 @@ final class BulkRefresher {
         wanted = false;
     }
 
-    /** One pass over every group, one group after another. */
-    Uni<Void> refreshAll(long now) {
+    /** One pass over every group, one group after another; true when every group was listed. */
+    Uni<Boolean> refreshAll(long now) {
         Map<Group, Map<String, TrackedRun>> groups = new HashMap<>();
         Map<Group, long[]> earliest = new HashMap<>();
         for (TrackedRun run : tracked.get()) {
@@ -187,11 +197,13 @@ final class BulkRefresher {
             min[0] = Math.min(min[0], run.trackingSince);
         }
         List<Group> order = new ArrayList<>(groups.keySet());
+        // In an outage polls pause, and so do listings: the groups left wait for the next pass.
         return Multi.createFrom().iterable(order)
-                .onItem().transformToUniAndConcatenate(group -> refresh(group, groups.get(group),
-                        earliest.get(group)[0], now)
-                        .onFailure().recoverWithItem((Void) null))
-                .collect().last().replaceWithVoid();
+                .onItem().transformToUniAndConcatenate(group -> inOutage.getAsBoolean() ? Uni.createFrom().item(false)
+                        : refresh(group, groups.get(group), earliest.get(group)[0], now)
+                                .replaceWith(true)
+                                .onFailure().recoverWithItem(false))
+                .collect().asList().map(listed -> !listed.contains(false));
     }
 
     private Uni<Void> refresh(Group group, Map<String, TrackedRun> runs, long earliestMs, long now) {

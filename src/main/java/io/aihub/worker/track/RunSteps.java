@@ -193,6 +193,7 @@ final class RunSteps {
             return;
         }
         tracked.calls += share;
+        tracked.listedAt = Math.max(tracked.listedAt, observedAt);
         if (tracked.refreshedAt > observedAt) {
             return;
         }

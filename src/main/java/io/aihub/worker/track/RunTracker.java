@@ -77,7 +77,7 @@ public class RunTracker {
         this.metrics = metrics;
         this.schedule = new PollSchedule(config.tracking());
         this.maxTrackingTime = config.tracking().maxTrackingTime();
-        this.bulk = new BulkRefresher(runs::values, this::listed, vertx, client, config.tracking(),
+        this.bulk = new BulkRefresher(runs::values, this::listed, outage::inOutage, vertx, client, config.tracking(),
                 config.retry().reconcileWindowMargin(), metrics);
         this.steps = new RunSteps(runs, vertx, client, recorder, schedule, maxTrackingTime, metrics, bulk, outage);
         metrics.trackRunsInFlight(new StatusCounts(runs::values)::count);

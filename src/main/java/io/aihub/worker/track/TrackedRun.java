@@ -39,6 +39,8 @@ final class TrackedRun {
     volatile long dueAt;
     /** When the status last seen was asked for (Unix ms), by a GET or a bulk listing. */
     volatile long refreshedAt;
+    /** When a bulk listing that showed this run was asked for (Unix ms); 0 before any did. */
+    volatile long listedAt;
     /** AI Hub calls spent on this run: POSTs, GETs, and shares of bulk List runs pages (approximate under races). */
     volatile float calls;
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -106,18 +107,33 @@ class BulkPollingTest extends KafkaFlowTest {
     }
 
     @Test
-    void runs_listed_by_passes_slower_than_the_interval_get_no_status_calls_of_their_own() {
-        // Each listing of this app takes five bulk intervals (300 ms), as a pass over 100,000 runs outlasts 15 s.
+    void runs_listed_by_passes_slower_than_the_interval_get_no_status_calls_of_their_own_and_unlisted_runs_still_do() {
+        // Each listing of these apps outlasts two bulk intervals (300 ms), as a pass over 100,000 runs outlasts 15 s,
+        // and stays within the request timeout (1 s; a listing that fails counts for nothing): a pass takes 1.4 s. The
+        // listings never show the runs of the second app.
         simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("bulk-slow")
-                .then(FaultAction.latency(Duration.ofMillis(1500))));
-        List<String> ids = IntStream.range(0, 10).mapToObj(i -> "slow-listing-" + i).toList();
+                .then(FaultAction.latency(Duration.ofMillis(700))));
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("bulk-slow-unlisted")
+                .then(FaultAction.listingLag(Duration.ofMinutes(5))));
+        List<String> listed = IntStream.range(0, 10).mapToObj(i -> "slow-listing-" + i).toList();
+        List<String> unlisted = IntStream.range(0, 3).mapToObj(i -> "unlisted-" + i).toList();
+        simulator.phaseDuration(Duration.ofSeconds(8));
+        try {
+            listed.forEach(id -> send(id, "bulk-slow-app"));
+            unlisted.forEach(id -> send(id, "bulk-slow-unlisted-app"));
+            Stream.concat(listed.stream(), unlisted.stream()).forEach(id -> assertThat(
+                    story(topics.awaitTerminalEvent(id, DEADLINE))).as(id)
+                    .containsExactly("aihub.run.submitted RUNNING <- ", "aihub.run.completed COMPLETE <- RUNNING"));
+        } finally {
+            simulator.phaseDuration(Duration.parse(FlowProfile.PHASE));
+        }
 
-        ids.forEach(id -> send(id, "bulk-slow-app"));
-        ids.forEach(id -> assertThat(story(topics.awaitTerminalEvent(id, DEADLINE))).as(id)
-                .containsExactly("aihub.run.submitted RUNNING <- ", "aihub.run.completed COMPLETE <- RUNNING"));
-
-        // Polled one by one between passes, each run would get a GET every 150-500 ms of its 3-s phase.
-        assertThat(ids).allSatisfy(id -> assertThat(statusCalls(id)).as(id).isLessThanOrEqualTo(1));
+        // Polled one by one between passes, each run would get a GET every 150-500 ms of its 8-s phase; at most the
+        // one before the first (slow) listing answers.
+        assertThat(listed).allSatisfy(id -> assertThat(statusCalls(id)).as(id).isLessThanOrEqualTo(1));
+        // A run no listing shows gets a GET within three intervals of the last (about every second, not every 4.2 s
+        // as it would if the slow passes covered it too).
+        assertThat(unlisted).allSatisfy(id -> assertThat(statusCalls(id)).as(id).isGreaterThanOrEqualTo(4));
     }
 
     @Test
