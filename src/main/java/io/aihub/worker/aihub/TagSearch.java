@@ -16,8 +16,8 @@ public sealed interface TagSearch {
     record Found(Run run) implements TagSearch {
     }
 
-    /** No listed run carries the tag, and the listing shows tags: no such run is listed (yet). */
-    record NotFound() implements TagSearch {
+    /** No listed run carries the tag, and the listing shows tags: no such run is listed (yet) among {@code listed}. */
+    record NotFound(int listed) implements TagSearch {
     }
 
     /**
@@ -35,9 +35,11 @@ public sealed interface TagSearch {
      */
     static Uni<TagSearch> in(Multi<Run> listing, String tag) {
         AtomicInteger withoutTags = new AtomicInteger();
+        AtomicInteger listed = new AtomicInteger();
         AtomicBoolean tagsListed = new AtomicBoolean();
         return listing
                 .invoke(run -> {
+                    listed.incrementAndGet();
                     if (run.tags() == null) {
                         withoutTags.incrementAndGet();
                     } else {
@@ -51,7 +53,7 @@ public sealed interface TagSearch {
                         return new Found(found);
                     }
                     return withoutTags.get() > 0 && !tagsListed.get() ? new TagsNotListed(withoutTags.get())
-                            : new NotFound();
+                            : new NotFound(listed.get());
                 });
     }
 }

@@ -72,7 +72,12 @@ public class Reconciler {
      */
     Uni<SubmissionOutcome> reconcile(RunCommand command, Attempts attempts, Supplier<Uni<SubmissionOutcome>> orElse) {
         Instant settled = attempts.lastPostStart.plus(requestTimeout).plus(settleTime);
-        return search(command, attempts.firstPostStart).chain(result -> {
+        return Uni.createFrom().deferred(() -> {
+            Instant asked = clock.instant();
+            return search(command, attempts.firstPostStart).map(result -> new Searched(result, asked));
+        }).chain(searched -> {
+            TagSearch result = searched.result();
+            Instant asked = searched.asked();
             if (result instanceof TagSearch.Found found) {
                 CommandLog.info(LOG, command.commandId(), found.run().id(),
                         "run %s found by its tag after an unknown outcome",
@@ -82,13 +87,24 @@ public class Reconciler {
             if (result instanceof TagSearch.TagsNotListed unseen) {
                 return Uni.createFrom().item(runMayExist(command, attempts, unseen));
             }
-            Duration untilSettled = Duration.between(clock.instant(), settled);
-            if (!untilSettled.isNegative() && !untilSettled.isZero()) {
-                return backoff.outsideWindow(command.commandId(), VertxContexts.delay(untilSettled))
+            // Only a search begun once the POST has settled proves there is no run, however long it took: newest first,
+            // a page read earlier missed the run at the head, and the pages after it cannot show it.
+            if (asked.isBefore(settled)) {
+                return backoff.outsideWindow(command.commandId(),
+                        VertxContexts.delay(Duration.between(clock.instant(), settled)))
                         .chain(() -> reconcile(command, attempts, orElse));
             }
+            // The evidence for what follows (a POST again, or an end): which search, over how many runs, how late.
+            CommandLog.info(LOG, command.commandId(), null, "no run with its tag among %d runs listed from %d ms after "
+                    + "the last POST started (settled at %d ms); %d POSTs so far", ((TagSearch.NotFound) result).listed(),
+                    Duration.between(attempts.lastPostStart, asked).toMillis(),
+                    Duration.between(attempts.lastPostStart, settled).toMillis(), attempts.posts);
             return orElse.get();
         }).onFailure().recoverWithUni(failure -> afterFailedSearch(command, attempts, orElse, failure));
+    }
+
+    /** What a search found, and when it was asked for. */
+    private record Searched(TagSearch result, Instant asked) {
     }
 
     /**

@@ -41,14 +41,14 @@ class TagSearchTest {
 
     @Test
     void one_listed_run_with_tags_shows_tags_are_listed_so_a_miss_is_a_miss() {
-        assertThat(search(untagged("r-1"), run("r-2", "aihub-run-worker:other"))).isEqualTo(new TagSearch.NotFound());
+        assertThat(search(untagged("r-1"), run("r-2", "aihub-run-worker:other"))).isEqualTo(new TagSearch.NotFound(2));
         assertThat(search(untagged("r-1"), run("r-2"))).as("an empty tag list is a tag list")
-                .isEqualTo(new TagSearch.NotFound());
+                .isEqualTo(new TagSearch.NotFound(2));
     }
 
     @Test
     void an_empty_listing_is_a_miss() {
-        assertThat(search()).isEqualTo(new TagSearch.NotFound());
+        assertThat(search()).isEqualTo(new TagSearch.NotFound(0));
     }
 
     @Test

@@ -95,6 +95,37 @@ class ReconciliationTest extends KafkaFlowTest {
     }
 
     @Test
+    void a_search_begun_before_the_post_settled_proves_nothing_however_late_it_ends() throws Exception {
+        // 60 earlier runs and pages of 20, each page 0.5 s late: a search begun at the 504 reads its first page before
+        // List runs shows the new run (1 s lag) and ends after the POST has settled (1 s timeout + 0.3 s). Newest
+        // first, the run appears ahead of the pages still to read: that search cannot see it.
+        for (int i = 0; i < 60; i++) {
+            client.runApp("sim-org", mapper.readTree("{\"app_name\": \"slow-search-app\", \"batch_id\": " + (i + 1)
+                    + ", \"settings\": {\"tags\": [\"" + RunCommand.runTag("slow-other-" + i) + "\"]}}"),
+                    SubmitGate.always()).await().atMost(DEADLINE);
+        }
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("slow-search-app")
+                .then(FaultAction.pageCap(20)));
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("slow-search-app")
+                .then(FaultAction.listingLag(Duration.ofSeconds(1))));
+        simulator.faults().add(FaultRule.on(FaultOperation.LIST).nameContains("slow-search-app")
+                .then(FaultAction.latency(Duration.ofMillis(500))));
+        simulator.faults().add(FaultRule.on(FaultOperation.SUBMIT).nameContains("slow-search-app").times(1)
+                .then(FaultAction.errorAfterSuccess(504, "gateway timeout")));
+
+        sendApp("slow-search-504", "slow-search-app");
+        List<CloudEventRecord> events = topics.awaitTerminalEvent("slow-search-504", DEADLINE);
+
+        assertThat(posts("slow-search-504")).extracting(RecordedRequest::status).containsExactly(504);
+        assertThat(simulator.runsCreatedWithTag(RunCommand.runTag("slow-search-504"))).isEqualTo(1);
+        assertThat(events).extracting(CloudEventRecord::type).containsExactly("aihub.run.submitted",
+                "aihub.run.completed");
+        // The first search read all its pages and found nothing; the one begun after the settle time found the run.
+        assertThat(listQueries("slow-search-app")).map(q -> q.replaceAll(".*offset=(\\d+).*", "$1"))
+                .startsWith("0", "20", "40", "60").endsWith("0");
+    }
+
+    @Test
     void a_504_before_the_run_was_created_pages_past_capped_pages_to_an_empty_one_and_then_posts_once()
             throws Exception {
         // 60 earlier runs of the app and pages of 20: "no run" holds only after the empty page at offset 60.
