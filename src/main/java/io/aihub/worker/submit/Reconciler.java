@@ -90,8 +90,9 @@ public class Reconciler {
             // Only a search begun once the POST has settled proves there is no run, however long it took: newest first,
             // a page read earlier missed the run at the head, and the pages after it cannot show it.
             if (asked.isBefore(settled)) {
+                // A millisecond more: timers count whole milliseconds, and a search begun a fraction early is repeated.
                 return backoff.outsideWindow(command.commandId(),
-                        VertxContexts.delay(Duration.between(clock.instant(), settled)))
+                        VertxContexts.delay(Duration.between(clock.instant(), settled).plusMillis(1)))
                         .chain(() -> reconcile(command, attempts, orElse));
             }
             // The evidence for what follows (a POST again, or an end): which search, over how many runs, how late.
