@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,8 +57,11 @@ public class DeadLetterPublisher {
         }
     }
 
-    /** Sends the dead letter and completes when the broker has acknowledged it. */
-    public Uni<Void> send(CommandRecord record, Cause cause) {
+    /**
+     * Sends the dead letter and completes when the broker has acknowledged it; a full local buffer makes it wait
+     * while {@code owned} holds (see {@link BufferedSend}).
+     */
+    public Uni<Void> send(CommandRecord record, Cause cause, BooleanSupplier owned) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
             // The trace headers are written anew by the connector, in the same trace: the dead letter's publication is
@@ -80,8 +84,9 @@ public class DeadLetterPublisher {
                 .withHeaders(headers)
                 .build();
         // A tombstone stays a tombstone: the value is passed on unchanged, null included.
-        return emitter.sendMessage(Message.of(record.value(), Metadata.of(metadata,
-                TracingMetadata.withCurrent(Context.current()))));
+        Message<byte[]> message = Message.of(record.value(), Metadata.of(metadata,
+                TracingMetadata.withCurrent(Context.current())));
+        return BufferedSend.whenRoom(emitter, owned, () -> emitter.sendMessage(message));
     }
 
     /** Replaces a header so that the newest value is the only one under its name. */

@@ -1,8 +1,8 @@
 package io.aihub.worker.event;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,9 +36,6 @@ public class EventPublisher {
     /** The outgoing channel of status events. */
     public static final String CHANNEL = "events";
 
-    private static final Duration OVERFLOW_BACKOFF = Duration.ofMillis(50);
-    private static final int OVERFLOW_RETRIES = 100;
-
     private final MutinyEmitter<byte[]> emitter;
     private final ObjectMapper mapper;
     private final URI source;
@@ -60,8 +57,11 @@ public class EventPublisher {
         return producer == null ? Uni.createFrom().voidItem() : producer.flush();
     }
 
-    /** Sends one event and completes when it is durably written. */
-    public Uni<Void> publish(StatusEvent event) {
+    /**
+     * Sends one event and completes when it is durably written; a full local buffer makes it wait while
+     * {@code owned} holds (see {@link BufferedSend}).
+     */
+    public Uni<Void> publish(StatusEvent event, BooleanSupplier owned) {
         byte[] payload;
         try {
             payload = mapper.writeValueAsBytes(event.data());
@@ -81,10 +81,6 @@ public class EventPublisher {
                 .build();
         // The trace of the command being handled, taken now: the connector may send later, on another thread.
         Message<byte[]> message = Message.of(payload, Metadata.of(ce, kafka, TracingMetadata.withCurrent(Context.current())));
-        // A full local buffer (a burst: the emitter refuses with an IllegalStateException) is back-pressure: the
-        // event waits and goes out, it is not a failed outcome.
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
-                .onFailure(IllegalStateException.class).retry().withBackOff(OVERFLOW_BACKOFF, OVERFLOW_BACKOFF.multipliedBy(20))
-                .atMost(OVERFLOW_RETRIES);
+        return BufferedSend.whenRoom(emitter, owned, () -> emitter.sendMessage(message));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -75,7 +76,7 @@ public class ResultsPublisher {
      * results could not be published and attempts remain (the tracker's next poll tries again); after the last
      * attempt the event says why they are missing, so a missing result is never silent.
      */
-    public Uni<StatusEvent> attach(RunCommand command, String runId, StatusEvent event) {
+    public Uni<StatusEvent> attach(RunCommand command, String runId, StatusEvent event, BooleanSupplier owned) {
         ResultsRequest wanted = command.results();
         if (!wanted.publish() || event.type() != EventType.COMPLETED) {
             return Uni.createFrom().item(event);
@@ -84,7 +85,7 @@ public class ResultsPublisher {
                 wanted.includeValidationResults(), wanted.includeSourceInfo());
         Tally tally = new Tally();
         return client.resultsJson(command.ibContext(), runId, options)
-                .onItem().transformToUniAndConcatenate(page -> publishPage(command.commandId(), runId, page, tally))
+                .onItem().transformToUniAndConcatenate(page -> publishPage(command.commandId(), runId, page, tally, owned))
                 .collect().last()
                 .map(ignored -> {
                     failures.remove(runId);
@@ -121,14 +122,15 @@ public class ResultsPublisher {
                 });
     }
 
-    private Uni<Void> publishPage(String commandId, String runId, JsonNode page, Tally tally) {
+    private Uni<Void> publishPage(String commandId, String runId, JsonNode page, Tally tally,
+            BooleanSupplier owned) {
         List<Uni<Void>> sends = new ArrayList<>();
         for (JsonNode file : page.path("files")) {
             int index = tally.files.getAndIncrement();
             var records = ResultRecords.of(mapper, commandId, runId, index, file, config.maxRecordBytes());
             tally.errorFields.addAndGet(ResultRecords.errorFields(file));
             for (ResultRecords.ResultRecord record : records) {
-                sends.add(send(commandId, record).invoke(() -> tally.records.incrementAndGet()));
+                sends.add(send(commandId, record, owned).invoke(() -> tally.records.incrementAndGet()));
             }
         }
         if (sends.isEmpty()) {
@@ -139,14 +141,16 @@ public class ResultsPublisher {
         return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
-    private Uni<Void> send(String commandId, ResultRecords.ResultRecord record) {
+    private Uni<Void> send(String commandId, ResultRecords.ResultRecord record, BooleanSupplier owned) {
         RecordHeaders headers = new RecordHeaders();
         record.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String> builder()
                 .withKey(commandId)
                 .withHeaders(headers)
                 .build();
-        return emitter.sendMessage(Message.of(record.value(), Metadata.of(metadata)));
+        // A page may hold more records than the buffer: the rest wait for room instead of failing the attempt.
+        Message<byte[]> message = Message.of(record.value(), Metadata.of(metadata));
+        return BufferedSend.whenRoom(emitter, owned, () -> emitter.sendMessage(message));
     }
 
     private static StatusEvent withResults(StatusEvent event, EventData.Results results) {

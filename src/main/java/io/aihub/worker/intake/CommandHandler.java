@@ -119,7 +119,7 @@ public class CommandHandler {
 
     private Uni<Void> deadLetter(CommandRecord record, ParseResult.Invalid invalid, Lease lease) {
         DeadLetterPublisher.Cause cause = DeadLetterPublisher.Cause.rejection(invalid.code(), invalid.reason());
-        return lease.write(() -> deadLetters.send(record, cause)).invoke(() -> {
+        return lease.write(() -> deadLetters.send(record, cause, lease::isValid)).invoke(() -> {
             metrics.commandOutcome("rejected");
             metrics.deadLetter(invalid.code());
         });
@@ -139,7 +139,7 @@ public class CommandHandler {
                 invalid.metadata(), clock.instant());
         LedgerRecord rejected = LedgerRecords.rejected(commandId, sequence, LedgerRecords.hash(record.value()),
                 clock.millis());
-        return lease.write(() -> events.publish(event)).chain(() -> deadLetter(record, invalid, lease))
+        return lease.write(() -> events.publish(event, lease::isValid)).chain(() -> deadLetter(record, invalid, lease))
                 .chain(() -> ledgerWriter.write(lease, rejected));
     }
 
@@ -185,7 +185,7 @@ public class CommandHandler {
                     "another command reuses the ID of a command in state %s; dead-lettered", known.state());
             var cause = DeadLetterPublisher.Cause.rejection(ErrorCode.COMMAND_ID_REUSED,
                     "command_id is already used by a different command");
-            return lease.write(() -> deadLetters.send(record, cause)).invoke(() -> {
+            return lease.write(() -> deadLetters.send(record, cause, lease::isValid)).invoke(() -> {
                 metrics.commandOutcome("rejected");
                 metrics.deadLetter(ErrorCode.COMMAND_ID_REUSED);
             });

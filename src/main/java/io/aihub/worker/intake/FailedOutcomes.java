@@ -59,8 +59,8 @@ class FailedOutcomes {
         LedgerRecord ended = LedgerRecords.submissionFailed(command, hash, event, failed.attempts(),
                 firstAttempt.toEpochMilli(), clock.millis());
         Uni<Void> deadLetter = record.isEmpty() ? Uni.createFrom().voidItem()
-                : lease.write(() -> deadLetters.send(record.get(), cause));
-        return lease.write(() -> events.publish(event))
+                : lease.write(() -> deadLetters.send(record.get(), cause, lease::isValid));
+        return lease.write(() -> events.publish(event, lease::isValid))
                 .chain(() -> deadLetter)
                 .chain(() -> ledgerWriter.write(lease, ended))
                 .invoke(() -> {

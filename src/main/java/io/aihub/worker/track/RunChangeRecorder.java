@@ -63,7 +63,7 @@ public class RunChangeRecorder {
                             .transform(failure -> new EventNotPublished(event, failure)));
         }
         // A completed run's results go out (acknowledged) before the event that counts them.
-        return Uni.createFrom().deferred(() -> results.attach(tracked.command, tracked.runId, event))
+        return Uni.createFrom().deferred(() -> results.attach(tracked.command, tracked.runId, event, tracked.lease::isValid))
                 .chain(ready -> publish(tracked, ready)
                         .chain(() -> ledger.write(tracked.lease,
                                 snapshot(tracked, LedgerRecord.State.ENDED, status, ready))));
@@ -71,7 +71,7 @@ public class RunChangeRecorder {
 
     /** An event of a tracked run, under its partition's lease. */
     Uni<Void> publish(TrackedRun tracked, StatusEvent event) {
-        return tracked.lease.write(() -> events.publish(event));
+        return tracked.lease.write(() -> events.publish(event, tracked.lease::isValid));
     }
 
     /** The latest event of a run found in the ledger on restore, published again with the same id, time and data. */
