@@ -27,6 +27,7 @@ import io.aihub.simulator.SimulatorServer;
 import io.aihub.worker.aihub.AiHubClient;
 import io.aihub.worker.aihub.Run;
 import io.aihub.worker.aihub.SubmitGate;
+import io.aihub.worker.command.DeadLetterHeaders;
 import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.GroupMember;
@@ -132,6 +133,21 @@ class LedgerBehaviourTest extends KafkaFlowTest {
         assertThat(runs("dup-1")).isEqualTo(1);
         assertThat(posts("dup-1")).isEqualTo(1);
         assertThat(topics.eventsFor("dup-1")).extracting(CloudEventRecord::id).containsExactly("dup-1:1", "dup-1:2");
+    }
+
+    @Test
+    void a_different_command_reusing_an_id_is_dead_lettered_as_reused_and_starts_no_run() {
+        topics.send("reuse-key", command("reused-1", "reuse-app"));
+        topics.awaitTerminalEvent("reused-1", DEADLINE);
+
+        topics.send("reuse-other-key", command("reused-1", "another-app")); // another value under the same ID
+
+        ConsumerRecord<byte[], byte[]> deadLetter = topics.awaitDeadLetter("reuse-other-key", DEADLINE);
+        assertThat(KafkaTopics.header(deadLetter, DeadLetterHeaders.ERROR_CODE)).isEqualTo("COMMAND_ID_REUSED");
+        assertThat(runs("reused-1")).isEqualTo(1);
+        assertThat(posts("reused-1")).isEqualTo(1);
+        assertThat(topics.eventsFor("reused-1")).extracting(CloudEventRecord::id)
+                .containsExactly("reused-1:1", "reused-1:2");
     }
 
     @Test
