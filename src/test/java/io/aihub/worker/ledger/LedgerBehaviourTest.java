@@ -317,6 +317,25 @@ class LedgerBehaviourTest extends KafkaFlowTest {
     }
 
     @Test
+    void a_restored_run_that_ai_hub_no_longer_has_ends_tracking_failed_instead_of_waiting_for_it_to_appear()
+            throws Exception {
+        String id = "restored-deleted";
+        long now = Instant.now().toEpochMilli();
+        // The ledger holds a run AI Hub gave (so it was seen); AI Hub has since deleted it.
+        awayAndBack(p -> topics.writeLedger(p, id, "{\"version\": 1, \"command_id\": \"" + id + "\", \"state\":"
+                + " \"TRACKING\", \"status\": \"RUNNING\", \"run_id\": \"deleted-" + now + "\", \"sequence\": 1,"
+                + " \"event_type\": \"aihub.run.submitted\", \"event_time\": " + now + ", \"event\": {\"command_id\":"
+                + " \"" + id + "\", \"status\": \"RUNNING\", \"attempts\": 1}, \"attempts\": 1, \"ib_context\":"
+                + " \"sim-org\", \"app_name\": \"deleted-app\", \"batch_id\": 1, \"updated_at\": " + now + "}"));
+
+        List<CloudEventRecord> events = topics.awaitTerminalEvent(id, DEADLINE);
+
+        assertThat(events).extracting(CloudEventRecord::type)
+                .containsExactly("aihub.run.submitted", "aihub.run.tracking_failed");
+        assertThat(events.get(1).data().get("error").get("code").asText()).isEqualTo("RUN_NOT_FOUND");
+    }
+
+    @Test
     void a_command_left_submitting_whose_record_was_committed_ends_orphaned_after_a_search_and_posts_nothing()
             throws Exception {
         String id = "orphaned-intent";
