@@ -12,11 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.aihub.simulator.FaultOperation;
 import io.aihub.simulator.FaultRule;
@@ -33,6 +37,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Flow control against the simulator and the real broker: the shared rate limit holds over every 1-second window
@@ -76,6 +81,45 @@ class FlowControlTest extends KafkaFlowTest {
             most = Math.max(most, i - j + 1);
         }
         return most;
+    }
+
+    @Inject
+    AiHubClient client;
+
+    @Test
+    void a_post_is_checked_and_its_start_taken_only_once_it_holds_its_rate_limiter_token() throws Exception {
+        await().atMost(DEADLINE).until(() -> limiter.currentRate() == FlowProfile.RATE);
+        // The burst and one second of tokens go to calls queued first, so the POST's token comes about 1 s later.
+        for (int i = 0; i < 5 + FlowProfile.RATE; i++) {
+            limiter.acquire(CallKind.SUBMIT).subscribe().with(grantedAt -> {
+            });
+        }
+        long askedAt = System.nanoTime();
+        AtomicLong openedAt = new AtomicLong();
+        SubmitGate gate = new SubmitGate() {
+            @Override
+            public Uni<Boolean> open() {
+                openedAt.set(System.nanoTime());
+                return Uni.createFrom().item(true);
+            }
+
+            @Override
+            public void closed() {
+            }
+
+            @Override
+            public boolean wanted() {
+                return true;
+            }
+        };
+
+        Run run = client.runApp("sim-org", (ObjectNode) new ObjectMapper().readTree("""
+                {"app_name": "last-moment-app", "batch_id": 1, "settings": {"tags": ["aihub-run-worker:last-moment"]}}"""),
+                gate).await().atMost(DEADLINE);
+
+        assertThat(run.id()).isNotBlank();
+        // Checked (lease, membership) and stamped as the POST's start after the wait, not when the call was made.
+        assertThat(Duration.ofNanos(openedAt.get() - askedAt)).isGreaterThan(Duration.ofMillis(800));
     }
 
     @Test
