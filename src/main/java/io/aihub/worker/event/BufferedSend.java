@@ -23,7 +23,7 @@ final class BufferedSend {
     /**
      * Runs {@code send} until the emitter takes it, for as long as {@code owned} holds (the lease of the partition
      * the record belongs to, so that a fenced owner stops trying) and the channel is alive; any other failure, or a
-     * refusal once no longer wanted, is the send's failure.
+     * refusal once the partition is no longer owned or the channel is gone, is the send's failure.
      */
     static Uni<Void> whenRoom(MutinyEmitter<?> emitter, BooleanSupplier owned, Supplier<Uni<Void>> send) {
         return whenRoom(() -> !emitter.isCancelled() && owned.getAsBoolean(), send, FIRST_WAIT, LONGEST_WAIT);
