@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -64,6 +65,11 @@ public class LedgerReader {
 
     /** {@link #read}, with the commands whose newest snapshot is shadowed by an older one. Blocking. */
     public Contents readContents(int partition, Duration timeout) {
+        return readContents(partition, timeout, key -> true);
+    }
+
+    /** {@link #readContents(int, Duration)} of the commands whose ID {@code keys} accepts only. Blocking. */
+    public Contents readContents(int partition, Duration timeout, Predicate<String> keys) {
         Map<String, Object> props = KafkaClients.grouplessConsumer(kafka, "ledger-restore-" + partition, 2000);
         Map<String, LedgerRecord> records = new HashMap<>();
         Set<String> shadowed = new HashSet<>();
@@ -82,7 +88,9 @@ public class LedgerReader {
                     if (record.offset() >= end) {
                         break;
                     }
-                    apply(records, shadowed, record);
+                    if (record.key() != null && keys.test(record.key())) {
+                        apply(records, shadowed, record);
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +47,12 @@ public class LedgerView {
     }
 
     private void remember(int partition, LedgerRecord record) {
-        boolean done = record.state() == LedgerRecord.State.ENDED || record.state() == LedgerRecord.State.REJECTED;
+        remember(partition, record, false);
+    }
+
+    private void remember(int partition, LedgerRecord record, boolean waiting) {
+        boolean done = waiting || record.state() == LedgerRecord.State.ENDED
+                || record.state() == LedgerRecord.State.REJECTED;
         LedgerRecord kept = done ? record.compact()
                 : record.state() == LedgerRecord.State.TRACKING ? record.withoutEvent() : record;
         byCommand.put(record.commandId(), new Entry(partition, kept));
@@ -58,10 +64,18 @@ public class LedgerView {
 
     /** Installs the snapshots a restore read for a partition of {@code lease}, unless the lease has ended. */
     public void restored(Lease lease, Map<String, LedgerRecord> records) {
-        if (!ownership.current(lease)) {
+        restored(lease, records, Set.of());
+    }
+
+    /**
+     * {@link #restored(Lease, Map)}, keeping the commands in {@code waiting} (runs not followed yet, for lack of room)
+     * only as compact dedupe entries: their full records are read again when they are followed.
+     */
+    public void restored(Lease lease, Map<String, LedgerRecord> records, Set<String> waiting) {
+        if (!ownership.current(lease) || lease.ended()) {
             return;
         }
-        records.values().forEach(record -> remember(lease, record));
+        records.values().forEach(record -> remember(lease.partition(), record, waiting.contains(record.commandId())));
     }
 
     /** Forgets the commands of partitions this replica no longer owns. */

@@ -17,13 +17,15 @@ import org.jboss.logging.Logger;
 import io.aihub.worker.aihub.OutageDetector;
 import io.aihub.worker.config.WorkerConfig;
 import io.aihub.worker.flow.KeyOrdering;
+import io.aihub.worker.track.ParkedRuns;
 import io.aihub.worker.track.RunTracker;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
  * Pauses fetching commands (back-pressure, not rejection, and never by holding a received record) while AI Hub is in
- * an outage, while this replica tracks its maximum of runs, and, with {@code worker.ordering=key}, for a partition
+ * an outage, while this replica tracks its maximum of runs (counting those a restore parked), and, with
+ * {@code worker.ordering=key}, for a partition
  * while one of its keys has more than {@code worker.max-waiting-per-key} records waiting, so no record waits for its
  * key longer than SmallRye's {@code unprocessed-record-max-age}. Checked on a short timer.
  */
@@ -45,10 +47,11 @@ public class IntakeGate {
     private long timerId = -1;
 
     @Inject
-    public IntakeGate(OutageDetector outage, RunTracker tracker, WorkerConfig config, KeyOrdering ordering,
-            PartitionPauses pauses, Vertx vertx) {
+    public IntakeGate(OutageDetector outage, RunTracker tracker, ParkedRuns parked, WorkerConfig config,
+            KeyOrdering ordering, PartitionPauses pauses, Vertx vertx) {
         this.outage = outage;
-        this.tracked = tracker::trackedCount;
+        // Runs a restore parked count too: new commands must not take the room they wait for.
+        this.tracked = () -> tracker.trackedCount() + parked.size();
         this.maxRuns = config.tracking().maxRuns();
         this.maxWaitingPerKey = Math.max(1, config.maxWaitingPerKey());
         this.ordering = ordering;

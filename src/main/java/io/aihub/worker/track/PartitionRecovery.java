@@ -3,9 +3,11 @@ package io.aihub.worker.track;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +22,7 @@ import io.aihub.worker.ledger.LedgerRecord;
 import io.aihub.worker.ledger.LedgerView;
 import io.aihub.worker.ledger.LedgerWriter;
 import io.aihub.worker.ledger.PartitionOwnership;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
@@ -29,7 +32,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Restores the ledger of every commands partition this replica is assigned, in the background, then resumes
- * polling the runs in it; stops tracking the runs of partitions it loses. Also removes ended commands older than
+ * polling the runs in it, up to {@code worker.tracking.max-runs} ({@link ParkedRuns} holds the rest until there is
+ * room); stops tracking the runs of partitions it loses. Also removes ended commands older than
  * the dedupe window with tombstones, so the ledger and the view stay small.
  */
 @ApplicationScoped
@@ -37,6 +41,8 @@ public class PartitionRecovery {
 
     private static final Logger LOG = Logger.getLogger(PartitionRecovery.class);
     private static final long RETRY_MS = 2_000;
+    /** How often runs waiting for room under {@code worker.tracking.max-runs} are looked at. */
+    private static final long PARKED_CHECK_MS = 1_000;
 
     private final Vertx vertx;
     private final PartitionOwnership ownership;
@@ -44,31 +50,88 @@ public class PartitionRecovery {
     private final LedgerReader restorer;
     private final LedgerWriter writer;
     private final RunTracker tracker;
+    private final ParkedRuns parked;
     private final Duration restoreTimeout;
     private final Duration dedupeWindow;
     private final Duration cleanupInterval;
     private final Timer restoreTime;
     private final Clock clock = Clock.systemUTC();
+    /** True while waiting runs are being read again (event loop only). */
+    private volatile boolean resuming;
 
     @Inject
     public PartitionRecovery(Vertx vertx, PartitionOwnership ownership, LedgerView view, LedgerReader restorer,
             LedgerWriter writer,
-            RunTracker tracker, WorkerConfig config, MeterRegistry registry) {
+            RunTracker tracker, ParkedRuns parked, WorkerConfig config, MeterRegistry registry) {
         this.vertx = vertx;
         this.ownership = ownership;
         this.view = view;
         this.restorer = restorer;
         this.writer = writer;
         this.tracker = tracker;
+        this.parked = parked;
         this.restoreTimeout = config.ledger().restoreTimeout();
         this.dedupeWindow = config.ledger().dedupeWindow();
         this.cleanupInterval = config.ledger().cleanupInterval();
         this.restoreTime = Timer.builder("aihub.ledger.restore")
                 .description("Time to read one ledger partition on assignment").register(registry);
+        Gauge.builder("aihub.runs.parked", parked, ParkedRuns::size)
+                .description("Runs restored beyond worker.tracking.max-runs, waiting for room to be followed")
+                .register(registry);
     }
 
     void startCleanup(@Observes StartupEvent event) {
         vertx.setPeriodic(cleanupInterval.toMillis(), id -> removeEndedBefore(clock.millis() - dedupeWindow.toMillis()));
+        vertx.setPeriodic(PARKED_CHECK_MS, id -> resumeParked());
+    }
+
+    /**
+     * Follows the runs that waited for room, as far as the runs that ended since have made some: their records are
+     * read from the ledger again (only theirs), one partition at a time.
+     */
+    void resumeParked() {
+        if (resuming || parked.size() == 0) {
+            return;
+        }
+        Map<Lease, List<String>> released = parked.release(tracker.trackedCount());
+        if (released.isEmpty()) {
+            return;
+        }
+        resuming = true;
+        Multi.createFrom().iterable(released.entrySet())
+                .onItem().transformToUniAndConcatenate(entry -> resumeWaiting(entry.getKey(), entry.getValue()))
+                .collect().last()
+                .subscribe().with(done -> resuming = false, failure -> resuming = false);
+    }
+
+    private Uni<Void> resumeWaiting(Lease lease, List<String> commandIds) {
+        Set<String> ids = Set.copyOf(commandIds);
+        return Uni.createFrom().completionStage(() -> vertx.<LedgerReader.Contents> executeBlocking(
+                () -> restorer.readContents(lease.partition(), restoreTimeout, ids::contains), false)
+                .toCompletionStage())
+                .invoke(contents -> {
+                    if (!ownership.current(lease) || !lease.mayPost()) {
+                        return;
+                    }
+                    Map<String, LedgerRecord> records = new HashMap<>();
+                    contents.records().forEach((id, record) -> {
+                        if (record.state() == LedgerRecord.State.TRACKING) {
+                            records.put(id, record);
+                        }
+                    });
+                    view.restored(lease, records);
+                    tracker.resumeAll(lease, List.copyOf(records.values()));
+                    LOG.infof("partition %d: %d runs that waited for room are followed now; %d still wait",
+                            lease.partition(), records.size(), parked.size());
+                })
+                .onFailure().invoke(failure -> {
+                    LOG.warnf("partition %d: the records of %d waiting runs were not read (%s); tried again",
+                            lease.partition(), ids.size(), failure.getClass().getSimpleName());
+                    if (ownership.current(lease)) {
+                        parked.putBack(lease, commandIds);
+                    }
+                })
+                .replaceWithVoid().onFailure().recoverWithItem((Void) null);
     }
 
     /** Partitions were assigned: their records wait, and their ledger is restored in the background. */
@@ -88,6 +151,7 @@ public class PartitionRecovery {
             return;
         }
         LOG.infof("partitions %s revoked; their runs are handed to the next owner", partitions);
+        parked.forget(partitions);
         tracker.stopPartitions(partitions);
         ownership.revoked(partitions);
         view.forgetPartitions(partitions);
@@ -108,16 +172,23 @@ public class PartitionRecovery {
                         return;
                     }
                     Map<String, LedgerRecord> records = contents.records();
-                    view.restored(lease, records);
-                    ownership.restored(lease);
                     List<LedgerRecord> tracking = records.values().stream()
                             .filter(r -> r.state() == LedgerRecord.State.TRACKING).toList();
-                    tracker.resumeAll(lease, tracking);
+                    ParkedRuns.Admitted admitted = parked.admit(lease, tracking, tracker.trackedCount());
+                    List<LedgerRecord> now = admitted.now();
+                    view.restored(lease, records, admitted.waiting());
+                    ownership.restored(lease);
+                    tracker.resumeAll(lease, now);
                     rewriteShadowed(lease, contents);
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     restoreTime.record(took);
                     LOG.infof("partition %d restored in %d ms: %d commands, %d runs resumed", partition,
-                            took.toMillis(), records.size(), tracking.size());
+                            took.toMillis(), records.size(), now.size());
+                    if (now.size() < tracking.size()) {
+                        LOG.warnf("partition %d: %d runs wait to be followed until followed runs end "
+                                + "(worker.tracking.max-runs reached); commands wait too", partition,
+                                tracking.size() - now.size());
+                    }
                 })
                 .onFailure(failure -> {
                     if (!ownership.current(lease)) {
