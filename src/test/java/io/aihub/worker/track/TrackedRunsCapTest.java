@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +26,7 @@ import io.aihub.worker.command.RunCommand;
 import io.aihub.worker.ledger.LedgerRecord;
 import io.aihub.worker.ledger.LedgerView;
 import io.aihub.worker.ledger.PartitionOwnership;
+import io.aihub.worker.messaging.CommandConsumer;
 import io.aihub.worker.support.CloudEventRecord;
 import io.aihub.worker.support.GroupMember;
 import io.aihub.worker.support.InjectSimulator;
@@ -34,11 +37,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 
 /**
  * A restore applies {@code worker.tracking.max-runs} (after a scale-in one replica may be assigned the runs of
  * several): the runs beyond it are not polled and cost only a compact entry until followed runs end, then they are
- * followed from the ledger and end like the others.
+ * followed from the ledger and end like the others; at the cap, new commands wait in Kafka.
  */
 @QuarkusTest
 @TestProfile(TrackedRunsCapTest.CapProfile.class)
@@ -46,6 +51,7 @@ import io.quarkus.test.junit.TestProfile;
 class TrackedRunsCapTest extends KafkaFlowTest {
 
     private static final int CAP = 3;
+    private static final String LATE = "capped-late";
     private static final int RUNS = 5;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     /** Long enough for the rebalance away and back while the followed runs are still running. */
@@ -80,13 +86,16 @@ class TrackedRunsCapTest extends KafkaFlowTest {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    KafkaClientService kafka;
+
     private long getsOf(String runId) {
         return simulator.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/" + runId))
                 .count();
     }
 
     @Test
-    void runs_restored_beyond_the_cap_wait_unpolled_and_are_followed_once_followed_runs_end() throws Exception {
+    void runs_restored_beyond_the_cap_wait_unpolled_and_new_commands_wait_in_kafka_until_followed_runs_end() throws Exception {
         List<String> ids = IntStream.range(0, RUNS).mapToObj(i -> "capped-" + i).toList();
         simulator.phaseDuration(PHASE);
         List<Run> runs;
@@ -96,9 +105,9 @@ class TrackedRunsCapTest extends KafkaFlowTest {
                     .await().atMost(DEADLINE)).toList();
             long now = Instant.now().toEpochMilli();
             // Another replica followed these runs and went away; the oldest is capped-0.
-            GroupMember.awayAndBack(ownership, DEADLINE, partition -> {
+            int partition = GroupMember.awayAndBack(ownership, DEADLINE, p -> {
                 for (int i = 0; i < RUNS; i++) {
-                    topics.writeLedger(partition, ids.get(i), tracking(ids.get(i), runs.get(i).id(), now - 60_000 + i));
+                    topics.writeLedger(p, ids.get(i), tracking(ids.get(i), runs.get(i).id(), now - 60_000 + i));
                 }
             });
 
@@ -109,6 +118,14 @@ class TrackedRunsCapTest extends KafkaFlowTest {
                     .as("a waiting run keeps a compact dedupe entry").containsExactly(LedgerRecord.State.TRACKING, null);
             assertThat(ledger.get("capped-0")).get().extracting(LedgerRecord::appName).isEqualTo("capped-app");
             assertThat(getsOf(runs.get(3).id()) + getsOf(runs.get(4).id())).isZero();
+
+            // At the cap, fetching pauses (once the gate's next check reaches the consumer): a new command waits in
+            // Kafka until runs end.
+            await().atMost(DEADLINE).until(() -> allPaused());
+            topics.send(partition, LATE, "{\"command_id\": \"" + LATE + "\", \"app_name\": \"capped-app\","
+                    + " \"batch_id\": 1}");
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> simulator.runsCreatedWithTag(RunCommand.runTag(LATE)) == 0);
         } finally {
             simulator.phaseDuration(TestSimulator.DEFAULT_PHASE);
         }
@@ -120,7 +137,17 @@ class TrackedRunsCapTest extends KafkaFlowTest {
         }
         assertThat(parked.size()).isZero();
         assertThat(getsOf(runs.get(3).id())).isPositive();
+        assertThat(topics.awaitTerminalEvent(LATE, DEADLINE)).extracting(CloudEventRecord::type)
+                .containsExactly("aihub.run.submitted", "aihub.run.completed");
+        assertThat(simulator.runsCreatedWithTag(RunCommand.runTag(LATE))).isEqualTo(1);
         await().atMost(DEADLINE).until(() -> tracker.trackedCount() == 0);
+    }
+
+    /** True once the worker's consumer has paused every partition it is assigned. */
+    private boolean allPaused() {
+        KafkaConsumer<Object, Object> consumer = kafka.getConsumer(CommandConsumer.CHANNEL);
+        Set<TopicPartition> assigned = consumer.getAssignments().await().atMost(DEADLINE);
+        return !assigned.isEmpty() && consumer.paused().await().atMost(DEADLINE).containsAll(assigned);
     }
 
     private JsonNode json(String text) {
