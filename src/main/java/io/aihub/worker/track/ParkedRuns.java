@@ -45,6 +45,8 @@ public class ParkedRuns {
     /** Each release reads a ledger partition again: it waits until at least this many runs fit, or all that wait. */
     private final int batch;
     private final ArrayDeque<Parked> waiting = new ArrayDeque<>();
+    /** Runs released whose records are being read: they still count, so intake cannot take their room meanwhile. */
+    private int releasing;
 
     @Inject
     public ParkedRuns(WorkerConfig config) {
@@ -62,7 +64,7 @@ public class ParkedRuns {
      */
     synchronized Admitted admit(Lease lease, Collection<LedgerRecord> restored, int tracked) {
         List<LedgerRecord> oldestFirst = restored.stream().sorted(OLDEST_FIRST).toList();
-        int room = waiting.isEmpty() ? Math.max(0, maxRuns - tracked) : 0;
+        int room = waiting.isEmpty() && releasing == 0 ? Math.max(0, maxRuns - tracked) : 0;
         List<LedgerRecord> now = oldestFirst.subList(0, Math.min(room, oldestFirst.size()));
         Set<String> parked = new HashSet<>();
         oldestFirst.subList(now.size(), oldestFirst.size()).forEach(record -> {
@@ -75,11 +77,12 @@ public class ParkedRuns {
     /**
      * The command IDs of the waiting runs that fit now that {@code tracked} runs are followed, in order, by lease;
      * nothing until a batch fits. Runs whose partition is no longer active under their lease (being revoked, or
-     * moved on) are dropped: its next owner restores them.
+     * moved on) are dropped: its next owner restores them. Released runs count in {@link #size()} until
+     * {@link #done} is called for them.
      */
     synchronized Map<Lease, List<String>> release(int tracked) {
         Map<Lease, List<String>> released = new LinkedHashMap<>();
-        int room = maxRuns - tracked;
+        int room = maxRuns - tracked - releasing;
         if (room < Math.min(batch, waiting.size())) {
             return released;
         }
@@ -87,6 +90,7 @@ public class ParkedRuns {
             Parked next = waiting.poll();
             if (next.lease().mayPost()) {
                 released.computeIfAbsent(next.lease(), lease -> new ArrayList<>()).add(next.commandId());
+                releasing++;
                 room--;
             }
         }
@@ -100,6 +104,11 @@ public class ParkedRuns {
         }
     }
 
+    /** {@code count} released runs are followed now, or back in line, or dropped with their partition. */
+    synchronized void done(int count) {
+        releasing = Math.max(0, releasing - count);
+    }
+
     /** The partitions left this replica: their waiting runs go to the next owner's restore. */
     synchronized void forget(Collection<Integer> partitions) {
         for (Iterator<Parked> it = waiting.iterator(); it.hasNext();) {
@@ -109,8 +118,8 @@ public class ParkedRuns {
         }
     }
 
-    /** How many runs wait for room. */
+    /** How many runs wait for room, those whose records are being read included. */
     public synchronized int size() {
-        return waiting.size();
+        return waiting.size() + releasing;
     }
 }

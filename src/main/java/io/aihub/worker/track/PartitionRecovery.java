@@ -111,6 +111,7 @@ public class PartitionRecovery {
                 .toCompletionStage())
                 .invoke(contents -> {
                     if (!ownership.current(lease) || !lease.mayPost()) {
+                        parked.done(ids.size());
                         return;
                     }
                     Map<String, LedgerRecord> records = new HashMap<>();
@@ -121,6 +122,7 @@ public class PartitionRecovery {
                     });
                     view.restored(lease, records);
                     tracker.resumeAll(lease, List.copyOf(records.values()));
+                    parked.done(ids.size());
                     LOG.infof("partition %d: %d runs that waited for room are followed now; %d still wait",
                             lease.partition(), records.size(), parked.size());
                 })
@@ -130,6 +132,7 @@ public class PartitionRecovery {
                     if (ownership.current(lease)) {
                         parked.putBack(lease, commandIds);
                     }
+                    parked.done(ids.size());
                 })
                 .replaceWithVoid().onFailure().recoverWithItem((Void) null);
     }

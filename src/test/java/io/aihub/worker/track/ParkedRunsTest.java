@@ -72,9 +72,11 @@ class ParkedRunsTest {
         Map<Lease, List<String>> one = parked.release(CAP - 1);
         assertThat(one).containsOnlyKeys(lease);
         assertThat(one.get(lease)).containsExactly("p0-5");
+        parked.done(1); // followed: CAP tracked again
 
         Map<Lease, List<String>> rest = parked.release(0);
         assertThat(rest.get(lease)).containsExactly("p0-6", "p0-7");
+        parked.done(2);
         assertThat(parked.size()).isZero();
     }
 
@@ -89,6 +91,7 @@ class ParkedRunsTest {
         Map<Lease, List<String>> released = parked.release(3);
         assertThat(released).containsOnlyKeys(first);
         assertThat(released.get(first)).containsExactly("p0-5", "p0-6");
+        parked.done(2);
         assertThat(parked.release(4).get(second)).containsExactly("p1-0");
     }
 
@@ -107,6 +110,8 @@ class ParkedRunsTest {
 
         assertThat(released).containsOnlyKeys(staying);
         assertThat(released.get(staying)).containsExactly("p2-0", "p2-1");
+        assertThat(parked.size()).as("released runs count until followed").isEqualTo(2);
+        parked.done(2);
         assertThat(parked.size()).isZero();
     }
 
@@ -119,6 +124,7 @@ class ParkedRunsTest {
         assertThat(large.release(991)).isEmpty();
         assertThat(large.release(990).get(lease)).containsExactly(IntStream.range(1_000, 1_010)
                 .mapToObj(i -> "p0-" + i).toArray(String[]::new));
+        large.done(10);
         assertThat(large.release(996)).isEmpty();
         assertThat(large.release(995).get(lease)).as("fewer wait than a batch: all of them")
                 .containsExactly("p0-1010", "p0-1011", "p0-1012", "p0-1013", "p0-1014");
@@ -131,8 +137,25 @@ class ParkedRunsTest {
         List<String> released = parked.release(CAP - 2).get(lease);
 
         parked.putBack(lease, released);
+        parked.done(released.size());
 
         assertThat(parked.release(0).get(lease)).containsExactly("p0-5", "p0-6", "p0-7");
+    }
+
+    @Test
+    void released_runs_count_until_followed_so_that_neither_intake_nor_a_new_restore_takes_their_room() {
+        Lease first = active(0);
+        Lease second = active(1);
+        parked.admit(first, runs("p0", 8), 0);
+
+        assertThat(parked.release(2).get(first)).containsExactly("p0-5", "p0-6", "p0-7");
+        assertThat(parked.size()).isEqualTo(3);
+        assertThat(parked.admit(second, runs("p1", 1), 2).now()).isEmpty();
+        assertThat(parked.release(2)).isEmpty();
+
+        parked.done(3);
+        assertThat(parked.size()).isEqualTo(1);
+        assertThat(parked.release(CAP - 1).get(second)).containsExactly("p1-0");
     }
 
     @Test
