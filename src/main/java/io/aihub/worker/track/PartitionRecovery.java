@@ -111,7 +111,6 @@ public class PartitionRecovery {
                 .toCompletionStage())
                 .invoke(contents -> {
                     if (!ownership.current(lease) || !lease.mayPost()) {
-                        parked.done(ids.size());
                         return;
                     }
                     Map<String, LedgerRecord> records = new HashMap<>();
@@ -122,9 +121,8 @@ public class PartitionRecovery {
                     });
                     view.restored(lease, records);
                     tracker.resumeAll(lease, List.copyOf(records.values()));
-                    parked.done(ids.size());
                     LOG.infof("partition %d: %d runs that waited for room are followed now; %d still wait",
-                            lease.partition(), records.size(), parked.size());
+                            lease.partition(), records.size(), Math.max(0, parked.size() - ids.size()));
                 })
                 .onFailure().invoke(failure -> {
                     LOG.warnf("partition %d: the records of %d waiting runs were not read (%s); tried again",
@@ -132,8 +130,9 @@ public class PartitionRecovery {
                     if (ownership.current(lease)) {
                         parked.putBack(lease, commandIds);
                     }
-                    parked.done(ids.size());
                 })
+                // Once, however it ended: followed, put back, or dropped with their partition.
+                .onTermination().invoke(() -> parked.done(ids.size()))
                 .replaceWithVoid().onFailure().recoverWithItem((Void) null);
     }
 
