@@ -70,6 +70,10 @@ public class SecretMasking {
 
     /** The secrets of a command read from its record. */
     public CommandSecrets of(String commandId, Set<String> values) {
+        if (values.isEmpty()) {
+            // Most commands carry no secret: no stream pipeline per command for them.
+            return new CommandSecrets(this, commandId, Set.of(), List.of(), List.of());
+        }
         // An empty secret is no secret: as an echo it would match between every two characters.
         Set<String> secrets = values.stream().filter(v -> v != null && !v.isEmpty()).collect(Collectors.toSet());
         List<String> echoes = secrets.stream().flatMap(v -> SecretEchoes.of(v).stream()).distinct()
