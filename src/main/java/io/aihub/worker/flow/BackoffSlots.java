@@ -24,11 +24,13 @@ public class BackoffSlots {
     // Commands holding an in-flight slot, by command ID, with how many records of that ID do (duplicates wait).
     private final Map<String, Integer> admitted = new ConcurrentHashMap<>();
     private final InFlightWindow window;
+    private final AcceptedRecords accepted;
 
     @Inject
-    public BackoffSlots(WorkerConfig config, InFlightWindow window) {
+    public BackoffSlots(WorkerConfig config, InFlightWindow window, AcceptedRecords accepted) {
         this.max = Math.max(0, config.maxInBackoff());
         this.window = window;
+        this.accepted = accepted;
     }
 
     /** A record of the command took an in-flight slot. */
@@ -54,8 +56,12 @@ public class BackoffSlots {
             return wait; // the backoff set is full: keep the slot
         }
         window.release();
+        accepted.widen();
         // The slot is taken again however the wait ends, so a failed wait never returns without one.
-        return wait.onTermination().invoke(waiting::decrementAndGet)
+        return wait.onTermination().invoke(() -> {
+            waiting.decrementAndGet();
+            accepted.narrow();
+        })
                 .onItemOrFailure().transformToUni((done, failure) -> window.admit()
                         .chain(() -> failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure)));
     }

@@ -12,16 +12,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * A bounded number of commands in flight. {@link #admit()} completes when a slot is free, and the consumer method
- * returns that {@link Uni}, so SmallRye asks Kafka for the next record only then: a full window pauses fetching
- * instead of growing a queue. Written by hand because Mutiny has no asynchronous semaphore; the waiters queue holds
- * at most one record from intake (SmallRye delivers one at a time) plus the commands coming back from backoff
+ * A bounded number of commands in flight (and, inside {@link AcceptedRecords}, of records taken in): {@link #admit()}
+ * completes when a slot is free. Written by hand because Mutiny has no asynchronous semaphore. Its waiters are bounded
+ * by whoever admits: the accepted records waiting for a slot, and the commands coming back from backoff
  * ({@link BackoffSlots}, bounded by {@code worker.max-in-backoff}).
  */
 @ApplicationScoped
 public class InFlightWindow {
 
-    private final int limit;
+    private int limit;
 
     /** A caller waiting for a slot; cancelled when its subscriber went away before its turn. */
     private static final class Waiter {
@@ -79,10 +78,8 @@ public class InFlightWindow {
         Waiter next;
         CompletableFuture<Void> becameIdle = null;
         synchronized (this) {
-            next = waiters.poll();
-            while (next != null && next.cancelled) {
-                next = waiters.poll();
-            }
+            // Past a narrowed limit the slot is not passed on: the window shrinks back as commands finish.
+            next = inFlight <= limit ? nextWaiter() : null;
             if (next == null) {
                 inFlight--;
                 if (inFlight == 0 && idle != null) {
@@ -97,6 +94,34 @@ public class InFlightWindow {
         if (becameIdle != null) {
             becameIdle.complete(null);
         }
+    }
+
+    /** One slot more, until {@link #narrow()}: a waiter, if any, takes it at once. */
+    public void widen() {
+        Waiter next;
+        synchronized (this) {
+            limit++;
+            next = inFlight < limit ? nextWaiter() : null;
+            if (next != null) {
+                inFlight++;
+            }
+        }
+        if (next != null) {
+            handOver(next);
+        }
+    }
+
+    /** Takes back a slot {@link #widen()} gave; a command holding it keeps it until it finishes. */
+    public synchronized void narrow() {
+        limit--;
+    }
+
+    private Waiter nextWaiter() {
+        Waiter next = waiters.poll();
+        while (next != null && next.cancelled) {
+            next = waiters.poll();
+        }
+        return next;
     }
 
     /**

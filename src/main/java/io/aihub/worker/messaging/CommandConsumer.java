@@ -23,7 +23,7 @@ import io.aihub.worker.command.CommandParser;
 import io.aihub.worker.command.CommandRecord;
 import io.aihub.worker.command.ParseResult;
 import io.aihub.worker.config.WorkerConfig;
-import io.aihub.worker.flow.InFlightWindow;
+import io.aihub.worker.flow.AcceptedRecords;
 import io.aihub.worker.intake.CommandHandler;
 import io.aihub.worker.ledger.Lease;
 import io.aihub.worker.ledger.LeaseEndedException;
@@ -57,7 +57,7 @@ public class CommandConsumer {
     private final IntakeGate gate;
     private final PartitionPauses pauses;
     /** Records accepted and not yet done: in flight, in backoff, or waiting for their key, ID or a slot. */
-    private final InFlightWindow accepted;
+    private final AcceptedRecords accepted;
     private final HeldRecords held;
 
     /** An accepted record not done yet, and when it was accepted ({@link System#nanoTime()}); identity equality. */
@@ -83,15 +83,14 @@ public class CommandConsumer {
 
     @Inject
     public CommandConsumer(CommandParser parser, CommandHandler handler, PartitionOwnership ownership,
-            WorkerConfig config, IntakeGate gate, PartitionPauses pauses, Vertx vertx) {
+            WorkerConfig config, IntakeGate gate, PartitionPauses pauses, AcceptedRecords accepted, Vertx vertx) {
         this.parser = parser;
         this.handler = handler;
         this.ownership = ownership;
         this.gate = gate;
         this.pauses = pauses;
         this.vertx = vertx;
-        // As many waiting for their key, ID or a slot as may be in flight, besides those in backoff.
-        this.accepted = new InFlightWindow(2 * config.maxInFlight() + config.maxInBackoff());
+        this.accepted = accepted;
         // Held records go to intake on the event loop's later turns, a few at a time, never in one long call.
         this.held = new HeldRecords(pauses, (h, valid) -> valid ? accept(h.message(), h.record(), h.lease())
                 : Uni.createFrom().voidItem(), task -> vertx.runOnContext(v -> task.run()));

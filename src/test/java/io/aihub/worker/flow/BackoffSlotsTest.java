@@ -20,8 +20,12 @@ class BackoffSlotsTest {
     private final Uni<Void> wait = Uni.createFrom().completionStage(waitEnds);
 
     private static BackoffSlots slots(int maxInBackoff, InFlightWindow window) {
+        return slots(maxInBackoff, window, new AcceptedRecords(1_000));
+    }
+
+    private static BackoffSlots slots(int maxInBackoff, InFlightWindow window, AcceptedRecords accepted) {
         return new BackoffSlots(WorkerSettings.with(Map.of("worker.max-in-backoff", String.valueOf(maxInBackoff))),
-                window);
+                window, accepted);
     }
 
     /** Takes a slot for {@code commandId} the way intake does. */
@@ -81,6 +85,42 @@ class BackoffSlotsTest {
 
         assertThat(backoff).isDone();
         assertThat(window.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void while_a_command_waits_in_backoff_intake_may_accept_one_record_more() {
+        InFlightWindow window = new InFlightWindow(1);
+        AcceptedRecords accepted = new AcceptedRecords(1);
+        BackoffSlots slots = slots(10, window, accepted);
+        assertThat(accepted.admit().subscribeAsCompletionStage()).isDone();
+        admit(window, slots, "c-1");
+        CompletableFuture<Void> next = accepted.admit().subscribeAsCompletionStage();
+        assertThat(next).isNotDone();
+
+        CompletableFuture<Void> backoff = slots.outsideWindow("c-1", wait).subscribeAsCompletionStage();
+        assertThat(next).as("accepted as c-1 went into backoff").isDone();
+        assertThat(accepted.inFlight()).isEqualTo(2);
+
+        waitEnds.complete(null);
+        assertThat(backoff).isDone();
+        accepted.release(); // c-1 is done; the record accepted meanwhile is still working
+        CompletableFuture<Void> later = accepted.admit().subscribeAsCompletionStage();
+        assertThat(later).as("back to one accepted record once the wait is over").isNotDone();
+        accepted.release();
+        assertThat(later).isDone();
+    }
+
+    @Test
+    void a_command_that_keeps_its_slot_in_backoff_gives_intake_no_more_room() {
+        InFlightWindow window = new InFlightWindow(1);
+        AcceptedRecords accepted = new AcceptedRecords(1);
+        BackoffSlots slots = slots(0, window, accepted);
+        assertThat(accepted.admit().subscribeAsCompletionStage()).isDone();
+        admit(window, slots, "c-1");
+
+        slots.outsideWindow("c-1", wait).subscribeAsCompletionStage();
+
+        assertThat(accepted.admit().subscribeAsCompletionStage()).isNotDone();
     }
 
     @Test

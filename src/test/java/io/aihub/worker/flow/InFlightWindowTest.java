@@ -48,6 +48,36 @@ class InFlightWindowTest {
     }
 
     @Test
+    void a_widened_window_admits_the_longest_waiting_admission_at_once() {
+        InFlightWindow window = new InFlightWindow(1);
+        admit(window);
+        List<CompletableFuture<Void>> waiting = Stream.generate(() -> admit(window)).limit(2).toList();
+
+        window.widen();
+
+        assertThat(waiting).extracting(CompletableFuture::isDone).containsExactly(true, false);
+        assertThat(window.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void a_narrowed_window_passes_no_slot_on_until_it_is_below_its_limit_again() {
+        InFlightWindow window = new InFlightWindow(1);
+        window.widen();
+        admit(window);
+        admit(window);
+        CompletableFuture<Void> waiting = admit(window);
+
+        window.narrow();
+        window.release();
+        assertThat(waiting).as("two in flight over a limit of one: the slot is given back").isNotDone();
+        assertThat(window.inFlight()).isEqualTo(1);
+        window.release();
+
+        assertThat(waiting).isDone();
+        assertThat(window.inFlight()).isEqualTo(1);
+    }
+
+    @Test
     void a_release_without_waiters_frees_the_slot() {
         InFlightWindow window = new InFlightWindow(1);
         admit(window);
