@@ -32,8 +32,11 @@ public class InFlightWindow {
         }
     }
 
-    /** Hand-overs queued on this thread while an outer one completes its waiter (see {@link #handOver}). */
-    private static final ThreadLocal<ArrayDeque<Waiter>> HAND_OVERS = new ThreadLocal<>();
+    /**
+     * Hand-overs queued on this thread while an outer one of this window completes its waiter (see {@link #handOver}).
+     * One per window: a waiter queued by another window's loop would be released there, into the wrong window.
+     */
+    private final ThreadLocal<ArrayDeque<Waiter>> handOvers = new ThreadLocal<>();
 
     private final Queue<Waiter> waiters = new ArrayDeque<>();
     private int inFlight;
@@ -130,13 +133,13 @@ public class InFlightWindow {
      * inside a hand-over on the same thread only queues its waiter, and the outermost one completes them in turn.
      */
     private void handOver(Waiter first) {
-        ArrayDeque<Waiter> pending = HAND_OVERS.get();
+        ArrayDeque<Waiter> pending = handOvers.get();
         if (pending != null) {
             pending.add(first);
             return;
         }
         pending = new ArrayDeque<>();
-        HAND_OVERS.set(pending);
+        handOvers.set(pending);
         try {
             for (Waiter waiter = first; waiter != null; waiter = pending.poll()) {
                 if (waiter.cancelled) {
@@ -146,7 +149,7 @@ public class InFlightWindow {
                 }
             }
         } finally {
-            HAND_OVERS.remove();
+            handOvers.remove();
         }
     }
 

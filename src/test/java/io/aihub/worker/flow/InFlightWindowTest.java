@@ -60,6 +60,27 @@ class InFlightWindowTest {
     }
 
     @Test
+    void a_hand_over_inside_another_windows_hand_over_completes_in_its_own_window() {
+        InFlightWindow accepted = new InFlightWindow(1);
+        InFlightWindow slots = new InFlightWindow(1);
+        admit(slots);
+        CompletableFuture<Void> waitingForSlot = admit(slots);
+        admit(accepted);
+        // The next accepted record frees a slot at once (a duplicate); then the waiting command's subscriber goes
+        // away. Queued in the accepted window's loop instead, the cancelled waiter was released into that window.
+        accepted.admit().subscribe().with(ignored -> {
+            slots.release();
+            waitingForSlot.cancel(false);
+        });
+
+        accepted.release();
+
+        assertThat(waitingForSlot).as("the slot reached the waiter in its turn").isCompleted();
+        assertThat(slots.inFlight()).isEqualTo(1);
+        assertThat(accepted.inFlight()).isEqualTo(1);
+    }
+
+    @Test
     void a_narrowed_window_passes_no_slot_on_until_it_is_below_its_limit_again() {
         InFlightWindow window = new InFlightWindow(1);
         window.widen();
